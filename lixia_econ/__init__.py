@@ -1,0 +1,1 @@
+"""lixia_econ: Chinese regional statistics, the post-COVID recovery, comparison reports."""
