@@ -1,0 +1,1 @@
+"""Growth and recovery models; each returns a results object with the same face."""
