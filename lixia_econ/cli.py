@@ -1,0 +1,99 @@
+"""The ``lixia-econ`` command line: thin, every subcommand calls one package function.
+
+Exit codes (documented in the README for cron users):
+
+- 0: success;
+- 1: a run finished but something failed (a bad raw file, a failed report in a batch);
+- 2: wrong usage or invalid parameters (nothing was run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from lixia_econ.errors import LixiaEconError, ParameterError
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def _build(args: argparse.Namespace) -> int:
+    from lixia_econ.build import build_panel
+
+    result = build_panel(raw_dir=args.raw, processed_dir=args.processed, echo=print)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _report(args: argparse.Namespace) -> int:
+    from lixia_econ.report import cli_report
+
+    return cli_report(args)
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from lixia_econ.report import cli_batch
+
+    return cli_batch(args)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of ``lixia-econ``."""
+    parser = argparse.ArgumentParser(
+        prog="lixia-econ",
+        description="Clean Chinese regional statistics, model the recovery, run reports.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="read data/raw/ through its manifest, write data/processed/")
+    p.add_argument("--raw", default=None, help="raw-data folder (default: data/raw)")
+    p.add_argument("--processed", default=None, help="output folder (default: data/processed)")
+    p.set_defaults(func=_build)
+
+    p = sub.add_parser("report", help="run one report (no arguments: the default Lixia report)")
+    p.set_defaults(func=_report)
+    p.add_argument("--template", default=None, help="template name in notebooks/templates/")
+    p.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a template parameter; values stay strings unless the template says otherwise",
+    )
+    p.add_argument("--data", default=None, help="processed-data folder (default: data/processed)")
+    p.add_argument("--output", default=None, help="reports folder (default: reports)")
+    p.add_argument("--log-file", default=None, help="append log lines to this file")
+
+    p = sub.add_parser("batch", help="run many reports from a TOML config")
+    p.set_defaults(func=_batch)
+    p.add_argument("config", help="batch configuration (TOML)")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: 2)")
+    p.add_argument("--scheduler", default=None, help="Dask distributed scheduler address")
+    p.add_argument("--timeout", type=float, default=None, help="per-report timeout, seconds")
+    p.add_argument("--force", action="store_true", help="re-run reports whose inputs are unchanged")
+    p.add_argument("--data", default=None, help="processed-data folder (default: data/processed)")
+    p.add_argument("--output", default=None, help="reports folder (default: reports)")
+    p.add_argument("--log-file", default=None, help="append log lines to this file")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ParameterError as exc:
+        print(f"lixia-econ {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except LixiaEconError as exc:
+        print(f"lixia-econ {args.command}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
