@@ -1,0 +1,504 @@
+"""Period labels as Chinese and English statistical releases print them.
+
+A label becomes a :class:`pandas.Period` (annual, quarterly or monthly; the period's
+*end*) and a flag ``ytd`` saying whether the label itself says "cumulative from
+January" (累计).
+
+The rule
+--------
+- A **range starting in January** is year to date, ``ytd=True``, at the range's end:
+  ``2020年1-3月`` (also ``1—3月``, ``1~3月``, ``1－3月``, ``1至3月``) is March 2020,
+  monthly; ``2020年1-2月`` is February 2020 (NBS releases January and February
+  together); ``2020年前三季度``, ``2020年1-3季度`` and ``2022 Q1-Q3`` are 2020Q3 / 2022Q3;
+  ``2020年上半年`` and ``2023 H1`` are the second quarter; ``2022 Jan-Nov`` is
+  November 2022.
+- A **single period** is ``ytd=False``: ``2019``, ``2019年``, ``2020年全年`` (annual);
+  ``2020Q1``, ``1Q 2020``, ``2020-Q1``, ``2020年一季度``, ``2020年第1季度``,
+  ``2020年第一季度`` (quarterly); ``2020年3月``, ``2020-03``, ``2020.03``, ``2020/3``,
+  ``2020M03`` (monthly). A single first quarter or January is *also* cumulative from
+  January, but the label does not say so; a reader that knows the figure is cumulative
+  (a ``YTD`` column, a 累计 row) decides the measure, not the label.
+- A **range not starting in January** (``2020年4-6月``, ``Q2-Q4``, ``下半年``/``H2``)
+  is neither a single period nor year to date: it raises :class:`PeriodError`. A
+  second-quarter value should be written ``2020年二季度``; mapping ``4-6月`` to the
+  quarter silently would hide that the source meant something else.
+
+Accepted spellings: full-width digits and punctuation (``２０２０年１－３月``), the
+dashes ``-`` ``—`` ``–`` ``－`` ``~`` ``～`` ``至`` ``到``, spaces anywhere, Chinese
+numerals for quarters and months (一 .. 十二) and for years (二〇二〇年), English month
+abbreviations and names. Labels without a year (``1-3月``, a bulletin column header)
+need ``year=``.
+
+In the tidy table the period is a string (:func:`period_to_str`): ``2020``, ``2020Q1``,
+``2020-03``; the frequency letters are ``A``, ``Q`` and ``M`` (pandas 3 spells annual
+``Y``; :func:`freq_code` translates).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from lixia_econ.errors import PeriodError
+
+__all__ = [
+    "freq_code",
+    "parse_period",
+    "parse_periods",
+    "period_to_str",
+    "str_to_period",
+]
+
+Freq = Literal["A", "Q", "M"]
+
+_PANDAS_FREQ = {"A": "Y", "Y": "Y", "Q": "Q", "M": "M"}
+
+_CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+_EN_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_EN_MONTH_RE = "|".join(sorted(_EN_MONTHS, key=len, reverse=True))
+
+# dashes and range words, after NFKC (which already maps full-width ones to ASCII)
+_DASHES = str.maketrans(
+    {
+        "—": "-",
+        "–": "-",
+        "‒": "-",
+        "―": "-",
+        "−": "-",
+        "~": "-",
+        "〜": "-",
+        "至": "-",
+        "到": "-",
+    }
+)
+
+_CN_NUM = "[〇零○一二两三四五六七八九十]+"
+_NUM = rf"(?:\d+|{_CN_NUM})"
+_Y = r"(?P<year>\d{4})"
+
+
+def _cn_to_int(text: str) -> int:
+    """Convert ``12``, ``十二``, ``十``, ``二十`` or ``三`` to an int."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        t = _CN_DIGITS[tens] if tens else 1
+        o = _CN_DIGITS[ones] if ones else 0
+        return t * 10 + o
+    value = 0
+    for ch in text:
+        value = value * 10 + _CN_DIGITS[ch]
+    return value
+
+
+def _normalise(label: str) -> str:
+    text = unicodedata.normalize("NFKC", label).translate(_DASHES)
+    text = re.sub(r"\s+", " ", text).strip()
+    # Chinese-numeral years: 二〇二〇年 -> 2020年
+    text = re.sub(
+        r"([〇零○一二三四五六七八九]{4})年",
+        lambda m: "".join(str(_CN_DIGITS[c]) for c in m.group(1)) + "年",
+        text,
+    )
+    # spaces around Chinese characters and dashes carry no meaning
+    text = re.sub(r"\s*([年月季度第前上下半全-])\s*", r"\1", text)
+    return text
+
+
+# Each pattern -> kind; groups: year (optional), a (start or single), b (end)
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"^{_Y}年?$"), "year"),
+    (re.compile(rf"^{_Y}年?(?:全年|度)$"), "year"),
+    (re.compile(rf"^(?:{_Y}年)?第?(?P<a>{_NUM})季度?$"), "quarter_cn"),
+    (re.compile(rf"^(?:{_Y}年)?(?P<a>{_NUM})-(?P<b>{_NUM})季度$"), "quarter_range"),
+    (re.compile(rf"^(?:{_Y}年)?第?(?P<a>{_NUM})-第?(?P<b>{_NUM})季度$"), "quarter_range"),
+    (re.compile(rf"^(?:{_Y}年)?前(?P<b>{_NUM})(?:个)?季度$"), "quarter_first"),
+    (re.compile(rf"^(?:{_Y}年)?(?P<half>[上下])半年$"), "half"),
+    (re.compile(rf"^(?:{_Y}年)?(?P<a>{_NUM})月$"), "month"),
+    (re.compile(rf"^(?:{_Y}年)?(?P<a>{_NUM})-(?P<b>{_NUM})月$"), "month_range"),
+    (re.compile(rf"^(?:{_Y}年)?前(?P<b>{_NUM})(?:个)?月$"), "month_first"),
+    (re.compile(rf"^{_Y}[-./](?P<a>\d{{1,2}})$"), "month"),
+    (re.compile(rf"^{_Y}M(?P<a>\d{{1,2}})$", re.IGNORECASE), "month"),
+    (re.compile(rf"^{_Y} ?-?Q(?P<a>\d+)$", re.IGNORECASE), "quarter"),
+    (re.compile(rf"^(?P<a>\d+)Q ?{_Y}$", re.IGNORECASE), "quarter"),
+    (re.compile(rf"^Q(?P<a>\d+) ?{_Y}$", re.IGNORECASE), "quarter"),
+    (re.compile(rf"^{_Y} ?Q(?P<a>\d+)-Q(?P<b>\d+)$", re.IGNORECASE), "quarter_range"),
+    (re.compile(rf"^Q(?P<a>\d+)-Q(?P<b>\d+) ?{_Y}$", re.IGNORECASE), "quarter_range"),
+    (re.compile(rf"^{_Y} ?H(?P<a>\d+)$", re.IGNORECASE), "half_en"),
+    (re.compile(rf"^H(?P<a>\d+) ?{_Y}$", re.IGNORECASE), "half_en"),
+    (re.compile(rf"^{_Y} ?(?P<a>{_EN_MONTH_RE})\.?$", re.IGNORECASE), "month_en"),
+    (re.compile(rf"^(?P<a>{_EN_MONTH_RE})\.? ?{_Y}$", re.IGNORECASE), "month_en"),
+    (
+        re.compile(
+            rf"^{_Y} ?(?P<a>{_EN_MONTH_RE})\.?-(?P<b>{_EN_MONTH_RE})\.?$",
+            re.IGNORECASE,
+        ),
+        "month_range_en",
+    ),
+    (
+        re.compile(
+            rf"^(?P<a>{_EN_MONTH_RE})\.?-(?P<b>{_EN_MONTH_RE})\.? ?{_Y}$",
+            re.IGNORECASE,
+        ),
+        "month_range_en",
+    ),
+]
+
+
+def _fail(label: str, reason: str) -> PeriodError:
+    return PeriodError(reason, value=label)
+
+
+def _quarter(label: str, year: int, q: int) -> pd.Period:
+    if not 1 <= q <= 4:
+        raise _fail(label, f"quarter {q} does not exist (expected 1 to 4)")
+    return pd.Period(year=year, quarter=q, freq="Q")
+
+
+def _month(label: str, year: int, m: int) -> pd.Period:
+    if not 1 <= m <= 12:
+        raise _fail(label, f"month {m} does not exist (expected 1 to 12)")
+    return pd.Period(year=year, month=m, freq="M")
+
+
+def _range_start(label: str, start: int, unit: str, limit: int) -> None:
+    if not 1 <= start <= limit:
+        raise _fail(label, f"{unit} {start} does not exist (expected 1 to {limit})")
+    if start != 1:
+        raise _fail(
+            label,
+            f"a range starting in {unit} {start} is neither a single period nor cumulative "
+            f"from January; expected a single period (e.g. '2020年二季度', '2020年6月') "
+            f"or a year-to-date range from January (e.g. '2020年1-6月')",
+        )
+
+
+@lru_cache(maxsize=65536)
+def _parse_cached(label: str, year: int | None) -> tuple[pd.Period, bool]:
+    text = _normalise(label)
+    if not text:
+        raise _fail(label, "empty period label; expected e.g. '2020', '2020Q1', '2020年1-3月'")
+    for pattern, kind in _PATTERNS:
+        m = pattern.match(text)
+        if m is None:
+            continue
+        groups = m.groupdict()
+        if groups.get("year") is not None:
+            y = int(groups["year"])
+        elif year is not None:
+            y = int(year)
+        else:
+            raise _fail(label, "the label has no year; pass year= for labels such as '1-3月'")
+        if not 1000 <= y <= 2999:
+            raise _fail(label, f"year {y} is out of range (expected four digits, 1000-2999)")
+        a = groups.get("a")
+        b = groups.get("b")
+        if kind == "year":
+            return pd.Period(year=y, freq="Y"), False
+        if kind in ("quarter", "quarter_cn"):
+            return _quarter(label, y, _cn_to_int(a)), False
+        if kind == "quarter_range":
+            start, end = _cn_to_int(a), _cn_to_int(b)
+            _range_start(label, start, "quarter", 4)
+            return _quarter(label, y, end), True
+        if kind == "quarter_first":
+            return _quarter(label, y, _cn_to_int(b)), True
+        if kind == "half":
+            if groups["half"] == "下":
+                _range_start(label, 7, "month", 12)
+            return _quarter(label, y, 2), True
+        if kind == "half_en":
+            h = int(a)
+            if h == 1:
+                return _quarter(label, y, 2), True
+            if h == 2:
+                _range_start(label, 7, "month", 12)
+            raise _fail(label, f"half {h} does not exist (expected H1 or H2)")
+        if kind == "month":
+            return _month(label, y, _cn_to_int(a)), False
+        if kind == "month_range":
+            start, end = _cn_to_int(a), _cn_to_int(b)
+            _range_start(label, start, "month", 12)
+            return _month(label, y, end), True
+        if kind == "month_first":
+            return _month(label, y, _cn_to_int(b)), True
+        if kind == "month_en":
+            return _month(label, y, _EN_MONTHS[a.lower()]), False
+        if kind == "month_range_en":
+            start, end = _EN_MONTHS[a.lower()], _EN_MONTHS[b.lower()]
+            _range_start(label, start, "month", 12)
+            return _month(label, y, end), True
+    raise _fail(
+        label,
+        "not a period label; expected a year ('2019', '2019年'), a quarter ('2020Q1', '1Q 2020', "
+        "'2020年一季度'), a month ('2020-03', '2020年3月') or a range from January "
+        "('2020年1-3月', '2020年上半年', '2022 Q1-Q3', '2022 Jan-Nov')",
+    )
+
+
+def parse_period(label: str, *, year: int | None = None) -> tuple[pd.Period, bool]:
+    """Parse a period label into its period (the end) and whether it is year to date.
+
+    Parameters
+    ----------
+    label : str
+        The label as printed: ``2019``, ``2020Q1``, ``1Q 2020``, ``2020年一季度``,
+        ``2020年1-3月``, ``2020年上半年``, ``2022 Jan-Nov``, ``２０２０年１－３月`` ...
+    year : int, optional
+        The year for labels that omit it (``1-3月``, ``一季度``); ignored when the label
+        has a year.
+
+    Returns
+    -------
+    period : pandas.Period
+        Annual (pandas freq ``Y``), quarterly (``Q``) or monthly (``M``); for a range,
+        the period at its end (``2020年1-3月`` -> ``2020-03``, ``2020年上半年`` ->
+        ``2020Q2``).
+    ytd : bool
+        True when the label is a range from January (cumulative, 累计); False for a
+        single year, quarter or month.
+
+    Raises
+    ------
+    PeriodError
+        The label is empty, names a month or quarter that does not exist
+        (``2020年13月``: "month 13 does not exist", ``2020Q5``), has no year and
+        ``year`` is not given, or is a range not starting in January (``2020年4-6月``,
+        ``下半年``).
+
+    Notes
+    -----
+    See the module docstring for the full rule. Results are cached per label.
+
+    Examples
+    --------
+    >>> parse_period("2020年1-3月")
+    (Period('2020-03', 'M'), True)
+    >>> parse_period("1Q 2026")
+    (Period('2026Q1', 'Q-DEC'), False)
+    >>> parse_period("2023 H1")
+    (Period('2023Q2', 'Q-DEC'), True)
+    >>> parse_period("1-2月", year=2021)
+    (Period('2021-02', 'M'), True)
+    """
+    if not isinstance(label, str):
+        raise _fail(label, f"period label must be text, got {type(label).__name__}")
+    return _parse_cached(label, None if year is None else int(year))
+
+
+def freq_code(p: pd.Period) -> Freq:
+    """Return the tidy-table frequency letter of a period: ``'A'``, ``'Q'`` or ``'M'``.
+
+    Parameters
+    ----------
+    p : pandas.Period
+        A calendar-year annual, quarterly or monthly period.
+
+    Returns
+    -------
+    {'A', 'Q', 'M'}
+
+    Raises
+    ------
+    PeriodError
+        For any other frequency (weekly, fiscal years ending outside December ...).
+
+    Examples
+    --------
+    >>> freq_code(pd.Period("2020", freq="Y"))
+    'A'
+    """
+    if not isinstance(p, pd.Period):
+        raise _fail(str(p), f"expected a pandas.Period, got {type(p).__name__}")
+    fs = p.freqstr
+    if fs in ("Y-DEC", "A-DEC", "Y", "A"):
+        return "A"
+    if fs in ("Q-DEC", "Q"):
+        return "Q"
+    if fs == "M":
+        return "M"
+    raise _fail(str(p), f"frequency {fs!r} is not one of annual (Y-DEC), quarterly, monthly")
+
+
+def period_to_str(p: pd.Period) -> str:
+    """Return the tidy table's text for a period: ``2020``, ``2020Q1`` or ``2020-03``.
+
+    Parameters
+    ----------
+    p : pandas.Period
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    PeriodError
+        For a frequency other than annual, quarterly or monthly.
+
+    Examples
+    --------
+    >>> period_to_str(pd.Period("2020-03", freq="M"))
+    '2020-03'
+    """
+    code = freq_code(p)
+    if code == "A":
+        return f"{p.year:04d}"
+    if code == "Q":
+        return f"{p.year:04d}Q{p.quarter}"
+    return f"{p.year:04d}-{p.month:02d}"
+
+
+_STR_RE = {
+    "A": re.compile(r"^(\d{4})$"),
+    "Q": re.compile(r"^(\d{4})Q([1-4])$"),
+    "M": re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"),
+}
+
+
+def str_to_period(s: str, freq: str) -> pd.Period:
+    """Inverse of :func:`period_to_str`: parse the tidy table's period text.
+
+    Parameters
+    ----------
+    s : str
+        ``2020`` (annual), ``2020Q1`` (quarterly) or ``2020-03`` (monthly).
+    freq : {'A', 'Q', 'M'}
+        The row's frequency (``'Y'`` is accepted for annual).
+
+    Returns
+    -------
+    pandas.Period
+
+    Raises
+    ------
+    PeriodError
+        When ``s`` is not in the form of ``freq``.
+
+    Examples
+    --------
+    >>> str_to_period("2020Q1", "Q")
+    Period('2020Q1', 'Q-DEC')
+    """
+    code = "A" if freq == "Y" else freq
+    if code not in _STR_RE:
+        raise _fail(str(s), f"freq {freq!r} is not one of 'A', 'Q', 'M'")
+    m = _STR_RE[code].match(str(s))
+    if m is None:
+        example = {"A": "'2020'", "Q": "'2020Q1'", "M": "'2020-03'"}[code]
+        raise _fail(str(s), f"not a {code} period of the tidy table (expected e.g. {example})")
+    year = int(m.group(1))
+    if code == "A":
+        return pd.Period(year=year, freq="Y")
+    if code == "Q":
+        return pd.Period(year=year, quarter=int(m.group(2)), freq="Q")
+    return pd.Period(year=year, month=int(m.group(2)), freq="M")
+
+
+def parse_periods(labels: pd.Series | Iterable[str], *, year: int | None = None) -> pd.DataFrame:
+    """Parse a column of period labels, each distinct label once.
+
+    Parameters
+    ----------
+    labels : pandas.Series or sequence of str
+        Labels in any form :func:`parse_period` reads; the result keeps a Series'
+        index (a sequence gets a RangeIndex).
+    year : int, optional
+        Passed to :func:`parse_period` for labels without a year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``period`` (object, :class:`pandas.Period`), ``freq`` (``'A'``,
+        ``'Q'`` or ``'M'``) and ``ytd`` (bool), index aligned with ``labels``.
+
+    Raises
+    ------
+    PeriodError
+        For the first bad label; the message gives its position (0-based) and index
+        label as well as the reason.
+
+    Examples
+    --------
+    >>> parse_periods(["2020年1-3月", "2020Q1", "2020"])
+        period freq    ytd
+    0  2020-03    M   True
+    1   2020Q1    Q  False
+    2     2020    A  False
+    """
+    if isinstance(labels, pd.Series):
+        index = labels.index
+        values = labels.to_numpy(dtype=object)
+    else:
+        values = np.asarray(list(labels), dtype=object)
+        index = pd.RangeIndex(len(values))
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if (codes == -1).any():
+        pos = int(np.flatnonzero(codes == -1)[0])
+        raise PeriodError(
+            f"missing period label at position {pos} (index {index[pos]!r})", value=values[pos]
+        )
+    periods = np.empty(len(uniques), dtype=object)
+    freqs = np.empty(len(uniques), dtype=object)
+    ytds = np.empty(len(uniques), dtype=bool)
+    for i, lab in enumerate(uniques):
+        try:
+            p, ytd = parse_period(lab, year=year)
+        except PeriodError as exc:
+            pos = int(np.flatnonzero(codes == i)[0])
+            raise PeriodError(
+                f"{exc.reason} (at position {pos}, index {index[pos]!r})", value=exc.value
+            ) from None
+        periods[i] = p
+        freqs[i] = freq_code(p)
+        ytds[i] = ytd
+    return pd.DataFrame(
+        {
+            "period": pd.Series(periods.take(codes), index=index, dtype=object),
+            "freq": pd.Series(freqs.take(codes), index=index, dtype=str),
+            "ytd": pd.Series(ytds.take(codes), index=index, dtype=bool),
+        },
+        index=index,
+    )
