@@ -1,0 +1,425 @@
+"""Cleaning as Chinese statistics need it: year-to-date ↔ single period, chaining, rebasing.
+
+Chinese statistical releases are mostly year to date (累计): "January–March", "first three
+quarters". These functions turn them into single-period values and back, chain official
+year-on-year growth into volume indices, rebase, compute shares of a parent region, and
+compare official growth with growth recomputed from levels — keeping both, because NBS
+growth is on a comparable basis (revised levels, constant prices) and is never to be
+silently replaced by a recomputation.
+
+All functions take and return :class:`pandas.Series` on a :class:`pandas.PeriodIndex`
+(monthly or quarterly for year-to-date work; annual allowed elsewhere).
+"""
+
+from __future__ import annotations
+
+import calendar
+import warnings
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from lixia_econ._checks import check_choice
+from lixia_econ.errors import InsufficientDataError, ParameterError, RevisionGapWarning
+
+__all__ = [
+    "annualise_growth",
+    "chain_yoy",
+    "compare_growth",
+    "cumulate",
+    "decumulate",
+    "growth_from_levels",
+    "rebase",
+    "share_of",
+]
+
+JanFeb = Literal["keep", "days", "equal"]
+
+#: Status code given to each de-cumulated value, by ``jan_feb`` choice.
+JAN_FEB_STATUS = {
+    "keep": "jan_feb_combined",
+    "days": "jan_feb_split_days",
+    "equal": "jan_feb_split_equal",
+}
+
+
+def _periods_per_year(index: pd.PeriodIndex) -> int:
+    code = index.freqstr[0]
+    if code == "M":
+        return 12
+    if code == "Q":
+        return 4
+    if code in ("Y", "A"):
+        return 1
+    raise ParameterError(
+        f"unsupported frequency {index.freqstr!r}; use annual, quarterly or monthly"
+    )
+
+
+def _check_series(series: pd.Series, name: str, *, freqs: tuple[str, ...]) -> pd.Series:
+    if not isinstance(series, pd.Series):
+        raise ParameterError(f"{name} must be a pandas Series, got {type(series).__name__}")
+    if not isinstance(series.index, pd.PeriodIndex):
+        raise ParameterError(
+            f"{name} must be indexed by periods (PeriodIndex), got {type(series.index).__name__}"
+        )
+    if series.index.freqstr[0] not in freqs:
+        allowed = ", ".join(freqs)
+        raise ParameterError(
+            f"{name} has frequency {series.index.freqstr!r}; this needs one of: {allowed}"
+        )
+    if series.index.has_duplicates:
+        dup = series.index[series.index.duplicated()][0]
+        raise ParameterError(f"{name} has period {dup} more than once")
+    try:
+        values = pd.to_numeric(series, errors="raise").astype("float64")
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"{name} must be numeric: {exc}") from None
+    return pd.Series(values.to_numpy(), index=series.index, name=series.name).sort_index()
+
+
+def decumulate(ytd: pd.Series, *, jan_feb: JanFeb = "keep") -> pd.Series:
+    """Turn year-to-date (累计) values into single-period values.
+
+    The value of a month (quarter) is its year-to-date value less the previous month's
+    (quarter's) year-to-date value of the same year; the first period of a year is its
+    year-to-date value.
+
+    Parameters
+    ----------
+    ytd : pandas.Series
+        Year-to-date levels on a monthly or quarterly PeriodIndex. Missing periods may be
+        absent or NaN.
+    jan_feb : {"keep", "days", "equal"}
+        What to do when January is missing and February holds the January–February total
+        (NBS releases the two months together). ``"keep"``: one two-month value at
+        February, January absent (status ``jan_feb_combined``). ``"days"``: split the total
+        between January and February in proportion to their days (31 and 28 or 29; status
+        ``jan_feb_split_days``). ``"equal"``: split it in halves (``jan_feb_split_equal``).
+        Ignored for quarterly data and for years that do publish January.
+
+    Returns
+    -------
+    pandas.Series
+        Single-period values on a PeriodIndex, in the same unit. A period whose previous
+        year-to-date value is missing cannot be de-cumulated and is left out (never
+        guessed). ``result.attrs["status"]`` is a Series of status codes (``derived`` or
+        the January–February code above), aligned with the result.
+
+    Raises
+    ------
+    ParameterError
+        If the input is not a monthly or quarterly numeric Series, or ``jan_feb`` is not
+        one of the allowed choices.
+
+    Notes
+    -----
+    Year-to-date values that fall within a year give negative single-period values; the
+    schema validator rejects such input before it reaches the panel.
+
+    Examples
+    --------
+    NBS monthly retail sales, 亿元 (year to date, 2020): January–February 52,129.8 and
+    January–March 78,579.7, so March alone is 26,449.9 (NBS published 26,450).
+
+    >>> import pandas as pd
+    >>> ytd = pd.Series([52129.8, 78579.7], index=pd.period_range("2020-02", periods=2, freq="M"))
+    >>> decumulate(ytd).round(1).tolist()
+    [52129.8, 26449.9]
+    """
+    check_choice("jan_feb", jan_feb, JAN_FEB_STATUS)
+    s = _check_series(ytd, "ytd", freqs=("M", "Q")).dropna()
+    monthly = s.index.freqstr[0] == "M"
+    values: dict[pd.Period, float] = {}
+    status: dict[pd.Period, str] = {}
+    for period, value in s.items():
+        if period.month == 1 or (not monthly and period.quarter == 1):
+            values[period], status[period] = value, "derived"
+            continue
+        previous = period - 1
+        if previous in s.index:
+            values[period], status[period] = value - s[previous], "derived"
+        elif monthly and period.month == 2:
+            # January absent: February carries the January-February total.
+            if jan_feb == "keep":
+                values[period] = value
+            else:
+                jan, feb = previous, period
+                if jan_feb == "days":
+                    d_jan = calendar.monthrange(jan.year, 1)[1]
+                    d_feb = calendar.monthrange(feb.year, 2)[1]
+                    share = d_jan / (d_jan + d_feb)
+                else:
+                    share = 0.5
+                values[jan], status[jan] = value * share, JAN_FEB_STATUS[jan_feb]
+                values[feb] = value * (1 - share)
+            status[period] = JAN_FEB_STATUS[jan_feb]
+        # else: the previous year-to-date value is missing; nothing can be derived.
+    index = pd.PeriodIndex(sorted(values), freq=s.index.freq)
+    out = pd.Series([values[p] for p in index], index=index, name=ytd.name, dtype="float64")
+    out.attrs["status"] = pd.Series([status[p] for p in index], index=index, dtype=object)
+    return out
+
+
+def cumulate(single: pd.Series) -> pd.Series:
+    """Turn single-period values into year-to-date (累计) values; the inverse of :func:`decumulate`.
+
+    Parameters
+    ----------
+    single : pandas.Series
+        Single-period values on a monthly or quarterly PeriodIndex. A year whose January is
+        absent but whose February is present is read as a January–February combined value
+        at February (as :func:`decumulate` with ``jan_feb="keep"`` returns it).
+
+    Returns
+    -------
+    pandas.Series
+        Year-to-date values. Within a year, values after a missing period are left out:
+        a year-to-date total cannot skip a month.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> idx = pd.period_range("2020-02", periods=2, freq="M")
+    >>> cumulate(pd.Series([52129.8, 26449.9], index=idx)).round(1).tolist()
+    [52129.8, 78579.7]
+    """
+    s = _check_series(single, "single", freqs=("M", "Q")).dropna()
+    monthly = s.index.freqstr[0] == "M"
+    out: dict[pd.Period, float] = {}
+    for period, value in s.items():
+        first = period.month == 1 if monthly else period.quarter == 1
+        combined = monthly and period.month == 2 and (period - 1) not in s.index
+        if first or combined:
+            out[period] = value
+        elif (period - 1) in out:
+            out[period] = out[period - 1] + value
+    index = pd.PeriodIndex(sorted(out), freq=s.index.freq)
+    return pd.Series([out[p] for p in index], index=index, name=single.name, dtype="float64")
+
+
+def chain_yoy(yoy_pct: pd.Series, *, base_year: int = 2019) -> pd.Series:
+    """Chain year-on-year growth rates into a volume index, each period of ``base_year`` = 100.
+
+    For quarterly (monthly) data each quarter (month) is indexed to the same quarter
+    (month) of the base year, so the index carries no seasonal pattern: 2020Q1 = 93.1
+    means 6.9% below 2019Q1. Forward, ``I[t] = I[t - 1 year] * (1 + g[t] / 100)``;
+    backward, ``I[t - 1 year] = I[t] / (1 + g[t] / 100)``.
+
+    Parameters
+    ----------
+    yoy_pct : pandas.Series
+        Growth over the same period a year earlier, percent (NBS: comparable prices).
+    base_year : int
+        The year whose periods are set to 100.
+
+    Returns
+    -------
+    pandas.Series
+        The index (base-year periods = 100). A gap in the growth series breaks the chain
+        for that period and every later (earlier) period of the same quarter or month;
+        nothing is filled in.
+
+    Raises
+    ------
+    InsufficientDataError
+        If no period could be chained (the growth series does not reach the base year).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> g = pd.Series([6.0, -6.9], index=pd.period_range("2019Q1", periods=5, freq="Q")[[0, 4]])
+    >>> chain_yoy(g, base_year=2019).round(1).tolist()
+    [100.0, 93.1]
+    """
+    s = _check_series(yoy_pct, "yoy_pct", freqs=("M", "Q", "Y", "A"))
+    lag = _periods_per_year(s.index)
+    g = s.dropna()
+    present = set(g.index)
+    if not present:
+        raise InsufficientDataError("yoy_pct has no values to chain")
+    first, last = min(present), max(present)
+    freq = s.index.freq
+    base_start = pd.Period(f"{base_year}-01", freq="M").asfreq(freq)
+    base_end = pd.Period(f"{base_year}-12", freq="M").asfreq(freq)
+    start, end = min(first - lag, base_start), max(last, base_end)
+    full = pd.period_range(start, end, freq=freq)
+    index = pd.Series(np.nan, index=full)
+    base = full[full.year == base_year]
+    index[base] = 100.0
+    for p in full[full.year > base_year]:
+        prev = index[p - lag]
+        if p in present and np.isfinite(prev):
+            index[p] = prev * (1 + g[p] / 100)
+    for p in full[full.year < base_year][::-1]:
+        nxt = p + lag
+        if nxt in present and np.isfinite(index[nxt]):
+            index[p] = index[nxt] / (1 + g[nxt] / 100)
+    out = index.dropna()
+    if not len(out.index.difference(base)):
+        raise InsufficientDataError(
+            f"yoy_pct ({first}–{last}) cannot be chained to base year {base_year}: "
+            "no growth rate links to the base year"
+        )
+    out.name = yoy_pct.name
+    return out
+
+
+def growth_from_levels(levels: pd.Series, *, years: int = 1) -> pd.Series:
+    """Growth over the same period ``years`` years earlier, percent, recomputed from levels.
+
+    Parameters
+    ----------
+    levels : pandas.Series
+        Levels on an annual, quarterly or monthly PeriodIndex.
+    years : int
+        How many years back to compare (1 = year on year).
+
+    Returns
+    -------
+    pandas.Series
+        Percent change; periods whose comparison level is missing are left out.
+
+    Notes
+    -----
+    From current-price levels this is nominal growth. NBS real growth is computed at
+    comparable prices on revised levels; see :func:`compare_growth`.
+    """
+    s = _check_series(levels, "levels", freqs=("M", "Q", "Y", "A"))
+    lag = _periods_per_year(s.index) * years
+    shifted = s.copy()
+    shifted.index = shifted.index + lag
+    out = (s / shifted.reindex(s.index) - 1) * 100
+    return out.dropna().rename(levels.name)
+
+
+def compare_growth(
+    official_pct: pd.Series, levels: pd.Series, *, tolerance: float = 0.15
+) -> pd.DataFrame:
+    """Put official growth beside growth recomputed from levels, and flag the gaps.
+
+    Parameters
+    ----------
+    official_pct : pandas.Series
+        Published growth, percent.
+    levels : pandas.Series
+        Published levels of the same indicator and frequency.
+    tolerance : float
+        Largest gap, in percentage points, put down to rounding.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``official``, ``from_levels``, ``gap`` (official − from levels, percentage
+        points) and ``flagged`` (``abs(gap) > tolerance``), one row per period where both
+        exist. The official figure is never replaced.
+
+    Warns
+    -----
+    RevisionGapWarning
+        If any gap exceeds ``tolerance``.
+    """
+    official = _check_series(official_pct, "official_pct", freqs=("M", "Q", "Y", "A"))
+    recomputed = growth_from_levels(levels)
+    if official.index.freq != recomputed.index.freq:
+        raise ParameterError(
+            f"official_pct is {official.index.freqstr} but levels are {recomputed.index.freqstr}"
+        )
+    frame = pd.concat({"official": official, "from_levels": recomputed}, axis=1).dropna()
+    frame["gap"] = frame["official"] - frame["from_levels"]
+    frame["flagged"] = frame["gap"].abs() > tolerance
+    if frame["flagged"].any():
+        worst = frame["gap"].abs().idxmax()
+        warnings.warn(
+            f"official growth and growth from levels differ by more than {tolerance} pp in "
+            f"{int(frame['flagged'].sum())} periods (largest {frame.loc[worst, 'gap']:+.2f} pp in "
+            f"{worst}); both are kept. Silence with "
+            "warnings.simplefilter('ignore', lixia_econ.RevisionGapWarning)",
+            RevisionGapWarning,
+            stacklevel=2,
+        )
+    return frame
+
+
+def rebase(series: pd.Series, base: str | int | pd.Period) -> pd.Series:
+    """Rebase a series so that ``base`` = 100.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Levels or an index on a PeriodIndex.
+    base : str, int or pandas.Period
+        A period of the series' frequency (``"2019Q4"``), or a year (``2019`` or
+        ``"2019"``), in which case the mean over that year's periods is 100; a year must be
+        complete.
+
+    Returns
+    -------
+    pandas.Series
+        ``series / base_value * 100``.
+    """
+    s = _check_series(series, "series", freqs=("M", "Q", "Y", "A"))
+    per_year = _periods_per_year(s.index)
+    as_year = isinstance(base, int) or (isinstance(base, str) and base.strip().isdigit())
+    if as_year and per_year > 1:
+        year = int(base)
+        values = s[s.index.year == year].dropna()
+        if len(values) != per_year:
+            raise InsufficientDataError(
+                f"cannot rebase to {year}: {len(values)} of its {per_year} periods have values"
+            )
+        base_value = float(values.mean())
+    else:
+        period = base if isinstance(base, pd.Period) else pd.Period(str(base), freq=s.index.freq)
+        if period not in s.index or not np.isfinite(s[period]):
+            raise InsufficientDataError(f"cannot rebase: the series has no value for {period}")
+        base_value = float(s[period])
+    if base_value == 0:
+        raise ParameterError(f"cannot rebase: the value at {base} is zero")
+    return s / base_value * 100
+
+
+def share_of(part: pd.Series, whole: pd.Series) -> pd.Series:
+    """Share of a region (or component) in its parent, percent, for periods both have.
+
+    Parameters
+    ----------
+    part, whole : pandas.Series
+        Levels in the same unit on the same PeriodIndex frequency.
+
+    Returns
+    -------
+    pandas.Series
+        ``part / whole * 100`` where both exist.
+    """
+    p = _check_series(part, "part", freqs=("M", "Q", "Y", "A"))
+    w = _check_series(whole, "whole", freqs=("M", "Q", "Y", "A"))
+    if p.index.freq != w.index.freq:
+        raise ParameterError(f"part is {p.index.freqstr} but whole is {w.index.freqstr}")
+    return (p / w * 100).dropna()
+
+
+def annualise_growth(growth_pct: float | pd.Series, periods_per_year: int) -> float | pd.Series:
+    """Annualise a period-on-period growth rate: ``((1 + g/100) ** periods_per_year - 1) * 100``.
+
+    Parameters
+    ----------
+    growth_pct : float or pandas.Series
+        Growth over one period, percent.
+    periods_per_year : int
+        4 for quarter on quarter, 12 for month on month.
+
+    Returns
+    -------
+    float or pandas.Series
+        Percent per year, compounded.
+
+    Examples
+    --------
+    >>> round(annualise_growth(1.0, 4), 2)
+    4.06
+    """
+    if periods_per_year < 1:
+        raise ParameterError(f"periods_per_year={periods_per_year!r} must be at least 1")
+    return ((1 + growth_pct / 100) ** periods_per_year - 1) * 100

@@ -1,0 +1,188 @@
+"""Tests of lixia_econ.clean against published figures and independent computations."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lixia_econ.clean import (
+    annualise_growth,
+    chain_yoy,
+    compare_growth,
+    cumulate,
+    decumulate,
+    growth_from_levels,
+    rebase,
+    share_of,
+)
+from lixia_econ.errors import InsufficientDataError, ParameterError, RevisionGapWarning
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+
+def _portal_rows(name: str) -> dict[str, dict[pd.Period, float]]:
+    """Parse an NBS portal export with the csv module only (independent of lixia_econ.io)."""
+    text = (RAW / "nbs_portal_exports" / name).read_text(encoding="utf-8-sig")
+    # The portal separates cells with "\t," while labels themselves contain commas.
+    rows = [line.split("\t,") for line in text.splitlines()]
+    header = [h.strip().rstrip(",") for h in rows[2]]
+    quarters = [pd.Period(f"{h.split()[1]}Q{h.split()[0][0]}", freq="Q") for h in header[1:] if h]
+    out = {}
+    for row in rows[3:]:
+        label = row[0].strip()
+        if len(row) < 2:
+            continue
+        cells = [c.strip().rstrip(",") for c in row[1 : 1 + len(quarters)]]
+        out[label] = {q: float(c) for q, c in zip(quarters, cells, strict=False) if c}
+    return out
+
+
+def _series(mapping: dict[pd.Period, float]) -> pd.Series:
+    s = pd.Series(mapping, dtype="float64")
+    s.index = pd.PeriodIndex(s.index, freq="Q")
+    return s.sort_index()
+
+
+# Source: NBS data portal export (data/raw/nbs_portal_exports/nbs_quarterly_gdp_current_prices.csv),
+# every "Accumulated" row against NBS's own "Current Quarter" row.
+def test_decumulate_reproduces_nbs_current_quarter_rows():
+    rows = _portal_rows("nbs_quarterly_gdp_current_prices.csv")
+    pairs = 0
+    for label, values in rows.items():
+        if "Accumulated" not in label:
+            continue
+        stem = label.split("Accumulated")[0]
+        current = next(v for k, v in rows.items() if k.startswith(stem + "Current Quarter"))
+        derived = decumulate(_series(values))
+        published = _series(current).reindex(derived.index)
+        # 2021Q4 cannot be derived: the export has no 2021Q3 accumulated value.
+        assert pd.Period("2021Q4", freq="Q") not in derived.index
+        np.testing.assert_allclose(derived.to_numpy(), published.to_numpy(), atol=0.1 + 1e-9)
+        pairs += 1
+    assert pairs == 16  # GDP and 15 industries
+
+
+def _monthly(column: str) -> pd.Series:
+    frame = pd.read_csv(RAW / "national_monthly_indicators_2015_2022.csv")
+    s = pd.Series(frame[column].to_numpy(), index=pd.PeriodIndex(frame["month"], freq="M"))
+    return s.dropna()
+
+
+def test_march_2020_retail_sales_equals_published_figure():
+    # NBS, "社会消费品零售总额" release of 2020-04-17: March 2020 retail sales 26,450 亿元.
+    single = decumulate(_monthly("retail_ytd_100m_yuan"))
+    assert single[pd.Period("2020-03", freq="M")] == pytest.approx(26450, abs=1)
+
+
+@pytest.mark.parametrize(
+    ("jan_feb", "expected_jan", "status"),
+    [
+        ("keep", None, "jan_feb_combined"),
+        # 2020 is a leap year: January 31 days of 60.
+        ("days", 52129.8 * 31 / 60, "jan_feb_split_days"),
+        ("equal", 52129.8 / 2, "jan_feb_split_equal"),
+    ],
+)
+def test_jan_feb_choices_are_recorded(jan_feb, expected_jan, status):
+    single = decumulate(_monthly("retail_ytd_100m_yuan")["2020"], jan_feb=jan_feb)
+    jan, feb = pd.Period("2020-01", freq="M"), pd.Period("2020-02", freq="M")
+    if expected_jan is None:
+        assert jan not in single.index
+        assert single[feb] == pytest.approx(52129.8)
+    else:
+        assert single[jan] == pytest.approx(expected_jan)
+        assert single[jan] + single[feb] == pytest.approx(52129.8)
+        assert single.attrs["status"][jan] == status
+    assert single.attrs["status"][feb] == status
+    assert single.attrs["status"][pd.Period("2020-03", freq="M")] == "derived"
+    # Whatever the split, the year-to-date totals come back.
+    back = cumulate(single)["2020-02":]
+    np.testing.assert_allclose(back.to_numpy(), _monthly("retail_ytd_100m_yuan")["2020"].to_numpy())
+
+
+def test_decumulate_leaves_out_what_a_gap_hides():
+    idx = pd.PeriodIndex(["2021-03", "2021-04", "2021-06"], freq="M")
+    out = decumulate(pd.Series([30.0, 42.0, 70.0], index=idx))
+    # March has no February value: unknown. June has no May: unknown. April is derivable.
+    assert out.index.tolist() == [pd.Period("2021-04", freq="M")]
+    assert out.iloc[0] == pytest.approx(12.0)
+
+
+def test_decumulate_rejects_annual_data_and_bad_choice():
+    with pytest.raises(ParameterError, match="frequency"):
+        decumulate(pd.Series([1.0], index=pd.PeriodIndex(["2020"], freq="Y")))
+    with pytest.raises(ParameterError, match="jan_feb='split'"):
+        decumulate(_monthly("retail_ytd_100m_yuan"), jan_feb="split")
+    with pytest.raises(ParameterError, match="PeriodIndex"):
+        decumulate(pd.Series([1.0, 2.0]))
+
+
+def _gdp_yoy() -> pd.Series:
+    frame = pd.read_csv(RAW / "national_gdp_quarterly_real_yoy_1992_2022.csv")
+    idx = pd.PeriodIndex(frame["quarter_end_month"], freq="M").asfreq("Q")
+    return pd.Series(frame["real_gdp_yoy_pct"].to_numpy(), index=idx)
+
+
+def test_chain_yoy_national_gdp_against_hand_computation():
+    index = chain_yoy(_gdp_yoy(), base_year=2019)
+    # 2020: -6.9, 3.1, 4.8, 6.4 (shipped vintage) -> 93.1, 103.1, 104.8, 106.4
+    assert index["2020"].round(6).tolist() == [93.1, 103.1, 104.8, 106.4]
+    # 2021Q1 = 93.1 * (1 + g/100), g read from the file.
+    g_2021q1 = _gdp_yoy()[pd.Period("2021Q1", freq="Q")]
+    assert index[pd.Period("2021Q1", freq="Q")] == pytest.approx(93.1 * (1 + g_2021q1 / 100))
+    # Backwards: 2018Q1 = 100 / (1 + g_2019Q1 / 100).
+    g_2019q1 = _gdp_yoy()[pd.Period("2019Q1", freq="Q")]
+    assert index[pd.Period("2018Q1", freq="Q")] == pytest.approx(100 / (1 + g_2019q1 / 100))
+
+
+def test_chain_yoy_does_not_bridge_gaps():
+    idx = pd.period_range("2019Q1", "2021Q4", freq="Q")
+    g = pd.Series(5.0, index=idx)
+    g[pd.Period("2020Q2", freq="Q")] = np.nan
+    index = chain_yoy(g, base_year=2019)
+    assert pd.Period("2020Q2", freq="Q") not in index.index
+    assert pd.Period("2021Q2", freq="Q") not in index.index
+    assert index[pd.Period("2021Q3", freq="Q")] == pytest.approx(100 * 1.05**2)
+
+
+def test_chain_yoy_refuses_series_far_from_base_year():
+    g = pd.Series([5.0, 6.0], index=pd.PeriodIndex(["2010", "2011"], freq="Y"))
+    with pytest.raises(InsufficientDataError, match="base year 2019"):
+        chain_yoy(g, base_year=2019)
+
+
+def test_growth_from_levels_and_compare_growth_keep_both():
+    levels = pd.Series(
+        [100.0, 110.0, 121.0], index=pd.PeriodIndex(["2019", "2020", "2021"], freq="Y")
+    )
+    assert growth_from_levels(levels).round(6).tolist() == [10.0, 10.0]
+    official = pd.Series([10.0, 9.5], index=pd.PeriodIndex(["2020", "2021"], freq="Y"))
+    with pytest.warns(RevisionGapWarning, match="2021"):
+        table = compare_growth(official, levels)
+    assert table["official"].tolist() == [10.0, 9.5]
+    assert table["flagged"].tolist() == [False, True]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compare_growth(official.iloc[:1], levels)
+
+
+def test_rebase_share_and_annualise():
+    s = pd.Series(
+        [90.0, 110.0, 120.0, 80.0, 130.0], index=pd.period_range("2019Q1", periods=5, freq="Q")
+    )
+    assert rebase(s, 2019).iloc[:4].mean() == pytest.approx(100)
+    assert rebase(s, "2019Q2")[pd.Period("2019Q2", freq="Q")] == pytest.approx(100)
+    with pytest.raises(InsufficientDataError, match="2020"):
+        rebase(s, 2020)
+    # Lixia's financial value added 2021 (43.8 bn) against a made-up whole is not data: use
+    # an exact hand check instead.
+    part = pd.Series([25.0], index=pd.PeriodIndex(["2021"], freq="Y"))
+    whole = pd.Series([100.0], index=pd.PeriodIndex(["2021"], freq="Y"))
+    assert share_of(part, whole).iloc[0] == pytest.approx(25.0)
+    assert annualise_growth(1.0, 4) == pytest.approx((1.01**4 - 1) * 100)
+    assert math.isclose(annualise_growth(0.0, 12), 0.0)
