@@ -230,8 +230,8 @@ def chain_yoy(yoy_pct: pd.Series, *, base_year: int = 2019) -> pd.Series:
     --------
     >>> import pandas as pd
     >>> g = pd.Series([6.0, -6.9], index=pd.period_range("2019Q1", periods=5, freq="Q")[[0, 4]])
-    >>> chain_yoy(g, base_year=2019).round(1).tolist()
-    [100.0, 93.1]
+    >>> chain_yoy(g, base_year=2019).round(1).tolist()  # 2018Q1, 2019Q1-Q4, 2020Q1
+    [94.3, 100.0, 100.0, 100.0, 100.0, 93.1]
     """
     s = _check_series(yoy_pct, "yoy_pct", freqs=("M", "Q", "Y", "A"))
     lag = _periods_per_year(s.index)
