@@ -1,0 +1,1146 @@
+"""Charts for briefings: pure functions that return :class:`altair.Chart` objects.
+
+Every chart function takes its data and keyword-only options and returns a chart; none
+of them saves, displays or changes global state. Labels are in English or Chinese
+(``lang="en"`` or ``"zh"``); region and indicator names come from the catalogues
+(:func:`lixia_econ.schema.regions`, :func:`lixia_econ.schema.indicators`), so a code
+such as ``"370102"`` or ``"retail_sales"`` is shown as 历下区 / Lixia District or
+社会消费品零售总额 / Retail sales of consumer goods.
+
+The house look is an Altair theme, ``"lixia_econ"``, registered and enabled by
+:func:`use_theme` (it is not applied on import). :func:`to_png`, :func:`to_svg` and
+:func:`save_static` export through vl-convert with the theme applied and a CJK font
+directory registered, so Chinese text is drawn as characters, not boxes.
+
+Examples
+--------
+>>> from lixia_econ import viz
+>>> viz.use_theme()  # doctest: +SKIP
+>>> chart = viz.counterfactual_chart(result, shock="2020Q1", lang="zh")  # doctest: +SKIP
+>>> viz.save_static(chart, "reports/lixia/counterfactual.png")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from lixia_econ._checks import check_choice
+from lixia_econ.errors import InsufficientDataError, ParameterError, PeriodError
+from lixia_econ.schema import indicators, regions
+
+__all__ = [
+    "CJK_FONT_DIRS",
+    "FONT_FAMILY",
+    "THEME_NAME",
+    "counterfactual_chart",
+    "indexed_levels_chart",
+    "indicator_label",
+    "region_label",
+    "save_static",
+    "scorecard_chart",
+    "small_multiples",
+    "theme_config",
+    "to_png",
+    "to_svg",
+    "use_theme",
+    "ytd_vs_single_chart",
+]
+
+Lang = Literal["zh", "en"]
+_LANGS = ("zh", "en")
+
+#: Name of the house theme in Altair's theme registry.
+THEME_NAME = "lixia_econ"
+
+#: CSS font stack of the house theme: a CJK sans-serif first, so one font draws both
+#: the Latin and the Chinese text of a label.
+FONT_FAMILY = (
+    '"Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "PingFang SC", '
+    '"Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif'
+)
+
+#: Folders searched for CJK fonts to register with vl-convert (Debian/Ubuntu
+#: ``fonts-noto-cjk``, Fedora, Homebrew, macOS, Windows). Add one with the environment
+#: variable ``LIXIA_ECON_FONT_DIR``.
+CJK_FONT_DIRS: tuple[str, ...] = (
+    "/usr/share/fonts/opentype/noto",
+    "/usr/share/fonts/noto-cjk",
+    "/usr/share/fonts/google-noto-cjk",
+    "/usr/share/fonts/opentype/source-han-sans",
+    "/opt/homebrew/share/fonts",
+    "/System/Library/Fonts",
+    "C:/Windows/Fonts",
+)
+
+_PALETTE = ["#1f4e79", "#c0504d", "#4f9a94", "#e69f00", "#7f6aa8", "#8c8c8c", "#56b4e9"]
+_ACTUAL_COLOR = "#1f4e79"
+_PREDICTED_COLOR = "#8c8c8c"
+_SHOCK_COLOR = "#c0504d"
+
+# Fixed labels, (zh, en).
+_TEXT: dict[str, tuple[str, str]] = {
+    "actual": ("实际值", "Actual"),
+    "predicted": ("反事实（无冲击趋势）", "Counterfactual (no shock)"),
+    "band": ("反事实区间", "Counterfactual interval"),
+    "shock": ("冲击", "Shock"),
+    "period": ("时期", "Period"),
+    "value": ("数值", "Value"),
+    "series": ("序列", "Series"),
+    "status": ("数据状态", "Status"),
+    "published": ("公布值", "Published"),
+    "estimated": ("估计值", "Estimated"),
+    "ytd": ("累计值", "Year to date"),
+    "single": ("当期值", "Single period"),
+    "index": ("指数", "Index"),
+    "region": ("地区", "Region"),
+    "indicator": ("指标", "Indicator"),
+    "rank": ("排名", "Rank"),
+    "name": ("名称", "Name"),
+    "cf_title": ("实际值与反事实趋势", "Actual against the no-shock counterfactual"),
+    "ytd_title": ("累计值与当期值", "Year to date against single-period values"),
+    "indexed_title": ("指数化水平", "Indexed levels"),
+    "scorecard_title": ("恢复情况排名", "Recovery scorecard"),
+}
+
+#: Labels of the metrics of :func:`lixia_econ.models.compare` tables, (zh, en).
+_METRICS: dict[str, tuple[str, str]] = {
+    "output_loss_pct": (
+        "累计产出损失（占反事实的百分比）",
+        "Cumulative output loss, % of counterfactual",
+    ),
+    "gap_pct": ("与反事实的差距（%）", "Gap to counterfactual, %"),
+    "last_gap_pct": ("最新一期与反事实的差距（%）", "Latest gap to counterfactual, %"),
+    "trough_pct": ("谷底偏离（%）", "Trough deviation, %"),
+    "trough_gap_pct": ("谷底偏离（%）", "Trough deviation, %"),
+    "recovery_periods": ("恢复所需期数", "Periods to recover"),
+    "periods_to_recover": ("恢复所需期数", "Periods to recover"),
+    "cagr_pct": ("年均复合增长率（%）", "Compound annual growth, %"),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    zh, en = _TEXT[key]
+    return zh if lang == "zh" else en
+
+
+def _check_lang(lang: str) -> str:
+    return check_choice("lang", lang, _LANGS)
+
+
+# --------------------------------------------------------------------------------------
+# Labels from the catalogues
+# --------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _region_lookup() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for code, reg in regions().items():
+        for name in (code, reg.name_zh, reg.name_en, *reg.aliases):
+            out.setdefault(name.casefold(), code)
+    return out
+
+
+@functools.cache
+def _indicator_lookup() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for code, ind in indicators().items():
+        for name in (code, ind.name_zh, ind.name_en, *ind.aliases):
+            out.setdefault(name.casefold(), code)
+    return out
+
+
+def region_label(region: str, *, lang: Lang = "en") -> str:
+    """Return a region's display name from the catalogue.
+
+    Parameters
+    ----------
+    region : str
+        A region code (``"370102"``) or any name or alias in the catalogue
+        (``"历下区"``, ``"Lixia"``).
+    lang : {"en", "zh"}
+        Language of the label.
+
+    Returns
+    -------
+    str
+        The catalogue name (``"Lixia District"`` or ``"历下区"``); a name not in the
+        catalogue is returned unchanged, so a peer the catalogue lacks still gets a label.
+
+    Examples
+    --------
+    >>> region_label("370102", lang="zh")
+    '历下区'
+    >>> region_label("Jinan")
+    'Jinan'
+    """
+    _check_lang(lang)
+    code = _region_lookup().get(str(region).strip().casefold())
+    if code is None:
+        return str(region)
+    reg = regions()[code]
+    return reg.name_zh if lang == "zh" else reg.name_en
+
+
+def indicator_label(indicator: str, *, lang: Lang = "en", unit: bool = False) -> str:
+    """Return an indicator's display name from the catalogue.
+
+    Parameters
+    ----------
+    indicator : str
+        An indicator code (``"retail_sales"``) or any name or alias in the catalogue.
+    lang : {"en", "zh"}
+        Language of the label.
+    unit : bool
+        Append the catalogue unit in brackets (``"GDP (亿元)"``).
+
+    Returns
+    -------
+    str
+        The catalogue name; a name not in the catalogue is returned unchanged.
+
+    Examples
+    --------
+    >>> indicator_label("gdp", lang="zh", unit=True)
+    '地区生产总值（亿元）'
+    """
+    _check_lang(lang)
+    code = _indicator_lookup().get(str(indicator).strip().casefold())
+    if code is None:
+        return str(indicator)
+    ind = indicators()[code]
+    name = ind.name_zh if lang == "zh" else ind.name_en
+    if unit:
+        name = f"{name}（{ind.unit}）" if lang == "zh" else f"{name} ({ind.unit})"
+    return name
+
+
+def _metric_label(metric: str, lang: str) -> str:
+    pair = _METRICS.get(metric)
+    if pair is None:
+        return metric
+    return pair[0] if lang == "zh" else pair[1]
+
+
+# --------------------------------------------------------------------------------------
+# Theme
+# --------------------------------------------------------------------------------------
+
+
+def theme_config() -> dict[str, Any]:
+    """Return the house theme as a Vega-Lite top-level dict (``{"config": {...}}``).
+
+    A quiet, print-friendly look: the CJK-capable font stack :data:`FONT_FAMILY`
+    everywhere, light horizontal grid only, no chart border, a colour-blind-safe
+    categorical palette, titles left-aligned.
+
+    Returns
+    -------
+    dict
+        ``{"config": {...}, "width": 560, "height": 300}``.
+    """
+    font = FONT_FAMILY
+    return {
+        "width": 560,
+        "height": 300,
+        "config": {
+            "font": font,
+            "view": {"stroke": None},
+            "background": "white",
+            "title": {"font": font, "fontSize": 15, "anchor": "start", "color": "#222"},
+            "axis": {
+                "labelFont": font,
+                "titleFont": font,
+                "labelFontSize": 11,
+                "titleFontSize": 12,
+                "titleFontWeight": "normal",
+                "gridColor": "#e6e6e6",
+                "domainColor": "#888",
+                "tickColor": "#888",
+            },
+            "axisX": {"grid": False},
+            "legend": {
+                "labelFont": font,
+                "titleFont": font,
+                "labelFontSize": 11,
+                "titleFontSize": 12,
+                "orient": "bottom",
+            },
+            "header": {"labelFont": font, "titleFont": font, "labelFontSize": 12},
+            "text": {"font": font},
+            "range": {"category": list(_PALETTE)},
+            "line": {"strokeWidth": 2},
+        },
+    }
+
+
+def _theme() -> alt.theme.ThemeConfig:
+    return theme_config()  # type: ignore[return-value]
+
+
+def use_theme(*, enable: bool = True) -> str:
+    """Register the house theme with Altair and, by default, enable it.
+
+    Importing :mod:`lixia_econ.viz` changes nothing; call this once in a notebook or
+    report to give every chart the house look.
+
+    Parameters
+    ----------
+    enable : bool
+        Enable the theme (``alt.theme.enable("lixia_econ")``); ``False`` only registers it.
+
+    Returns
+    -------
+    str
+        The theme's name, :data:`THEME_NAME`.
+    """
+    alt.theme.register(THEME_NAME, enable=enable)(_theme)
+    return THEME_NAME
+
+
+# --------------------------------------------------------------------------------------
+# Input helpers
+# --------------------------------------------------------------------------------------
+
+
+def _period(value: Any, *, name: str) -> pd.Period:
+    """Parse a period label ('2020', '2020Q1', '2020-03', Period, Timestamp)."""
+    if isinstance(value, pd.Period):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return value.to_period("D")
+    text = str(value).strip()
+    for freq in ("Y", "Q", "M"):
+        try:
+            p = pd.Period(text, freq=freq)
+        except (ValueError, TypeError):
+            continue
+        # pandas parses '2020Q1' with freq 'Y' as 2020: keep the finest reading.
+        if freq == "Y" and not text.isdigit():
+            continue
+        if freq == "Q" and "Q" not in text.upper():
+            continue
+        return p
+    raise PeriodError(
+        f"{name}={value!r} is not a period; give e.g. '2020', '2020Q1' or '2020-03'",
+    )
+
+
+def _period_index(index: pd.Index, *, name: str) -> pd.PeriodIndex:
+    if isinstance(index, pd.PeriodIndex):
+        return index
+    if isinstance(index, pd.DatetimeIndex):
+        freq = index.freqstr or pd.infer_freq(index)
+        if freq is None:
+            raise ParameterError(
+                f"{name} has a DatetimeIndex without a regular frequency; give a PeriodIndex"
+            )
+        return index.to_period(freq)
+    raise ParameterError(
+        f"{name} must be indexed by periods (pandas PeriodIndex), got {type(index).__name__}"
+    )
+
+
+def _freq_code(index: pd.PeriodIndex) -> str:
+    base = index.freqstr.upper()
+    if base.startswith(("Y", "A")):
+        return "A"
+    if base.startswith("Q"):
+        return "Q"
+    if base.startswith("M"):
+        return "M"
+    return "D"
+
+
+_TIME_FORMAT = {"A": "%Y", "Q": "%Y Q%q", "M": "%Y-%m", "D": "%Y-%m-%d"}
+
+
+def _x_axis(freq: str, lang: str) -> alt.X:
+    return alt.X(
+        "date:T",
+        title=_t("period", lang),
+        axis=alt.Axis(format=_TIME_FORMAT.get(freq, "%Y-%m"), labelAngle=0),
+    )
+
+
+def _period_columns(index: pd.PeriodIndex) -> dict[str, Any]:
+    """Timestamp (period start) for the x axis and the period label for tooltips."""
+    return {
+        "date": index.start_time,
+        "period": [str(p) for p in index],
+    }
+
+
+def _counterfactual_frame(obj: Any) -> pd.DataFrame:
+    if isinstance(obj, pd.DataFrame):
+        return obj
+    cf = getattr(obj, "counterfactual", None)
+    if cf is not None and isinstance(getattr(cf, "frame", None), pd.DataFrame):
+        return cf.frame
+    if isinstance(getattr(obj, "frame", None), pd.DataFrame):
+        return obj.frame
+    raise ParameterError(
+        "result_or_frame must be a RecoveryResult, a CounterfactualResult or a DataFrame "
+        f"with columns actual, predicted, lower, upper; got {type(obj).__name__}"
+    )
+
+
+def _result_shock(obj: Any) -> Any:
+    for holder in (obj, getattr(obj, "counterfactual", None)):
+        if holder is None or isinstance(holder, pd.DataFrame):
+            continue
+        for attr in ("shock", "shock_start", "shock_period"):
+            value = getattr(holder, attr, None)
+            if value is not None:
+                return value
+    return None
+
+
+def _require_columns(frame: pd.DataFrame, needed: tuple[str, ...], *, name: str) -> None:
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        found = ", ".join(map(str, frame.columns)) or "none"
+        raise ParameterError(
+            f"{name} lacks column(s) {', '.join(missing)}; expected {', '.join(needed)} "
+            f"(found: {found})"
+        )
+
+
+def _segments(flags: np.ndarray) -> list[tuple[int, int, bool]]:
+    """Split rows into runs of equal flags; estimated runs are extended to their neighbours.
+
+    Returns (row position, run id, is_estimated) tuples, so that a dashed estimated run
+    joins the solid line on both sides.
+    """
+    rows: list[tuple[int, int, bool]] = []
+    n = len(flags)
+    group = 0
+    i = 0
+    while i < n:
+        j = i
+        while j + 1 < n and flags[j + 1] == flags[i]:
+            j += 1
+        est = bool(flags[i])
+        lo, hi = (max(i - 1, 0), min(j + 1, n - 1)) if est else (i, j)
+        rows.extend((k, group, est) for k in range(lo, hi + 1))
+        group += 1
+        i = j + 1
+    return rows
+
+
+# --------------------------------------------------------------------------------------
+# Charts
+# --------------------------------------------------------------------------------------
+
+
+def counterfactual_chart(
+    result_or_frame: Any,
+    *,
+    shock: Any = None,
+    title: str | None = None,
+    y_title: str | None = None,
+    lang: Lang = "en",
+) -> alt.LayerChart:
+    """Chart actual values against the no-shock counterfactual, its interval and the shock.
+
+    Parameters
+    ----------
+    result_or_frame : RecoveryResult, CounterfactualResult or pandas.DataFrame
+        A results object with ``.counterfactual.frame`` or ``.frame``, or that frame: a
+        DataFrame on a :class:`~pandas.PeriodIndex` with columns ``actual`` and
+        ``predicted`` and, for the band, ``lower`` and ``upper``. An optional ``status``
+        column (schema status codes) marks estimated points: the actual line is dashed
+        over them and they are labelled.
+    shock : str or pandas.Period, optional
+        First period of the shock (``"2020Q1"``, ``"2020-01"``), drawn as a vertical
+        rule. By default the result's ``shock`` attribute if it has one, else no rule.
+    title : str, optional
+        Chart title; a default in ``lang`` otherwise.
+    y_title : str, optional
+        Title of the value axis (e.g. ``indicator_label("gdp", unit=True)``).
+    lang : {"en", "zh"}
+        Language of the labels.
+
+    Returns
+    -------
+    altair.LayerChart
+        Layers: interval band (``area`` with ``y=lower``, ``y2=upper``), actual and
+        counterfactual lines, estimated-point labels (if any), the shock rule (if any).
+
+    Raises
+    ------
+    ParameterError
+        If the input is not a result or frame, or lacks ``actual``/``predicted``.
+    PeriodError
+        If ``shock`` is not a period label.
+    """
+    _check_lang(lang)
+    frame = _counterfactual_frame(result_or_frame)
+    _require_columns(frame, ("actual", "predicted"), name="the counterfactual frame")
+    index = _period_index(frame.index, name="the counterfactual frame")
+    freq = _freq_code(index)
+    if shock is None:
+        shock = _result_shock(result_or_frame)
+
+    base = pd.DataFrame(_period_columns(index))
+    actual = pd.to_numeric(frame["actual"], errors="coerce").to_numpy(dtype="float64")
+    predicted = pd.to_numeric(frame["predicted"], errors="coerce").to_numpy(dtype="float64")
+    if "status" in frame.columns:
+        estimated = (frame["status"].astype("str") == "estimated").to_numpy()
+    else:
+        estimated = np.zeros(len(frame), dtype=bool)
+
+    label_actual, label_pred = _t("actual", lang), _t("predicted", lang)
+    label_pub, label_est = _t("published", lang), _t("estimated", lang)
+    lines = []
+    for k, group, est in _segments(estimated):
+        lines.append(
+            {
+                "date": base["date"].iloc[k],
+                "period": base["period"].iloc[k],
+                "series": label_actual,
+                "value": actual[k],
+                "status": label_est if est else label_pub,
+                "segment": f"actual-{group}",
+            }
+        )
+    for k in range(len(base)):
+        lines.append(
+            {
+                "date": base["date"].iloc[k],
+                "period": base["period"].iloc[k],
+                "series": label_pred,
+                "value": predicted[k],
+                "status": label_pub,
+                "segment": "predicted",
+            }
+        )
+    line_data = pd.DataFrame(lines).dropna(subset=["value"])
+
+    colour = alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=[label_actual, label_pred], range=[_ACTUAL_COLOR, _PREDICTED_COLOR]),
+    )
+    x = _x_axis(freq, lang)
+    y = alt.Y("value:Q", title=y_title or _t("value", lang), scale=alt.Scale(zero=False))
+    tooltip = [
+        alt.Tooltip("period:N", title=_t("period", lang)),
+        alt.Tooltip("series:N", title=_t("series", lang)),
+        alt.Tooltip("value:Q", title=_t("value", lang), format=",.2f"),
+        alt.Tooltip("status:N", title=_t("status", lang)),
+    ]
+    layers: list[alt.Chart] = []
+
+    if "lower" in frame.columns and "upper" in frame.columns:
+        band = base.assign(
+            lower=pd.to_numeric(frame["lower"], errors="coerce").to_numpy(dtype="float64"),
+            upper=pd.to_numeric(frame["upper"], errors="coerce").to_numpy(dtype="float64"),
+            band=_t("band", lang),
+        ).dropna(subset=["lower", "upper"])
+        layers.append(
+            alt.Chart(band)
+            .mark_area(opacity=0.25, color=_PREDICTED_COLOR)
+            .encode(
+                x=x,
+                y=alt.Y("lower:Q", title=y_title or _t("value", lang)),
+                y2="upper:Q",
+                tooltip=[
+                    alt.Tooltip("period:N", title=_t("period", lang)),
+                    alt.Tooltip("lower:Q", format=",.2f"),
+                    alt.Tooltip("upper:Q", format=",.2f"),
+                ],
+            )
+        )
+
+    has_estimates = bool(estimated.any())
+    stroke_dash = alt.StrokeDash(
+        "status:N",
+        title=_t("status", lang),
+        scale=alt.Scale(domain=[label_pub, label_est], range=[[1, 0], [5, 4]]),
+        legend=alt.Legend() if has_estimates else None,
+    )
+    layers.append(
+        alt.Chart(line_data)
+        .mark_line()
+        .encode(
+            x=x,
+            y=y,
+            color=colour,
+            strokeDash=stroke_dash,
+            detail="segment:N",
+            tooltip=tooltip,
+        )
+    )
+    layers.append(
+        alt.Chart(line_data)
+        .mark_point(filled=True, size=18)
+        .encode(x=x, y=y, color=colour, tooltip=tooltip)
+    )
+    if has_estimates:
+        # Label the first point of each estimated run (the line style marks the rest).
+        first = estimated & ~np.concatenate([[False], estimated[:-1]])
+        est_points = pd.DataFrame(
+            {
+                "date": base["date"][first].to_numpy(),
+                "period": base["period"][first].to_numpy(),
+                "value": actual[first],
+                "label": label_est,
+            }
+        ).dropna(subset=["value"])
+        layers.append(
+            alt.Chart(est_points)
+            .mark_text(dy=-10, fontSize=10, color=_ACTUAL_COLOR)
+            .encode(x=x, y=y, text="label:N")
+        )
+
+    if shock is not None:
+        p = _period(shock, name="shock")
+        rule = pd.DataFrame(
+            {"date": [p.start_time], "period": [str(p)], "label": [_t("shock", lang)]}
+        )
+        layers.append(
+            alt.Chart(rule)
+            .mark_rule(color=_SHOCK_COLOR, strokeDash=[4, 3])
+            .encode(x="date:T", tooltip=[alt.Tooltip("period:N", title=_t("shock", lang))])
+        )
+        layers.append(
+            alt.Chart(rule)
+            .mark_text(align="left", baseline="top", dx=4, y=4, color=_SHOCK_COLOR)
+            .encode(x="date:T", text="label:N")
+        )
+    return alt.layer(*layers).properties(title=title or _t("cf_title", lang))
+
+
+def ytd_vs_single_chart(
+    ytd: pd.Series,
+    single: pd.Series,
+    *,
+    title: str | None = None,
+    y_title: str | None = None,
+    single_mark: Literal["bar", "line"] = "bar",
+    lang: Lang = "en",
+) -> alt.LayerChart:
+    """Chart year-to-date values against single-period values of the same indicator.
+
+    Works for levels (cumulative 累计 against monthly 当月 values, same unit) and for
+    growth rates (累计增长 against 当月增长, percent year on year).
+
+    Parameters
+    ----------
+    ytd : pandas.Series
+        Year-to-date values on a PeriodIndex.
+    single : pandas.Series
+        Single-period values on a PeriodIndex of the same frequency.
+    title, y_title : str, optional
+        Chart and value-axis titles.
+    single_mark : {"bar", "line"}
+        Draw single-period values as bars (levels) or a line (growth rates).
+    lang : {"en", "zh"}
+        Language of the labels.
+
+    Returns
+    -------
+    altair.LayerChart
+        A ``bar`` (or ``line``) layer for single-period values and a ``line`` layer for
+        year-to-date values, coloured by a ``series`` field.
+
+    Raises
+    ------
+    ParameterError
+        If an input is not a Series on periods, or the two frequencies differ.
+    """
+    _check_lang(lang)
+    check_choice("single_mark", single_mark, ("bar", "line"))
+    parts = {}
+    freqs = set()
+    for key, s in (("ytd", ytd), ("single", single)):
+        if not isinstance(s, pd.Series):
+            raise ParameterError(f"{key} must be a pandas Series, got {type(s).__name__}")
+        idx = _period_index(s.index, name=key)
+        freqs.add(idx.freqstr)
+        parts[key] = pd.DataFrame(
+            {
+                **_period_columns(idx),
+                "value": pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64"),
+                "series": _t(key, lang),
+            }
+        ).dropna(subset=["value"])
+    if len(freqs) > 1:
+        raise ParameterError(
+            f"ytd and single must have the same frequency; got {', '.join(sorted(freqs))}"
+        )
+    freq = _freq_code(_period_index(ytd.index, name="ytd"))
+    x = _x_axis(freq, lang)
+    domain = [_t("single", lang), _t("ytd", lang)]
+    colour = alt.Color(
+        "series:N", title=None, scale=alt.Scale(domain=domain, range=[_PALETTE[3], _ACTUAL_COLOR])
+    )
+    y = alt.Y("value:Q", title=y_title or _t("value", lang))
+    tooltip = [
+        alt.Tooltip("period:N", title=_t("period", lang)),
+        alt.Tooltip("series:N", title=_t("series", lang)),
+        alt.Tooltip("value:Q", title=_t("value", lang), format=",.2f"),
+    ]
+    single_layer = alt.Chart(parts["single"])
+    single_layer = (
+        single_layer.mark_bar(opacity=0.8)
+        if single_mark == "bar"
+        else single_layer.mark_line(point=True)
+    )
+    ytd_layer = alt.Chart(parts["ytd"]).mark_line(point=True)
+    layers = [
+        single_layer.encode(x=x, y=y, color=colour, tooltip=tooltip),
+        ytd_layer.encode(x=x, y=y, color=colour, tooltip=tooltip),
+    ]
+    return alt.layer(*layers).properties(title=title or _t("ytd_title", lang))
+
+
+def _index_to_base(series: pd.Series, base: pd.Period, *, name: str) -> pd.Series:
+    """Return ``series`` as an index with the base period's (mean) value = 100."""
+    idx = _period_index(series.index, name=name)
+    values = pd.Series(
+        pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64"), index=idx
+    ).sort_index()
+    inside = (idx.start_time >= base.start_time) & (idx.end_time <= base.end_time)
+    expected = {"A": 1, "Q": 4, "M": 12}
+    sub = values[np.asarray(inside)].dropna()
+    if sub.empty:
+        raise InsufficientDataError(
+            f"{name} has no value in the base period {base}; periods present: "
+            f"{', '.join(str(p) for p in values.dropna().index[:8])}"
+            + (" ..." if values.dropna().size > 8 else "")
+        )
+    base_freq = _freq_code(pd.PeriodIndex([base]))
+    freq = _freq_code(idx)
+    if base_freq == "A" and freq in expected and len(sub) < expected[freq]:
+        raise InsufficientDataError(
+            f"{name} has {len(sub)} of the {expected[freq]} values of base year {base}; "
+            "a partial year would bias the base"
+        )
+    level = float(sub.mean())
+    if level == 0 or not np.isfinite(level):
+        raise InsufficientDataError(f"{name} has base-period value {level}; cannot index to it")
+    return values / level * 100.0
+
+
+def indexed_levels_chart(
+    series_by_region: Mapping[str, pd.Series],
+    *,
+    base: str = "2019",
+    title: str | None = None,
+    indicator: str | None = None,
+    lang: Lang = "en",
+) -> alt.LayerChart:
+    """Chart levels of several regions indexed to the base period = 100.
+
+    Parameters
+    ----------
+    series_by_region : mapping of str to pandas.Series
+        Levels on a PeriodIndex, keyed by region code or name (labelled from the
+        catalogue). Frequencies may differ (an annual district series beside a
+        quarterly national one); each point is drawn at the start of its period.
+    base : str
+        Base period: a year (``"2019"``: the year's value, or the mean of its quarters or
+        months, all of which must be present) or a single quarter or month.
+    title : str, optional
+        Chart title; a default in ``lang`` otherwise.
+    indicator : str, optional
+        Indicator code or name, shown in the axis title.
+    lang : {"en", "zh"}
+        Language of the labels.
+
+    Returns
+    -------
+    altair.LayerChart
+        A line per region (field ``index``: base = 100, index points) and a rule at 100.
+
+    Raises
+    ------
+    ParameterError
+        If no series is given or one is not on periods.
+    InsufficientDataError
+        If a series lacks the base period.
+    """
+    _check_lang(lang)
+    if not series_by_region:
+        raise ParameterError("series_by_region is empty; give at least one region's series")
+    base_p = _period(base, name="base")
+    frames = []
+    freqs = []
+    for key, s in series_by_region.items():
+        if not isinstance(s, pd.Series):
+            raise ParameterError(
+                f"series_by_region[{key!r}] must be a pandas Series, got {type(s).__name__}"
+            )
+        indexed = _index_to_base(s, base_p, name=f"series_by_region[{key!r}]")
+        freqs.append(_freq_code(indexed.index))
+        frames.append(
+            pd.DataFrame(
+                {
+                    **_period_columns(indexed.index),
+                    "index": indexed.to_numpy(),
+                    "region": region_label(key, lang=lang),
+                }
+            ).dropna(subset=["index"])
+        )
+    data = pd.concat(frames, ignore_index=True)
+    freq = "A" if "A" in freqs else freqs[0]
+    base_text = f"{base_p} = 100"
+    y_title = f"{_t('index', lang)}（{base_text}）" if lang == "zh" else f"Index ({base_text})"
+    if indicator is not None:
+        name = indicator_label(indicator, lang=lang)
+        y_title = f"{name}，{y_title}" if lang == "zh" else f"{name}, {y_title}"
+    x = _x_axis(freq, lang)
+    y = alt.Y("index:Q", title=y_title, scale=alt.Scale(zero=False))
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color("region:N", title=_t("region", lang)),
+            tooltip=[
+                alt.Tooltip("region:N", title=_t("region", lang)),
+                alt.Tooltip("period:N", title=_t("period", lang)),
+                alt.Tooltip("index:Q", title=_t("index", lang), format=".1f"),
+            ],
+        )
+    )
+    hundred = (
+        alt.Chart(pd.DataFrame({"index": [100.0]}))
+        .mark_rule(color="#888", strokeDash=[2, 2])
+        .encode(y="index:Q")
+    )
+    return alt.layer(hundred, lines).properties(title=title or _t("indexed_title", lang))
+
+
+def scorecard_chart(
+    table: pd.DataFrame,
+    *,
+    metric: str = "output_loss_pct",
+    name_column: str | None = None,
+    ascending: bool = True,
+    title: str | None = None,
+    lang: Lang = "en",
+) -> alt.LayerChart:
+    """Chart a ranking of regions (or series) by one metric of a comparison table.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per name, e.g. :func:`lixia_econ.models.compare`'s output: metric
+        columns (and optionally ``rank``); names in ``name_column``, else in a
+        ``name`` or ``region`` column, else in the index.
+    metric : str
+        The column to rank by (``"output_loss_pct"``: cumulative output loss, percent of
+        the counterfactual).
+    name_column : str, optional
+        Column holding the names.
+    ascending : bool
+        Draw the smallest value at the top (for a loss, the best performer first).
+    title : str, optional
+        Chart title; a default in ``lang`` otherwise.
+    lang : {"en", "zh"}
+        Language of the labels; names that are catalogue codes or aliases are translated.
+
+    Returns
+    -------
+    altair.LayerChart
+        A horizontal ``bar`` layer (x = metric, y = name sorted by value, colour by
+        sign) and a ``text`` layer with the values.
+
+    Raises
+    ------
+    ParameterError
+        If ``metric`` or ``name_column`` is not a column, or the metric is not numeric.
+    """
+    _check_lang(lang)
+    if not isinstance(table, pd.DataFrame):
+        raise ParameterError(f"table must be a pandas DataFrame, got {type(table).__name__}")
+    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
+    if metric not in table.columns:
+        raise ParameterError(
+            f"metric={metric!r} is not a column of the table; numeric columns: "
+            f"{', '.join(map(str, numeric)) or 'none'}"
+        )
+    values = pd.to_numeric(table[metric], errors="coerce")
+    if values.isna().all():
+        raise ParameterError(f"metric={metric!r} has no numeric values")
+    if name_column is not None:
+        _require_columns(table, (name_column,), name="table")
+        names = table[name_column]
+    elif "name" in table.columns:
+        names = table["name"]
+    elif "region" in table.columns:
+        names = table["region"]
+    else:
+        names = pd.Series(table.index, index=table.index)
+    data = pd.DataFrame(
+        {
+            "name": [region_label(str(n), lang=lang) for n in names],
+            "value": values.to_numpy(dtype="float64"),
+        }
+    ).dropna(subset=["value"])
+    data["sign"] = np.where(data["value"] < 0, "negative", "non-negative")
+    data = data.sort_values("value", ascending=ascending, kind="stable")
+    data["rank"] = np.arange(1, len(data) + 1)
+    order = data["name"].tolist()
+    x_title = _metric_label(metric, lang)
+    y = alt.Y("name:N", title=None, sort=order)
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("value:Q", title=x_title),
+            y=y,
+            color=alt.Color(
+                "sign:N",
+                scale=alt.Scale(
+                    domain=["negative", "non-negative"], range=[_SHOCK_COLOR, _ACTUAL_COLOR]
+                ),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("rank:Q", title=_t("rank", lang)),
+                alt.Tooltip("name:N", title=_t("name", lang)),
+                alt.Tooltip("value:Q", title=x_title, format=",.2f"),
+            ],
+        )
+    )
+    labels = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=3, fontSize=10)
+        .encode(x="value:Q", y=y, text=alt.Text("value:Q", format=",.1f"))
+    )
+    return alt.layer(bars, labels).properties(
+        title=title or _t("scorecard_title", lang), height=alt.Step(22)
+    )
+
+
+def small_multiples(
+    frame: pd.DataFrame,
+    *,
+    facet: Literal["region", "indicator"] = "region",
+    columns: int = 3,
+    independent_y: bool = True,
+    title: str | None = None,
+    width: int = 180,
+    height: int = 120,
+    lang: Lang = "en",
+) -> alt.FacetChart:
+    """Draw one small line chart per region (or indicator) from a tidy panel slice.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows in the tidy long format (:data:`lixia_econ.schema.COLUMNS`); at least
+        ``region``, ``indicator``, ``freq``, ``period`` and ``value``. Select one
+        measure and price basis first: the panels plot ``value`` as it is.
+    facet : {"region", "indicator"}
+        One panel per region, or per indicator; the other one colours the lines.
+    columns : int
+        Panels per row.
+    independent_y : bool
+        Give each panel its own value scale (regions differ in size by orders of
+        magnitude).
+    title : str, optional
+        Chart title.
+    width, height : int
+        Size of one panel, pixels.
+    lang : {"en", "zh"}
+        Language of the labels.
+
+    Returns
+    -------
+    altair.FacetChart
+        A ``line`` chart faceted by ``facet`` (field ``label``), coloured by the other.
+
+    Raises
+    ------
+    ParameterError
+        If columns are missing or ``facet`` is not allowed.
+    """
+    _check_lang(lang)
+    check_choice("facet", facet, ("region", "indicator"))
+    _require_columns(frame, ("region", "indicator", "freq", "period", "value"), name="frame")
+    if frame.empty:
+        raise InsufficientDataError("frame has no rows to draw")
+    other = "indicator" if facet == "region" else "region"
+    freq_map = {"A": "Y", "Q": "Q", "M": "M"}
+    dates, labels = [], []
+    for row, (freq, period) in enumerate(zip(frame["freq"], frame["period"], strict=True)):
+        if freq not in freq_map:
+            raise ParameterError(
+                f"frame row {row}: freq {freq!r} is not one of {', '.join(freq_map)}"
+            )
+        try:
+            p = pd.Period(str(period), freq=freq_map[freq])
+        except (ValueError, TypeError):
+            raise PeriodError(
+                f"frame row {row}: period {period!r} is not a {freq} period", value=period
+            ) from None
+        dates.append(p.start_time)
+        labels.append(str(period))
+    label_of = region_label if facet == "region" else indicator_label
+    other_of = indicator_label if facet == "region" else region_label
+    data = pd.DataFrame(
+        {
+            "date": dates,
+            "period": labels,
+            "value": pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype="float64"),
+            "label": [label_of(str(v), lang=lang) for v in frame[facet]],
+            "colour": [other_of(str(v), lang=lang) for v in frame[other]],
+        }
+    ).dropna(subset=["value"])
+    freqs = set(frame["freq"])
+    freq = "A" if "A" in freqs else sorted(freqs)[0]
+    chart = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=_x_axis(freq, lang),
+            y=alt.Y("value:Q", title=_t("value", lang), scale=alt.Scale(zero=False)),
+            color=alt.Color("colour:N", title=_t(other, lang)),
+            tooltip=[
+                alt.Tooltip("label:N", title=_t(facet, lang)),
+                alt.Tooltip("colour:N", title=_t(other, lang)),
+                alt.Tooltip("period:N", title=_t("period", lang)),
+                alt.Tooltip("value:Q", title=_t("value", lang), format=",.2f"),
+            ],
+        )
+        .properties(width=width, height=height)
+        .facet(facet=alt.Facet("label:N", title=None), columns=columns)
+    )
+    if independent_y:
+        chart = chart.resolve_scale(y="independent")
+    if title:
+        chart = chart.properties(title=title)
+    return chart
+
+
+# --------------------------------------------------------------------------------------
+# Static export
+# --------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _register_fonts() -> tuple[str, ...]:
+    """Register the CJK font folders that exist with vl-convert (once per process)."""
+    import vl_convert as vlc
+
+    dirs = list(CJK_FONT_DIRS)
+    extra = os.environ.get("LIXIA_ECON_FONT_DIR")
+    if extra:
+        dirs.insert(0, extra)
+    done = []
+    for d in dirs:
+        if os.path.isdir(d):
+            vlc.register_font_directory(os.path.abspath(d))
+            done.append(d)
+    return tuple(done)
+
+
+def _spec(chart: alt.TopLevelMixin | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(chart, dict):
+        return chart
+    if not hasattr(chart, "to_dict"):
+        raise ParameterError(f"chart must be an Altair chart, got {type(chart).__name__}")
+    return chart.to_dict()
+
+
+def to_png(chart: alt.TopLevelMixin | dict[str, Any], *, scale: float = 2.0) -> bytes:
+    """Render a chart to PNG bytes with vl-convert, the house theme and a CJK font.
+
+    Parameters
+    ----------
+    chart : altair chart or dict
+        The chart (or its Vega-Lite spec).
+    scale : float
+        Pixel scale factor (2 gives sharp images on high-density screens and in print).
+
+    Returns
+    -------
+    bytes
+        PNG image data.
+    """
+    import vl_convert as vlc
+
+    _register_fonts()
+    return vlc.vegalite_to_png(_spec(chart), scale=scale, config=theme_config()["config"])
+
+
+def to_svg(chart: alt.TopLevelMixin | dict[str, Any]) -> str:
+    """Render a chart to an SVG string with vl-convert and the house theme.
+
+    Text stays text in the SVG (``font-family`` = :data:`FONT_FAMILY`), so the viewer
+    needs a CJK font; use :func:`to_png` where that is not certain.
+
+    Parameters
+    ----------
+    chart : altair chart or dict
+        The chart (or its Vega-Lite spec).
+
+    Returns
+    -------
+    str
+        SVG markup.
+    """
+    import vl_convert as vlc
+
+    _register_fonts()
+    return vlc.vegalite_to_svg(_spec(chart), config=theme_config()["config"])
+
+
+def save_static(
+    chart: alt.TopLevelMixin | dict[str, Any],
+    path: str | os.PathLike[str],
+    *,
+    scale: float = 2.0,
+) -> Path:
+    """Write a chart to a PNG or SVG file (the format follows the suffix).
+
+    The only function of this module that writes a file. The file is written to a
+    temporary name beside ``path`` first and then renamed, so a reader never sees half
+    an image.
+
+    Parameters
+    ----------
+    chart : altair chart or dict
+        The chart (or its Vega-Lite spec).
+    path : str or path-like
+        Target file, ending in ``.png`` or ``.svg``; its folder must exist.
+    scale : float
+        Pixel scale factor for PNG.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    ParameterError
+        If the suffix is neither ``.png`` nor ``.svg``, or the folder does not exist.
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    check_choice("path suffix", suffix, (".png", ".svg"))
+    if not target.parent.is_dir():
+        raise ParameterError(f"folder {target.parent} does not exist; create it first")
+    if suffix == ".png":
+        data: bytes = to_png(chart, scale=scale)
+    else:
+        data = to_svg(chart).encode("utf-8")
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    return target
