@@ -28,7 +28,11 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
+import pandas as pd
+
 from lixia_econ.config import CATALOGUE_DIR
+from lixia_econ.errors import SchemaError
 
 __all__ = [
     "COLUMNS",
@@ -41,6 +45,7 @@ __all__ = [
     "Region",
     "indicators",
     "regions",
+    "validate",
 ]
 
 COLUMNS: tuple[str, ...] = (
@@ -149,3 +154,158 @@ def indicators() -> dict[str, Indicator]:
             row["code"], row["name_zh"], row["name_en"], row["unit"], row["kind"], aliases
         )
     return out
+
+
+_PERIOD_PATTERNS = {
+    "A": r"^\d{4}$",
+    "Q": r"^\d{4}Q[1-4]$",
+    "M": r"^\d{4}-(0[1-9]|1[0-2])$",
+}
+
+#: Year-on-year growth outside this range (percent) is rejected as implausible.
+PLAUSIBLE_GROWTH = (-80.0, 200.0)
+
+
+def _row_label(frame: pd.DataFrame, i: int) -> int | None:
+    """Return the source row of the frame's i-th row, if the reader recorded it."""
+    rows = frame.attrs.get("source_rows")
+    if rows is None:
+        return None
+    try:
+        return int(rows[i])
+    except (IndexError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _fail(
+    frame: pd.DataFrame, path: object, positions: pd.Index, column: str, reason: str
+) -> SchemaError:
+    i = int(positions[0])
+    row = _row_label(frame, i)
+    where = "" if row is not None else f"table row {i + 1}: "
+    more = f" (and {len(positions) - 1} more rows)" if len(positions) > 1 else ""
+    return SchemaError(
+        f"{where}{reason}{more}",
+        path=path,
+        row=row,
+        column=column,
+        value=frame.iloc[i][column],
+    )
+
+
+def validate(frame: pd.DataFrame, *, path: object = None) -> pd.DataFrame:
+    """Check a tidy table against the schema and return it in canonical form.
+
+    Checks: exactly the columns of :data:`COLUMNS`; known region and indicator codes,
+    frequencies, measures, price bases and statuses; period labels that match their
+    frequency; finite numeric values; unique :data:`KEY` (rows repeated with the same
+    value are kept once, the same key with two values is an error); year-to-date flows
+    (``ytd_level`` of a ``flow`` indicator) never falling within a year; growth rates
+    within :data:`PLAUSIBLE_GROWTH`; shares within 0–100.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A tidy table. If ``frame.attrs["source_rows"]`` holds each row's line number in
+        its file, errors name that line.
+    path : str or Path, optional
+        The file the table came from, named in errors.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table with canonical dtypes, sorted by key, index reset.
+
+    Raises
+    ------
+    SchemaError
+        Naming the file, the row, the column and the value.
+    """
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in COLUMNS]
+    if missing or extra:
+        raise SchemaError(
+            f"columns must be {list(COLUMNS)}; missing {missing}, unexpected {extra}", path=path
+        )
+    frame = frame.reset_index(drop=True)
+    text_cols = [c for c in COLUMNS if c != "value"]
+    for col in text_cols:
+        bad = frame.index[frame[col].isna()]
+        if len(bad) and col != "note":
+            raise _fail(frame, path, bad, col, "missing value")
+    allowed = {
+        "region": set(regions()),
+        "indicator": set(indicators()),
+        "freq": set(FREQS),
+        "measure": set(MEASURES),
+        "price_basis": set(PRICE_BASES),
+        "status": set(STATUSES),
+    }
+    for col, codes in allowed.items():
+        bad = frame.index[~frame[col].astype(str).isin(codes)]
+        if len(bad):
+            raise _fail(frame, path, bad, col, f"unknown {col}; allowed: {sorted(codes)}")
+    for freq, pattern in _PERIOD_PATTERNS.items():
+        rows = frame["freq"] == freq
+        bad = frame.index[rows & ~frame["period"].astype(str).str.match(pattern)]
+        if len(bad):
+            raise _fail(frame, path, bad, "period", f"not a period label of frequency {freq}")
+    values = pd.to_numeric(frame["value"], errors="coerce")
+    bad = frame.index[~np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan))]
+    if len(bad):
+        raise _fail(frame, path, bad, "value", "value must be a finite number")
+    out = frame.astype({c: str for c in text_cols}).assign(value=values.astype("float64"))
+    out["note"] = frame["note"].fillna("").astype(str)
+
+    dup_all = out.duplicated([*KEY, "value"], keep="first")
+    out = out[~dup_all]
+    dup = out.duplicated(list(KEY), keep=False)
+    if dup.any():
+        first = out[dup].iloc[0]
+        same = out[dup & (out[list(KEY)] == first[list(KEY)]).all(axis=1)]
+        positions = same.index
+        rows = [_row_label(frame, int(i)) for i in positions]
+        shown = ", ".join(
+            f"row {r}" if r is not None else f"table row {i + 1}"
+            for r, i in zip(rows, positions, strict=True)
+        )
+        raise SchemaError(
+            f"{first['region']} {first['indicator']} {first['measure']} {first['period']} "
+            f"appears more than once with different values: "
+            f"{same['value'].tolist()} ({shown})",
+            path=path,
+            row=rows[0],
+            column="value",
+        )
+
+    flows = {code for code, ind in indicators().items() if ind.kind == "flow"}
+    ytd = out[(out["measure"] == "ytd_level") & out["indicator"].isin(flows)]
+    if len(ytd):
+        ytd = ytd.assign(_year=ytd["period"].str[:4]).sort_values("period")
+        group_cols = ["region", "indicator", "freq", "price_basis", "source", "_year"]
+        step = ytd.groupby(group_cols, sort=False)["value"].diff()
+        falling = step.index[step < 0]
+        if len(falling):
+            i = falling[0]
+            r = out.loc[i]
+            raise _fail(
+                frame,
+                path,
+                pd.Index([i]),
+                "value",
+                f"year-to-date {r['indicator']} for {r['region']} falls within the year at "
+                f"{r['period']} (by {-step[i]:g}); year-to-date flows cannot decrease",
+            )
+
+    growth = out["measure"].isin(["yoy_pct", "ytd_yoy_pct", "target_yoy_pct"])
+    lo, hi = PLAUSIBLE_GROWTH
+    bad = out.index[growth & ~out["value"].between(lo, hi)]
+    if len(bad):
+        raise _fail(
+            frame, path, bad, "value", f"implausible growth rate; expected {lo}..{hi} percent"
+        )
+    bad = out.index[(out["measure"] == "share_pct") & ~out["value"].between(0, 100)]
+    if len(bad):
+        raise _fail(frame, path, bad, "value", "a share must be between 0 and 100 percent")
+    out = out.sort_values(list(KEY)).reset_index(drop=True)
+    return out[list(COLUMNS)]

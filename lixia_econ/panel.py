@@ -1,0 +1,339 @@
+"""The processed panel: load it (building it when stale) and pick series out of it.
+
+``load_panel()`` returns the tidy table of :mod:`lixia_econ.schema`; ``get_series`` picks one
+series by region and indicator, named in Chinese or English or by code; the ``econ``
+DataFrame accessor does the same in one line and tab-completes region and indicator
+names in JupyterLab::
+
+    panel = lixia_econ.load_panel()
+    panel.econ.series("历下区", "GDP")            # Lixia's annual GDP, 亿元
+    panel.econ.regions.china.gdp                 # tab-completes: national quarterly GDP
+    panel.econ.available()                       # what is there, with first and last periods
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from lixia_econ import config
+from lixia_econ.errors import LixiaEconError, ParameterError
+from lixia_econ.schema import COLUMNS, indicators, regions
+
+__all__ = ["get_series", "load_panel", "resolve_indicator", "resolve_region"]
+
+#: Measures preferred, in order, when a series is picked without naming one.
+_MEASURE_PREFERENCE = ("level", "ytd_level", "index", "yoy_pct", "ytd_yoy_pct", "share_pct")
+#: Statuses preferred, in order, when two observations cover the same period.
+_STATUS_RANK = {
+    "published": 0,
+    "jan_feb_combined": 1,
+    "derived": 1,
+    "jan_feb_split_days": 2,
+    "jan_feb_split_equal": 2,
+    "estimated": 3,
+    "target": 4,
+}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s_\-()（）]+", "", str(text)).casefold()
+
+
+def _resolve(kind: str, name: str, catalogue: dict, extra: dict[str, str]) -> str:
+    key = _norm(name)
+    table = dict(extra)
+    for code, entry in catalogue.items():
+        for alias in (code, entry.name_zh, entry.name_en, *entry.aliases):
+            table.setdefault(_norm(alias), code)
+    if key in table:
+        return table[key]
+    close = difflib.get_close_matches(key, list(table), n=3, cutoff=0.6)
+    hint = f" Did you mean {', '.join(repr(table[c]) for c in close)}?" if close else ""
+    listed = ", ".join(f"{c} ({e.name_en})" for c, e in catalogue.items())
+    raise ParameterError(f"unknown {kind} {name!r}.{hint} Known: {listed}")
+
+
+def resolve_region(name: str) -> str:
+    """Return the GB/T 2260 code of a region named by code, Chinese or English name.
+
+    Examples
+    --------
+    >>> resolve_region("历下区"), resolve_region("Lixia"), resolve_region("370102")
+    ('370102', '370102', '370102')
+    """
+    return _resolve("region", str(name), regions(), {})
+
+
+def resolve_indicator(name: str) -> str:
+    """Return the catalogue code of an indicator named by code, Chinese or English name.
+
+    Examples
+    --------
+    >>> resolve_indicator("地区生产总值"), resolve_indicator("GDP")
+    ('gdp', 'gdp')
+    """
+    return _resolve("indicator", str(name), indicators(), {})
+
+
+def _panel_path(processed_dir: Path) -> Path:
+    return processed_dir / f"{config.PANEL_STEM}.parquet"
+
+
+def _stale(processed_dir: Path, raw_dir: Path) -> bool:
+    target = _panel_path(processed_dir)
+    if not target.exists():
+        return True
+    built = target.stat().st_mtime
+    return any(p.stat().st_mtime > built for p in raw_dir.rglob("*") if p.is_file())
+
+
+def load_panel(
+    processed_dir: str | Path | None = None,
+    *,
+    raw_dir: str | Path | None = None,
+    rebuild: bool | None = None,
+) -> pd.DataFrame:
+    """Return the processed panel, building it first if it is missing or older than the raw files.
+
+    Parameters
+    ----------
+    processed_dir : str or Path, optional
+        Folder of ``panel.parquet`` (default ``data/processed``).
+    raw_dir : str or Path, optional
+        Raw-data folder to build from (default ``data/raw``).
+    rebuild : bool, optional
+        ``True`` always rebuilds, ``False`` never does (an error if there is no panel),
+        ``None`` (default) rebuilds when stale.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tidy panel (columns of :data:`lixia_econ.schema.COLUMNS`). ``attrs`` holds
+        ``source_order`` (sources, older vintages first, as in the manifest).
+
+    Raises
+    ------
+    LixiaEconError
+        If the build fails (it names the bad files) or there is no panel and
+        ``rebuild=False``.
+    """
+    processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DIR
+    raw = Path(raw_dir) if raw_dir is not None else config.RAW_DIR
+    need = rebuild if rebuild is not None else (raw.exists() and _stale(processed, raw))
+    if need:
+        from lixia_econ.build import build_panel
+
+        result = build_panel(raw_dir=raw, processed_dir=processed)
+        if not result.ok:
+            raise LixiaEconError(
+                "building the panel failed: " + "; ".join(str(e) for _, e in result.rejected)
+            )
+    path = _panel_path(processed)
+    if not path.exists():
+        raise LixiaEconError(f"no processed panel at {path}; run `lixia-econ build`")
+    panel = pd.read_parquet(path)[list(COLUMNS)]
+    log = processed / "build_log.json"
+    if log.exists():
+        panel.attrs["source_order"] = json.loads(log.read_text(encoding="utf-8")).get(
+            "source_order", []
+        )
+    return panel
+
+
+def _period_index(periods: pd.Series, freq: str) -> pd.PeriodIndex:
+    return pd.PeriodIndex(periods.astype(str), freq={"A": "Y", "Q": "Q", "M": "M"}[freq])
+
+
+def _choose(options: list[str], what: str, context: str) -> str:
+    if len(options) == 1:
+        return options[0]
+    raise ParameterError(f"{context} has several {what}: {options}; choose one with {what}=...")
+
+
+def get_series(
+    panel: pd.DataFrame,
+    region: str,
+    indicator: str,
+    *,
+    measure: str | None = None,
+    price_basis: str | None = None,
+    freq: str | None = None,
+    source: str | None = None,
+    include_estimates: bool = False,
+) -> pd.Series:
+    """Pick one series out of the panel.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        The tidy panel (:func:`load_panel`).
+    region : str
+        Code (``"370102"``) or name (``"历下区"``, ``"Lixia"``).
+    indicator : str
+        Code (``"gdp"``) or name (``"地区生产总值"``, ``"GDP"``).
+    measure : str, optional
+        ``level``, ``ytd_level``, ``yoy_pct``... Default: the first present of level,
+        ytd_level, index, yoy_pct, ytd_yoy_pct, share_pct.
+    price_basis : {"current", "comparable", "na"}, optional
+        Needed only when the measure exists on several bases.
+    freq : {"A", "Q", "M"}, optional
+        Needed only when the measure exists at several frequencies.
+    source : str, optional
+        Take only this source. By default sources are spliced: where two cover the same
+        period, a published figure beats a derived one, and a later vintage (later in the
+        manifest) beats an earlier one.
+    include_estimates : bool
+        Include rows with status ``estimated`` (model estimates, e.g. disaggregated
+        quarters). Off by default: estimates never mix silently with published figures.
+
+    Returns
+    -------
+    pandas.Series
+        float64 values on a PeriodIndex. ``attrs``: region, indicator, measure, unit,
+        price_basis, freq, sources (list), status (Series aligned with the values).
+
+    Raises
+    ------
+    ParameterError
+        Unknown names, or a choice to make (the message lists what is available).
+    """
+    code = resolve_region(region)
+    ind = resolve_indicator(indicator)
+    rows = panel[(panel["region"] == code) & (panel["indicator"] == ind)]
+    rows = rows[rows["status"] != "target"]
+    if not include_estimates:
+        rows = rows[rows["status"] != "estimated"]
+    label = f"{regions()[code].name_en} {ind}"
+    if rows.empty:
+        have = sorted(panel.loc[panel["region"] == code, "indicator"].unique())
+        raise ParameterError(
+            f"the panel has no {ind} for {label.split()[0]} ({code}); it has: {have}"
+        )
+    if measure is None:
+        present = set(rows["measure"])
+        measure = next((m for m in _MEASURE_PREFERENCE if m in present), sorted(present)[0])
+    if measure not in set(rows["measure"]):
+        raise ParameterError(
+            f"{label} has no measure {measure!r}; available: {sorted(set(rows['measure']))}"
+        )
+    rows = rows[rows["measure"] == measure]
+    for col, chosen in (("price_basis", price_basis), ("freq", freq), ("source", source)):
+        if chosen is not None:
+            if chosen not in set(rows[col]):
+                have = sorted(set(rows[col]))
+                msg = f"{label} {measure} has no {col} {chosen!r}; available: {have}"
+                raise ParameterError(msg)
+            rows = rows[rows[col] == chosen]
+    pb = _choose(sorted(set(rows["price_basis"])), "price_basis", f"{label} {measure}")
+    fq = _choose(sorted(set(rows["freq"])), "freq", f"{label} {measure}")
+    rows = rows[(rows["price_basis"] == pb) & (rows["freq"] == fq)]
+    order = {s: i for i, s in enumerate(panel.attrs.get("source_order", []))}
+    rows = rows.assign(
+        _status=rows["status"].map(_STATUS_RANK).fillna(9),
+        _vintage=-rows["source"].map(order).fillna(-1),
+    ).sort_values(["period", "_status", "_vintage"])
+    rows = rows.drop_duplicates("period", keep="first")
+    index = _period_index(rows["period"], fq)
+    out = pd.Series(rows["value"].to_numpy(dtype="float64"), index=index, name=f"{label} {measure}")
+    out = out.sort_index()
+    units = sorted(set(rows["unit"]))
+    out.attrs.update(
+        region=code,
+        indicator=ind,
+        measure=measure,
+        unit=units[0] if len(units) == 1 else units,
+        price_basis=pb,
+        freq=fq,
+        sources=sorted(set(rows["source"])),
+        status=pd.Series(rows["status"].to_numpy(), index=index).sort_index(),
+    )
+    return out
+
+
+class _RegionView:
+    """Indicators of one region as attributes (tab-completes in JupyterLab)."""
+
+    def __init__(self, panel: pd.DataFrame, code: str) -> None:
+        self._panel = panel
+        self._code = code
+
+    def __dir__(self) -> list[str]:
+        rows = self._panel[self._panel["region"] == self._code]
+        return sorted(set(rows["indicator"]))
+
+    def __getattr__(self, name: str) -> pd.Series:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return get_series(self._panel, self._code, name)
+        except ParameterError as exc:
+            raise AttributeError(str(exc)) from None
+
+    def __repr__(self) -> str:
+        return f"<{regions()[self._code].name_en}: {', '.join(dir(self))}>"
+
+
+class _Regions:
+    """Regions of the panel as attributes, by short English name (``lixia``, ``china``)."""
+
+    def __init__(self, panel: pd.DataFrame) -> None:
+        self._panel = panel
+        self._names = {
+            _norm(r.name_en.split()[0]): c
+            for c, r in regions().items()
+            if c in set(panel["region"])
+        }
+
+    def __dir__(self) -> list[str]:
+        return sorted(self._names)
+
+    def __getattr__(self, name: str) -> _RegionView:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name not in self._names:
+            raise AttributeError(f"no region {name!r} in the panel; have {sorted(self._names)}")
+        return _RegionView(self._panel, self._names[name])
+
+
+@pd.api.extensions.register_dataframe_accessor("econ")
+class EconAccessor:
+    """``panel.econ``: pick series from the tidy panel in one line.
+
+    Examples
+    --------
+    >>> panel = load_panel()  # doctest: +SKIP
+    >>> panel.econ.series("历下区", "GDP")  # doctest: +SKIP
+    >>> panel.econ.regions.china.retail_sales  # doctest: +SKIP
+    """
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        missing = [c for c in ("region", "indicator", "period", "value") if c not in frame.columns]
+        if missing:
+            raise AttributeError(f"not a lixia_econ panel: missing columns {missing}")
+        self._frame = frame
+
+    def series(self, region: str, indicator: str, **options: object) -> pd.Series:
+        """Return :func:`get_series` of this panel."""
+        return get_series(self._frame, region, indicator, **options)
+
+    @property
+    def regions(self) -> _Regions:
+        """Regions as attributes, each with its indicators as attributes."""
+        return _Regions(self._frame)
+
+    def available(self) -> pd.DataFrame:
+        """Return what the panel holds: one row per series with counts and first/last period."""
+        group = ["region", "indicator", "measure", "freq", "price_basis", "status"]
+        table = (
+            self._frame.groupby(group, sort=True)["period"]
+            .agg(observations="size", first="min", last="max")
+            .reset_index()
+        )
+        names = {c: r.name_en for c, r in regions().items()}
+        table.insert(1, "region_name", table["region"].map(names))
+        return table
