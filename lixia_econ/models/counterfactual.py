@@ -1,0 +1,622 @@
+"""Counterfactual "no-COVID" paths projected from a pre-shock window.
+
+One function, :func:`counterfactual`, fits a model on the periods before the shock and
+projects the path the series would have followed without it, with intervals from the model:
+
+- ``"trend"``: log-linear OLS (intercept, time, seasonal dummies where the frequency has
+  seasons, optional log controls); prediction intervals for a new observation from
+  statsmodels' ``OLS.get_prediction`` (Student t with the residual degrees of freedom),
+  mapped back to levels with ``exp``;
+- ``"ets"``: statsmodels ``ETSModel`` on logs (additive error and trend, additive seasonal
+  where the frequency has seasons); analytical prediction intervals (normal);
+- ``"structural"``: statsmodels ``UnobservedComponents`` on logs (local linear trend,
+  stochastic seasonal where the frequency has seasons, optional log controls as regressors);
+  Kalman-filter forecast intervals (normal).
+
+All three models are Gaussian on the log scale, so the result keeps the joint predictive
+distribution of the log path over the post-shock periods (mean vector, covariance matrix and,
+for the trend, the degrees of freedom). Pointwise intervals come from its diagonal; the
+cumulative effects in :mod:`lixia_econ.models.recovery` use the whole matrix.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from lixia_econ._checks import check_choice
+from lixia_econ.errors import InsufficientDataError, ParameterError
+from lixia_econ.models._base import ModelResult, as_period_series, check_level
+
+__all__ = ["CounterfactualResult", "counterfactual"]
+
+METHODS = ("trend", "ets", "structural")
+Method = Literal["trend", "ets", "structural"]
+PeriodLike = str | pd.Period
+
+_PERIODS_PER_YEAR = {"Y": 1, "A": 1, "Q": 4, "M": 12}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _periods_per_year(index: pd.PeriodIndex, name: str = "series") -> int:
+    """Return 1, 4 or 12 for an annual, quarterly or monthly PeriodIndex."""
+    freqstr = index.freqstr or ""
+    code = freqstr[:1].upper()
+    if code not in _PERIODS_PER_YEAR or (len(freqstr) > 1 and freqstr[1].isdigit()):
+        raise ParameterError(
+            f"{name} has period frequency {freqstr!r}; expected annual (Y), quarterly (Q) "
+            "or monthly (M) periods"
+        )
+    return _PERIODS_PER_YEAR[code]
+
+
+def _to_period(value: Any, freq: str, *, name: str) -> pd.Period:
+    """Parse ``value`` (str like '2020Q1', '2020-02', '2020', or a Period) at ``freq``."""
+    try:
+        if isinstance(value, pd.Period):
+            return value.asfreq(freq, how="start")
+        if isinstance(value, str | int):
+            return pd.Period(str(value), freq=freq)
+    except (ValueError, TypeError) as exc:
+        raise ParameterError(
+            f"{name}={value!r} is not a period label; expected e.g. '2020Q1', '2020-02' or "
+            f"'2020' ({exc})"
+        ) from None
+    raise ParameterError(
+        f"{name} must be a period label (str) or a pandas Period, got {type(value).__name__}"
+    )
+
+
+def _season(index: pd.PeriodIndex, ppy: int) -> np.ndarray:
+    """Return the season number (0-based quarter or month) of each period."""
+    if ppy == 4:
+        return np.asarray(index.quarter) - 1
+    if ppy == 12:
+        return np.asarray(index.month) - 1
+    return np.zeros(len(index), dtype=int)
+
+
+def _trend_design(index: pd.PeriodIndex, origin: pd.Period, ppy: int) -> np.ndarray:
+    """Design matrix of the log-linear trend: 1, t (periods from ``origin``), dummies.
+
+    Seasonal dummies are for seasons 2..s (the first season is the reference).
+    """
+    t = np.asarray(index.asi8 - origin.ordinal, dtype=float)
+    cols = [np.ones(len(index)), t]
+    if ppy > 1:
+        season = _season(index, ppy)
+        cols += [(season == k).astype(float) for k in range(1, ppy)]
+    return np.column_stack(cols)
+
+
+def _min_points(method: str, ppy: int, n_controls: int) -> tuple[int, str]:
+    """Fewest pre-shock observations a method needs, and why."""
+    if method == "trend":
+        k = 2 + (ppy - 1) + n_controls
+        return k + 2, f"{k} coefficients + 2 residual degrees of freedom"
+    if method == "ets":
+        need = max(2 * ppy + 4, 8)
+        return need, "two full seasonal cycles plus four points for the smoothing parameters"
+    need = max(2 * ppy + 4, 8) + n_controls
+    return need, "two full seasonal cycles plus the variances and regression coefficients"
+
+
+def _describe(periods: pd.PeriodIndex, limit: int = 8) -> str:
+    """List periods for an error message, shortened if long."""
+    labels = [str(p) for p in periods]
+    if len(labels) > limit:
+        labels = [*labels[: limit // 2], "...", *labels[-limit // 2 :]]
+    return ", ".join(labels) if labels else "none"
+
+
+def _as_controls(controls: Any, index: pd.PeriodIndex) -> pd.DataFrame | None:
+    """Return controls as a DataFrame of logs on ``index``; check coverage and sign."""
+    if controls is None:
+        return None
+    if isinstance(controls, pd.Series):
+        controls = controls.to_frame(name=controls.name if controls.name is not None else "x0")
+    if not isinstance(controls, pd.DataFrame):
+        raise ParameterError(
+            f"controls must be a pandas Series or DataFrame on a PeriodIndex, got "
+            f"{type(controls).__name__}"
+        )
+    cols = {}
+    for col in controls.columns:
+        s = as_period_series(controls[col], name=f"controls[{col!r}]")
+        s.index = s.index.asfreq(index.freqstr) if s.index.freqstr != index.freqstr else s.index
+        aligned = s.reindex(index)
+        missing = index[~np.isfinite(aligned.to_numpy())]
+        if len(missing):
+            raise InsufficientDataError(
+                f"controls[{col!r}] must cover every period of the pre-shock window and the "
+                f"post-shock periods; missing {_describe(missing)}"
+            )
+        if (aligned <= 0).any():
+            bad = aligned[aligned <= 0]
+            raise ParameterError(
+                f"controls[{col!r}] must be positive levels (they enter as logs); found "
+                f"{bad.iloc[0]!r} at {bad.index[0]}"
+            )
+        cols[str(col)] = np.log(aligned.to_numpy())
+    return pd.DataFrame(cols, index=index)
+
+
+# --------------------------------------------------------------------------- result
+
+
+@dataclass
+class _LogPath:
+    """Joint Gaussian (or Student t) predictive distribution of the log path."""
+
+    mean: np.ndarray
+    cov: np.ndarray
+    df: float | None  # None = normal
+
+    def quantile(self, q: float | np.ndarray) -> np.ndarray:
+        if self.df is None:
+            return stats.norm.ppf(q)
+        return stats.t.ppf(q, self.df)
+
+
+class CounterfactualResult(ModelResult):
+    """A projected "no-shock" path with intervals from the model.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        Indexed by the post-shock periods (from ``shock`` to the last period of the series):
+        ``actual`` (NaN where not observed), ``predicted`` (the median of the predictive
+        distribution on the level scale, ``exp`` of the log-scale mean), ``lower`` and
+        ``upper`` (pointwise prediction interval at ``level``). Units are those of the input.
+    method : str
+        ``"trend"``, ``"ets"`` or ``"structural"``.
+    shock : pandas.Period
+        The first affected period.
+    pre_window : pandas.PeriodIndex
+        The periods the model was fitted on (observed values only for ``"trend"``).
+    level : float
+        The level of the intervals in :attr:`frame`.
+    model_result : object
+        The fitted statsmodels result (``RegressionResults``, ``ETSResults`` or
+        ``UnobservedComponentsResults``).
+    actual : pandas.Series
+        The whole input series (float, PeriodIndex).
+    log_mean, log_cov : numpy.ndarray
+        Mean vector and covariance matrix of the joint predictive distribution of the log
+        values over the post-shock periods.
+    df : float or None
+        Degrees of freedom of the Student t predictive distribution (``"trend"``); ``None``
+        for a normal one.
+    notes : list of str
+        Plain-language caveats.
+    """
+
+    title = "Counterfactual (no-shock) path"
+
+    def __init__(
+        self,
+        *,
+        actual: pd.Series,
+        post_index: pd.PeriodIndex,
+        log_path: _LogPath,
+        method: str,
+        shock: pd.Period,
+        pre_window: pd.PeriodIndex,
+        level: float,
+        model_result: Any = None,
+        notes: list[str] | None = None,
+        pointwise: pd.DataFrame | None = None,
+    ) -> None:
+        self.actual = actual
+        self.method = method
+        self.shock = shock
+        self.pre_window = pre_window
+        self.level = level
+        self.model_result = model_result
+        self.notes = list(notes or [])
+        self._path = log_path
+        self.post_index = post_index
+        frame = self._interval_frame(level) if pointwise is None else pointwise
+        frame.insert(0, "actual", actual.reindex(post_index).to_numpy())
+        self.frame = frame
+
+    @property
+    def log_mean(self) -> np.ndarray:
+        """Mean of the log path over the post-shock periods."""
+        return self._path.mean
+
+    @property
+    def log_cov(self) -> np.ndarray:
+        """Covariance of the log path over the post-shock periods."""
+        return self._path.cov
+
+    @property
+    def df(self) -> float | None:
+        """Degrees of freedom of the t predictive distribution, or ``None`` (normal)."""
+        return self._path.df
+
+    def _interval_frame(self, level: float) -> pd.DataFrame:
+        q = float(self._path.quantile(0.5 + level / 2))
+        sd = np.sqrt(np.diag(self._path.cov))
+        mu = self._path.mean
+        return pd.DataFrame(
+            {
+                "predicted": np.exp(mu),
+                "lower": np.exp(mu - q * sd),
+                "upper": np.exp(mu + q * sd),
+            },
+            index=self.post_index,
+        )
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Return pointwise prediction intervals of the no-shock path.
+
+        Parameters
+        ----------
+        level : float
+            Coverage of the interval, strictly between 0 and 1.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by post-shock period, columns ``lower`` and ``upper`` (units of the input).
+        """
+        level = check_level(level)
+        if level == self.level:
+            return self.frame[["lower", "upper"]].copy()
+        return self._interval_frame(level)[["lower", "upper"]]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the tidy path: one row per post-shock period.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``period`` (str), ``actual``, ``predicted``, ``lower``, ``upper``,
+            ``gap_pct`` (percent of the counterfactual: ``100 * (actual / predicted - 1)``),
+            ``method`` and ``level``.
+        """
+        out = self.frame.copy()
+        out["gap_pct"] = 100.0 * (out["actual"] / out["predicted"] - 1.0)
+        out.insert(0, "period", out.index.astype(str))
+        out["method"] = self.method
+        out["level"] = self.level
+        return out.reset_index(drop=True)
+
+    def summary(self) -> pd.DataFrame:
+        """Return the path rounded for reading, with the gap to the counterfactual in percent."""
+        out = self.frame.copy()
+        out["gap_pct"] = 100.0 * (out["actual"] / out["predicted"] - 1.0)
+        out.index = out.index.astype(str)
+        out.index.name = "period"
+        return out.round(2)
+
+
+# --------------------------------------------------------------------------- fitting
+
+
+def _fit_trend(
+    y_pre: pd.Series,
+    post_index: pd.PeriodIndex,
+    shock: pd.Period,
+    ppy: int,
+    ctrl: pd.DataFrame | None,
+    level: float,
+) -> tuple[_LogPath, Any, pd.DataFrame]:
+    import statsmodels.api as sm
+
+    X_pre = _trend_design(y_pre.index, shock, ppy)
+    X_post = _trend_design(post_index, shock, ppy)
+    if ctrl is not None:
+        X_pre = np.column_stack([X_pre, ctrl.loc[y_pre.index].to_numpy()])
+        X_post = np.column_stack([X_post, ctrl.loc[post_index].to_numpy()])
+    res = sm.OLS(np.log(y_pre.to_numpy()), X_pre).fit()
+    if np.linalg.matrix_rank(X_pre) < X_pre.shape[1]:
+        raise InsufficientDataError(
+            "the pre-shock window does not identify the trend model (every season must be "
+            "observed and the controls must vary)"
+        )
+    pred = res.get_prediction(X_post).summary_frame(alpha=1 - level)
+    mean = np.asarray(pred["mean"], dtype=float)
+    cov = X_post @ np.asarray(res.cov_params()) @ X_post.T + res.scale * np.eye(len(post_index))
+    pointwise = pd.DataFrame(
+        {
+            "predicted": np.exp(mean),
+            "lower": np.exp(np.asarray(pred["obs_ci_lower"], dtype=float)),
+            "upper": np.exp(np.asarray(pred["obs_ci_upper"], dtype=float)),
+        },
+        index=post_index,
+    )
+    return _LogPath(mean, cov, float(res.df_resid)), res, pointwise
+
+
+def _ets_cov(res: Any, steps: int) -> np.ndarray:
+    r"""Joint covariance of the 1..steps-ahead ETS forecast errors (additive models).
+
+    With :math:`c_0 = 1` and :math:`c_j = \alpha + \beta j + \gamma [j \bmod m = 0]`
+    (Hyndman & Athanasopoulos, FPP3, section 8.7), the forecast error at horizon h is
+    :math:`\sum_{j=0}^{h-1} c_j e_{T+h-j}`, so
+    :math:`\mathrm{Cov}(h, k) = \sigma^2 \sum_{i=1}^{\min(h,k)} c_{h-i} c_{k-i}`.
+    """
+    alpha = float(res.smoothing_level)
+    beta = float(res.smoothing_trend) if res.has_trend else 0.0
+    gamma = float(res.smoothing_seasonal) if res.has_seasonal else 0.0
+    m = int(res.seasonal_periods) if res.has_seasonal else 0
+    j = np.arange(steps)
+    c = alpha + beta * j + (gamma * ((j % m) == 0) if m else 0.0)
+    c[0] = 1.0
+    # error at horizon h = sum_{i=1}^{h} c_{h-i} e_i  ->  row h of a lower-triangular matrix
+    L = np.zeros((steps, steps))
+    for h in range(steps):
+        L[h, : h + 1] = c[h::-1]
+    return float(res.mse) * (L @ L.T)
+
+
+def _fit_ets(
+    y_pre: pd.Series, horizon_index: pd.PeriodIndex, ppy: int
+) -> tuple[np.ndarray, np.ndarray, Any]:
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    y = pd.Series(np.log(y_pre.to_numpy()), index=y_pre.index)
+    model = ETSModel(
+        y,
+        error="add",
+        trend="add",
+        seasonal="add" if ppy > 1 else None,
+        seasonal_periods=ppy if ppy > 1 else None,
+        initialization_method="estimated",
+    )
+    res = model.fit(disp=False)
+    steps = len(horizon_index)
+    mean = np.asarray(res.forecast(steps), dtype=float)
+    return mean, _ets_cov(res, steps), res
+
+
+def _ss_forecast_cov(res: Any, steps: int) -> np.ndarray:
+    r"""Joint covariance of the 1..steps-ahead forecasts of a time-invariant state space model.
+
+    From the predicted state covariance :math:`P_1` after the last observation,
+    :math:`P_{h+1} = T P_h T' + R Q R'` and :math:`\mathrm{Cov}(y_h, y_k) =
+    Z P_h (T^{k-h})' Z' + H [h = k]` for :math:`h \le k`.
+    """
+    fr = res.filter_results
+    Z = fr.design[:, :, -1]
+    T = fr.transition[:, :, -1]
+    R = fr.selection[:, :, -1]
+    Q = fr.state_cov[:, :, -1]
+    H = fr.obs_cov[:, :, -1]
+    RQR = R @ Q @ R.T
+    P = np.asarray(res.predicted_state_cov[:, :, -1])
+    cov = np.zeros((steps, steps))
+    for h in range(steps):
+        ZP = Z @ P  # Cov(y_h, alpha_h) row
+        Tpow = np.eye(T.shape[0])
+        for k in range(h, steps):
+            cov[h, k] = (ZP @ Tpow.T @ Z.T)[0, 0]
+            Tpow = T @ Tpow
+        cov[h, h] += float(H[0, 0])
+        P = T @ P @ T.T + RQR
+    return np.triu(cov) + np.triu(cov, 1).T
+
+
+def _fit_structural(
+    y_pre: pd.Series,
+    horizon_index: pd.PeriodIndex,
+    ppy: int,
+    ctrl: pd.DataFrame | None,
+) -> tuple[np.ndarray, np.ndarray, Any]:
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    full = pd.period_range(y_pre.index[0], y_pre.index[-1], freq=y_pre.index.freq)
+    y = pd.Series(np.log(y_pre.reindex(full).to_numpy()), index=full)
+    exog = None if ctrl is None else ctrl.loc[full].to_numpy()
+    model = UnobservedComponents(
+        y,
+        level="local linear trend",
+        seasonal=ppy if ppy > 1 else None,
+        exog=exog,
+    )
+    res = model.fit(disp=False, maxiter=200)
+    steps = len(horizon_index)
+    exog_f = None if ctrl is None else ctrl.loc[horizon_index].to_numpy()
+    fc = res.get_forecast(steps, exog=exog_f)
+    mean = np.asarray(fc.predicted_mean, dtype=float)
+    return mean, _ss_forecast_cov(res, steps), res
+
+
+def _resolve_window(
+    y: pd.Series,
+    shock: pd.Period,
+    pre_window: Any,
+) -> pd.Series:
+    """Return the observed-or-missing values of the pre-shock window."""
+    freq = y.index.freqstr
+    before = y[y.index < shock]
+    if pre_window is None:
+        return before
+    if isinstance(pre_window, int) and not isinstance(pre_window, bool):
+        if pre_window < 1:
+            raise ParameterError(f"pre_window={pre_window!r} must be a positive number of periods")
+        start = shock - pre_window
+        return before[before.index >= start]
+    if isinstance(pre_window, tuple | list) and len(pre_window) == 2:
+        start = None if pre_window[0] is None else _to_period(pre_window[0], freq, name="start")
+        end = None if pre_window[1] is None else _to_period(pre_window[1], freq, name="end")
+        if end is not None and end >= shock:
+            raise ParameterError(
+                f"pre_window ends at {end}, which is not before the shock {shock}; the "
+                "pre-shock window must end before the first affected period"
+            )
+        out = before
+        if start is not None:
+            out = out[out.index >= start]
+        if end is not None:
+            out = out[out.index <= end]
+        return out
+    raise ParameterError(
+        f"pre_window={pre_window!r} is not allowed; give None (all periods before the shock), "
+        "a number of periods, or a (start, end) pair of period labels"
+    )
+
+
+def counterfactual(
+    series: pd.Series,
+    *,
+    shock: PeriodLike,
+    method: Method = "trend",
+    pre_window: int | tuple[PeriodLike | None, PeriodLike | None] | None = None,
+    controls: pd.Series | pd.DataFrame | None = None,
+    level: float = 0.95,
+) -> CounterfactualResult:
+    """Project the "no-shock" path of a series from its pre-shock window.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Positive levels (or a volume index) on an annual, quarterly or monthly PeriodIndex.
+        Growth rates must be chained into an index first (``lixia_econ.clean.chain_yoy``).
+    shock : str or pandas.Period
+        The first affected period, e.g. ``"2020Q1"``, ``"2020-02"`` or ``"2020"`` (read at the
+        series' frequency: ``"2020"`` is 2020Q1 for a quarterly series).
+    method : {"trend", "ets", "structural"}
+        The model (see the module notes).
+    pre_window : int, (start, end) or None
+        The periods the model is fitted on: ``None`` = every period before ``shock``; an
+        int = that many periods just before ``shock``; a pair of period labels (either may be
+        ``None``) ending before ``shock``.
+    controls : pandas.Series or pandas.DataFrame, optional
+        Exogenous regressors (``"trend"`` and ``"structural"``), e.g. a benchmark region's
+        level. They must be positive, enter as logs, and cover the pre-shock window and every
+        post-shock period.
+    level : float
+        Coverage of the pointwise prediction intervals in ``.frame``.
+
+    Returns
+    -------
+    CounterfactualResult
+        ``.frame`` with ``actual``, ``predicted``, ``lower``, ``upper`` over the post-shock
+        periods (from ``shock`` to the last period of ``series``), in the units of the input.
+
+    Raises
+    ------
+    ParameterError
+        For a bad method, shock, window, level, frequency or non-positive values.
+    InsufficientDataError
+        If the pre-shock window is too short for the method (the message says how many
+        observations the method needs and how many there are), if ``"ets"`` meets a gap in
+        the window, or if there is no period from ``shock`` on.
+
+    Notes
+    -----
+    The models are fitted to the natural log of the series, so ``predicted`` is the median
+    (not the mean) of the predictive distribution on the level scale, and intervals are
+    ``exp`` of the log-scale intervals. The trend method skips missing pre-shock values (no
+    point is interpolated); the structural model treats them as missing observations in the
+    Kalman filter; ETS needs a complete window and refuses otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> idx = pd.period_range("2012Q1", "2022Q4", freq="Q")
+    >>> y = pd.Series(100 * np.exp(0.015 * np.arange(len(idx))), index=idx)
+    >>> cf = counterfactual(y, shock="2020Q1")
+    >>> round(float(cf.frame.loc[pd.Period("2020Q1"), "predicted"]), 1)
+    161.6
+    """
+    check_choice("method", method, METHODS)
+    level = check_level(level)
+    y = as_period_series(series, name="series", min_length=1)
+    ppy = _periods_per_year(y.index)
+    freq = y.index.freqstr
+    shock_p = _to_period(shock, freq, name="shock")
+    finite = y[np.isfinite(y.to_numpy())]
+    if (finite <= 0).any():
+        bad = finite[finite <= 0]
+        raise ParameterError(
+            f"series must be positive levels or an index (models are fitted on logs); found "
+            f"{bad.iloc[0]!r} at {bad.index[0]}; chain growth rates into an index first"
+        )
+    if method == "ets" and controls is not None:
+        raise ParameterError(
+            "controls are not allowed with method='ets' (ETSModel has no regressors); use "
+            "method='structural' or method='trend'"
+        )
+    full = pd.period_range(min(y.index[0], shock_p), max(y.index[-1], shock_p), freq=freq)
+    y = y.reindex(full)
+    post_index = full[full >= shock_p]
+    if not np.isfinite(y.reindex(post_index).to_numpy()).any():
+        raise InsufficientDataError(
+            f"series has no value from the shock {shock_p} on (last value: "
+            f"{finite.index[-1]}); nothing to compare with a counterfactual"
+        )
+    window = _resolve_window(y, shock_p, pre_window)
+    observed = window[np.isfinite(window.to_numpy())]
+    n_ctrl = (
+        0 if controls is None else (1 if isinstance(controls, pd.Series) else controls.shape[1])
+    )
+    need, why = _min_points(method, ppy, n_ctrl)
+    if len(observed) < need:
+        missing = window.index[~np.isfinite(window.to_numpy())]
+        raise InsufficientDataError(
+            f"method={method!r} needs at least {need} observed pre-shock values ({why}); the "
+            f"window before {shock_p} has {len(observed)} ({_describe(observed.index)})"
+            + (f"; missing: {_describe(missing)}" if len(missing) else "")
+            + ". Missing periods are never interpolated."
+        )
+    notes: list[str] = []
+    if method == "ets":
+        window = window.loc[observed.index[0] : observed.index[-1]]
+        gaps = window.index[~np.isfinite(window.to_numpy())]
+        if len(gaps):
+            raise InsufficientDataError(
+                f"method='ets' needs a complete pre-shock window; missing {_describe(gaps)}. "
+                "Use method='trend' or 'structural', which handle gaps without interpolating"
+            )
+    if observed.index[-1] < shock_p - 1:
+        notes.append(
+            f"the fitted window ends at {observed.index[-1]}, "
+            f"{(shock_p - observed.index[-1]).n - 1} period(s) before the shock {shock_p}"
+        )
+    span = pd.period_range(observed.index[0], post_index[-1], freq=freq)
+    ctrl = _as_controls(controls, span)
+
+    model_result: Any
+    pointwise = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if method == "trend":
+            path, model_result, pointwise = _fit_trend(
+                observed, post_index, shock_p, ppy, ctrl, level
+            )
+        else:
+            horizon = pd.period_range(observed.index[-1] + 1, post_index[-1], freq=freq)
+            if method == "ets":
+                mean, cov, model_result = _fit_ets(observed, horizon, ppy)
+            else:
+                mean, cov, model_result = _fit_structural(observed, horizon, ppy, ctrl)
+            keep = np.asarray(horizon >= shock_p)
+            path = _LogPath(mean[keep], cov[np.ix_(keep, keep)], None)
+    for w in caught:
+        if "converge" in str(w.message).lower() or issubclass(w.category, RuntimeWarning):
+            notes.append(f"statsmodels warned while fitting: {w.message}")
+    if ppy == 1:
+        notes.append("annual data: the path has one point per year")
+    return CounterfactualResult(
+        actual=as_period_series(series, name="series"),
+        post_index=post_index,
+        log_path=path,
+        method=method,
+        shock=shock_p,
+        pre_window=observed.index,
+        level=level,
+        model_result=model_result,
+        notes=notes,
+        pointwise=pointwise,
+    )

@@ -1,0 +1,844 @@
+"""The recovery scorecard: how deep the fall, how fast the return, how much output was lost.
+
+:func:`analyze_recovery` reads one series against its counterfactual "no-shock" path
+(:func:`lixia_econ.models.counterfactual.counterfactual`) and returns a
+:class:`RecoveryResult` with a dict of metrics, a CausalImpact-style effect table and
+plain-language notes. :func:`analyze_recovery_many` does the same for many series at once
+with the trend method, fitting every series with one least-squares solve.
+
+Conventions used throughout (stated once here, repeated in the docstrings):
+
+- *window*: the periods from ``shock`` (the first affected period) to ``as_of``;
+- *level series*: the input as given (``adjust="none"``) or divided by the pre-shock
+  seasonal factors (``adjust="seasonal"``); level metrics (trough, depth, time back to the
+  pre-shock level, growth since the trough, shape) are read on it;
+- *gap*: ``1 - actual / predicted``, the shortfall from the counterfactual median as a
+  share of it; trend metrics (time back on the path, recovered share, output loss) use the
+  series as given and the counterfactual, so seasonality cancels.
+- Missing periods are never interpolated: metrics use observed periods only and say so in
+  ``.notes``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from lixia_econ._checks import check_choice
+from lixia_econ.errors import InsufficientDataError, ParameterError
+from lixia_econ.models._base import ModelResult, as_period_series, check_level
+from lixia_econ.models.counterfactual import (
+    METHODS,
+    CounterfactualResult,
+    Method,
+    PeriodLike,
+    _describe,
+    _periods_per_year,
+    _resolve_window,
+    _season,
+    _to_period,
+    _trend_design,
+    counterfactual,
+)
+
+__all__ = ["RecoveryResult", "analyze_recovery", "analyze_recovery_many", "effect_table"]
+
+Adjust = Literal["none", "seasonal"]
+ADJUST = ("none", "seasonal")
+SHAPES = ("V", "U", "W", "L", "K", "none")
+
+#: Metric name -> (label, unit) for summaries and tidy output.
+METRIC_INFO: dict[str, tuple[str, str]] = {
+    "pre_shock_period": ("Last pre-shock period", "period"),
+    "pre_shock_level": ("Pre-shock level", "units of the series"),
+    "trough_period": ("Trough period", "period"),
+    "trough_level": ("Trough level", "units of the series"),
+    "trough_depth_pct": ("Trough depth vs. pre-shock level", "percent"),
+    "periods_to_recover_level": ("Periods from shock back to pre-shock level", "periods"),
+    "periods_to_recover_trend": ("Periods from shock back on the no-shock path", "periods"),
+    "output_loss_pct": ("Cumulative output loss vs. no-shock path", "percent of counterfactual"),
+    "output_loss_pct_lower": ("Output loss, lower bound", "percent of counterfactual"),
+    "output_loss_pct_upper": ("Output loss, upper bound", "percent of counterfactual"),
+    "recovered_share": ("Share of the trough shortfall recovered", "share (1 = back on path)"),
+    "gap_at_trough_pct": ("Gap to no-shock path at trough", "percent of counterfactual"),
+    "gap_as_of_pct": ("Gap to no-shock path at as_of", "percent of counterfactual"),
+    "post_shock_growth_pct": ("Growth since the trough, annualised", "percent per year"),
+    "trend_growth_pct": ("Pre-shock trend growth, annualised", "percent per year"),
+    "shape": ("Shape", "V, U, W, L, K or none"),
+    "as_of": ("As of", "period"),
+    "n_periods": ("Observed periods from shock to as_of", "periods"),
+}
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+@dataclass
+class _PathInput:
+    """What the scorecard needs from a counterfactual fit (shared by both paths)."""
+
+    post_index: pd.PeriodIndex  # shock .. last period of the series
+    log_mean: np.ndarray
+    log_cov: np.ndarray
+    df: float | None
+    beta: np.ndarray  # log-linear OLS on the pre-window: const, slope, seasonal dummies
+
+
+@dataclass
+class _Sum:
+    """Lognormal (Fenton-Wilkinson) approximation of the cumulative counterfactual."""
+
+    actual: float
+    point: float  # sum of medians
+    m: float
+    v: float
+    df: float | None
+    n: int
+
+    def quantile_z(self, level: float) -> float:
+        q = 0.5 + level / 2
+        return float(stats.norm.ppf(q) if self.df is None else stats.t.ppf(q, self.df))
+
+    def bounds(self, level: float) -> tuple[float, float]:
+        z = self.quantile_z(level)
+        return math.exp(self.m - z * math.sqrt(self.v)), math.exp(self.m + z * math.sqrt(self.v))
+
+    def tail_p(self) -> float:
+        if self.v <= 0:
+            return float("nan")
+        z = (math.log(self.actual) - self.m) / math.sqrt(self.v)
+        cdf = float(stats.norm.cdf(z) if self.df is None else stats.t.cdf(z, self.df))
+        return min(cdf, 1.0 - cdf)
+
+
+def _lognormal_sum(mu: np.ndarray, cov: np.ndarray, actual: float, df: float | None) -> _Sum:
+    """Match a lognormal to the sum of exp(joint normal) by its mean and variance."""
+    d = np.diag(cov)
+    ex = np.exp(mu + d / 2)
+    mean = float(ex.sum())
+    var = float((np.outer(ex, ex) * np.expm1(cov)).sum())
+    v = math.log1p(var / mean**2)
+    m = math.log(mean) - v / 2
+    return _Sum(actual, float(np.exp(mu).sum()), m, v, df, len(mu))
+
+
+def _loglinear_beta(observed: pd.Series, shock: pd.Period, ppy: int) -> np.ndarray:
+    """OLS of log values on 1, t and seasonal dummies (numpy; same model as method='trend')."""
+    X = _trend_design(observed.index, shock, ppy)
+    beta, *_ = np.linalg.lstsq(X, np.log(observed.to_numpy()), rcond=None)
+    return beta
+
+
+def _seasonal_factors(beta: np.ndarray, ppy: int) -> np.ndarray:
+    """Multiplicative seasonal factors by season (geometric mean 1) from the dummies."""
+    if ppy == 1:
+        return np.ones(1)
+    c = np.concatenate([[0.0], beta[2 : 2 + ppy - 1]])
+    return np.exp(c - c.mean())
+
+
+def _shape(
+    level: np.ndarray,
+    trough_i: int,
+    pre: float,
+    recovered_share: float | None,
+    ppy: int,
+) -> tuple[str | None, str]:
+    """Apply the documented V/U/W/L/none rules to the observed level series."""
+    low = float(level[trough_i])
+    if low >= pre:
+        return "none", "never below the pre-shock level"
+    depth = pre - low
+    deep = level <= pre - depth / 2
+    back = level >= pre - depth / 4
+    first_deep = int(np.argmax(deep))
+    after = np.flatnonzero(back[first_deep:]) + first_deep
+    if len(after):
+        later_deep = np.flatnonzero(deep[after[0] :])
+        if len(later_deep):
+            return "W", (
+                "fell more than half the trough depth, came back within a quarter of the depth "
+                "of the pre-shock level, then fell more than half the depth again"
+            )
+    if trough_i == len(level) - 1:
+        return None, "as_of is the trough: the shape cannot be told yet"
+    if recovered_share is None:
+        return None, "no shortfall from the no-shock path at the trough: shape not defined"
+    if recovered_share < 0.5:
+        return "L", "less than half of the shortfall from the no-shock path at the trough closed"
+    bottom = int((level <= low + depth / 4).sum())
+    limit = max(1, ppy // 4)
+    if bottom <= limit:
+        return (
+            "V",
+            f"bottom (within a quarter of the depth of the trough) lasted {bottom} period(s)",
+        )
+    return "U", f"bottom (within a quarter of the depth of the trough) lasted {bottom} periods"
+
+
+def _scorecard(
+    y: pd.Series,
+    shock: pd.Period,
+    as_of: pd.Period | None,
+    ppy: int,
+    path: _PathInput,
+    *,
+    adjust: str,
+    level: float,
+) -> tuple[dict[str, Any], _Sum, list[str]]:
+    """Compute the metric dict, the cumulative-sum approximation and notes."""
+    notes: list[str] = []
+    observed_all = y[np.isfinite(y.to_numpy())]
+    last = observed_all.index[-1]
+    as_of_p = last if as_of is None else as_of
+    if as_of_p < shock:
+        raise ParameterError(f"as_of={as_of_p} is before the shock {shock}")
+    if as_of_p > path.post_index[-1]:
+        raise ParameterError(
+            f"as_of={as_of_p} is after the last period of the series ({path.post_index[-1]})"
+        )
+    n_w = (as_of_p - shock).n + 1
+    W = path.post_index[:n_w]
+    a = y.reindex(W).to_numpy()
+    obs = np.isfinite(a)
+    if not obs.any():
+        raise InsufficientDataError(
+            f"series has no value between the shock {shock} and as_of {as_of_p}"
+        )
+    if not obs.all():
+        notes.append(
+            f"{int((~obs).sum())} period(s) between the shock and as_of are missing "
+            f"({_describe(W[~obs])}): metrics use observed periods only; nothing was interpolated"
+        )
+    pre_series = observed_all[observed_all.index < shock]
+    if pre_series.empty:
+        raise InsufficientDataError(f"series has no value before the shock {shock}")
+    pre_period = pre_series.index[-1]
+    if pre_period != shock - 1:
+        notes.append(
+            f"the last pre-shock value is for {pre_period}, not {shock - 1} (missing): the "
+            "pre-shock level is that value"
+        )
+    factors = _seasonal_factors(path.beta, ppy)
+    season_w = _season(W, ppy)
+    if adjust == "seasonal" and ppy > 1:
+        lvl = a / factors[season_w]
+        pre = float(pre_series.iloc[-1]) / factors[_season(pd.PeriodIndex([pre_period]), ppy)[0]]
+        notes.append(
+            "level metrics use the series divided by its pre-shock seasonal factors "
+            "(log-linear trend with seasonal dummies on the pre-shock window)"
+        )
+    else:
+        lvl = a
+        pre = float(pre_series.iloc[-1])
+        amplitude = float(np.log(factors.max() / factors.min())) if ppy > 1 else 0.0
+        if amplitude > 0.02:
+            notes.append(
+                f"the pre-shock seasonal pattern spans {100 * amplitude:.1f}% of the level: "
+                "level metrics compare raw values with the last pre-shock value and mix season "
+                "and shock; use adjust='seasonal' or a chained year-on-year index"
+            )
+    if ppy == 1:
+        notes.append("annual data: trough resolution is one year")
+    pred = np.exp(path.log_mean[:n_w])
+    gap = 1.0 - a / pred
+    oi = np.flatnonzero(obs)
+    lo = lvl[oi]
+    t_rel = int(np.argmin(lo))
+    trough_i = int(oi[t_rel])
+    trough = float(lvl[trough_i])
+    asof_i = int(oi[-1])
+    if asof_i != n_w - 1:
+        notes.append(f"as_of {as_of_p} is missing: the last observed period {W[asof_i]} is used")
+
+    def first_from_trough(cond: np.ndarray) -> int | None:
+        hits = [i for i in oi if i >= trough_i and cond[i]]
+        return (W[hits[0]] - shock).n if hits else None
+
+    if trough >= pre:
+        to_level: int | None = 0
+    else:
+        to_level = first_from_trough(lvl >= pre)
+    to_trend = first_from_trough(a >= pred)
+    if to_level is None:
+        notes.append(f"not back at the pre-shock level by {W[asof_i]}")
+    if to_trend is None:
+        notes.append(f"not back on the no-shock path by {W[asof_i]}")
+
+    g_tr = float(gap[trough_i])
+    g_as = float(gap[asof_i])
+    if g_tr > 0:
+        recovered: float | None = 1.0 - g_as / g_tr
+    else:
+        recovered = None
+        notes.append("the trough is not below the no-shock path: recovered_share is undefined")
+
+    n_up = (W[asof_i] - W[trough_i]).n
+    if n_up > 0:
+        post_growth: float | None = 100.0 * ((lvl[asof_i] / trough) ** (ppy / n_up) - 1.0)
+    else:
+        post_growth = None
+        notes.append("as_of is the trough: no growth since the trough yet")
+
+    mu_o = path.log_mean[:n_w][oi]
+    cov_o = path.log_cov[:n_w, :n_w][np.ix_(oi, oi)]
+    sm = _lognormal_sum(mu_o, cov_o, float(a[oi].sum()), path.df)
+    c_lo, c_hi = sm.bounds(level)
+    shape, why = _shape(lo, t_rel, pre, recovered, ppy)
+    metrics: dict[str, Any] = {
+        "pre_shock_period": pre_period,
+        "pre_shock_level": pre,
+        "trough_period": W[trough_i],
+        "trough_level": trough,
+        "trough_depth_pct": 100.0 * (trough / pre - 1.0),
+        "periods_to_recover_level": to_level,
+        "periods_to_recover_trend": to_trend,
+        "output_loss_pct": 100.0 * (1.0 - sm.actual / sm.point),
+        "output_loss_pct_lower": 100.0 * (1.0 - sm.actual / c_lo),
+        "output_loss_pct_upper": 100.0 * (1.0 - sm.actual / c_hi),
+        "recovered_share": recovered,
+        "gap_at_trough_pct": 100.0 * g_tr,
+        "gap_as_of_pct": 100.0 * g_as,
+        "post_shock_growth_pct": post_growth,
+        "trend_growth_pct": 100.0 * (math.exp(float(path.beta[1]) * ppy) - 1.0),
+        "shape": shape,
+        "as_of": W[asof_i],
+        "n_periods": len(oi),
+    }
+    notes.append(f"shape {shape}: {why}")
+    return metrics, sm, notes
+
+
+def _effects(sm: _Sum, level: float) -> pd.DataFrame:
+    """Build the CausalImpact-style effect table from the cumulative approximation."""
+    c_lo, c_hi = sm.bounds(level)
+    a, c, n = sm.actual, sm.point, sm.n
+    cum = {
+        "Actual": a,
+        "Predicted": c,
+        "Predicted lower": c_lo,
+        "Predicted upper": c_hi,
+        "Absolute effect": a - c,
+        "Absolute effect lower": a - c_hi,
+        "Absolute effect upper": a - c_lo,
+        "Relative effect (%)": 100.0 * (a / c - 1.0),
+        "Relative effect lower (%)": 100.0 * (a / c_hi - 1.0),
+        "Relative effect upper (%)": 100.0 * (a / c_lo - 1.0),
+    }
+    avg = {k: (v / n if "Relative" not in k else v) for k, v in cum.items()}
+    frame = pd.DataFrame({"Average": avg, "Cumulative": cum})
+    p = sm.tail_p()
+    frame.loc["Tail-area probability p"] = [p, p]
+    frame.loc["Probability of an effect (%)"] = [100 * (1 - p), 100 * (1 - p)]
+    frame.index.name = "effect"
+    return frame
+
+
+# --------------------------------------------------------------------------- result
+
+
+@dataclass
+class _Parts:
+    metrics: dict[str, Any]
+    sum_: _Sum
+    notes: list[str] = field(default_factory=list)
+
+
+class RecoveryResult(ModelResult):
+    """The recovery scorecard of one series.
+
+    Attributes
+    ----------
+    metrics : dict
+        The metrics described in :func:`analyze_recovery` (``None`` where not defined).
+    counterfactual : CounterfactualResult
+        The no-shock path the trend metrics are read against.
+    model_result : object
+        The fitted statsmodels result of the counterfactual.
+    effects : pandas.DataFrame
+        CausalImpact-style effect table (see :func:`effect_table`).
+    notes : list of str
+        Plain-language caveats.
+    components : dict of str to RecoveryResult
+        The scorecards of the components, when given.
+    level : float
+        Interval level of the ``*_lower``/``*_upper`` metrics and of :attr:`effects`.
+    """
+
+    title = "Recovery scorecard"
+
+    def __init__(
+        self,
+        *,
+        metrics: dict[str, Any],
+        sum_: _Sum,
+        notes: list[str],
+        level: float,
+        counterfactual: CounterfactualResult | None = None,
+        components: dict[str, RecoveryResult] | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.metrics = metrics
+        self._sum = sum_
+        self.notes = notes
+        self.level = level
+        self.counterfactual = counterfactual
+        self.model_result = None if counterfactual is None else counterfactual.model_result
+        self.components = dict(components or {})
+        self.name = name
+
+    @property
+    def effects(self) -> pd.DataFrame:
+        """CausalImpact-style effect table over the window, at :attr:`level`."""
+        return _effects(self._sum, self.level)
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Return intervals of the cumulative quantities at ``level``.
+
+        Parameters
+        ----------
+        level : float
+            Coverage, strictly between 0 and 1.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows ``output_loss_pct`` (percent of the cumulative counterfactual),
+            ``relative_effect_pct`` (percent), ``cumulative_predicted`` and
+            ``cumulative_effect`` (units of the series times periods); columns ``lower``,
+            ``upper``.
+        """
+        level = check_level(level)
+        c_lo, c_hi = self._sum.bounds(level)
+        a = self._sum.actual
+        return pd.DataFrame(
+            {
+                "lower": [
+                    100 * (1 - a / c_lo),
+                    100 * (a / c_hi - 1),
+                    c_lo,
+                    a - c_hi,
+                ],
+                "upper": [
+                    100 * (1 - a / c_hi),
+                    100 * (a / c_lo - 1),
+                    c_hi,
+                    a - c_lo,
+                ],
+            },
+            index=pd.Index(
+                [
+                    "output_loss_pct",
+                    "relative_effect_pct",
+                    "cumulative_predicted",
+                    "cumulative_effect",
+                ],
+                name="quantity",
+            ),
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the metrics tidy: one row per metric.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``metric``, ``value`` (object: numbers, periods as str, shape letters,
+            ``None``), ``unit``.
+        """
+        rows = []
+        for key, value in self.metrics.items():
+            v = str(value) if isinstance(value, pd.Period) else value
+            rows.append({"metric": key, "value": v, "unit": METRIC_INFO.get(key, ("", ""))[1]})
+        return pd.DataFrame(rows, columns=["metric", "value", "unit"])
+
+    def summary(self) -> pd.DataFrame:
+        """Return the scorecard as a table a person reads (labels, rounded values, units)."""
+        rows = []
+        for key, value in self.metrics.items():
+            if key.endswith(("_lower", "_upper")):
+                continue
+            label, unit = METRIC_INFO.get(key, (key, ""))
+            if key == "output_loss_pct":
+                shown = (
+                    f"{value:.2f} [{self.metrics['output_loss_pct_lower']:.2f}, "
+                    f"{self.metrics['output_loss_pct_upper']:.2f}] ({100 * self.level:g}%)"
+                )
+            elif value is None:
+                shown = "—"
+            elif isinstance(value, float):
+                shown = f"{value:.2f}"
+            else:
+                shown = str(value)
+            rows.append({"metric": label, "value": shown, "unit": unit})
+        return pd.DataFrame(rows).set_index("metric")
+
+    def _repr_html_(self) -> str:
+        name = f" — {html.escape(str(self.name))}" if self.name else ""
+        table = self.summary().to_html(classes="lixia-econ-summary", border=0)
+        effects = self.effects.round(3).to_html(classes="lixia-econ-effects", border=0)
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        return (
+            f"<div><strong>{html.escape(self.title)}{name}</strong>{table}"
+            f"<p><em>Effects over the window</em></p>{effects}<ul>{notes}</ul></div>"
+        )
+
+
+def effect_table(result: RecoveryResult, *, level: float | None = None) -> pd.DataFrame:
+    """Return the CausalImpact-style effect table of a scorecard.
+
+    Parameters
+    ----------
+    result : RecoveryResult
+        A scorecard from :func:`analyze_recovery`.
+    level : float, optional
+        Interval level; defaults to the result's.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Average`` (per observed period of the window) and ``Cumulative`` (sum over
+        the window, units of the series times periods); rows ``Actual``, ``Predicted`` (sum of
+        the counterfactual medians), ``Predicted lower/upper``, ``Absolute effect`` (actual
+        minus predicted) with ``lower/upper``, ``Relative effect (%)`` (percent of the
+        predicted; the same in both columns) with ``lower/upper``, ``Tail-area probability
+        p`` and ``Probability of an effect (%)``.
+
+    Notes
+    -----
+    The cumulative counterfactual is a sum of correlated lognormals (the models are Gaussian
+    on logs). Its distribution is approximated by a lognormal with the same mean and variance
+    (Fenton–Wilkinson), using the model's full joint covariance of the post-shock log path;
+    with the trend method the quantiles are Student t with the residual degrees of freedom.
+    The tail-area probability is one-sided, as in CausalImpact: the probability under the
+    no-shock model of a cumulative value at least as extreme as the actual one, in the
+    direction observed.
+    """
+    if not isinstance(result, RecoveryResult):
+        raise ParameterError(f"result must be a RecoveryResult, got {type(result).__name__}")
+    return _effects(result._sum, result.level if level is None else check_level(level))
+
+
+# --------------------------------------------------------------------------- public
+
+
+def _k_rule(components: dict[str, RecoveryResult]) -> tuple[bool, str]:
+    """K: one component at or above its no-shock path while another closed < half its gap."""
+    shares = {k: r.metrics["recovered_share"] for k, r in components.items()}
+    gaps = {k: r.metrics["gap_as_of_pct"] for k, r in components.items()}
+    up = [k for k, g in gaps.items() if g <= 0]
+    down = [k for k, s in shares.items() if s is not None and s < 0.5]
+    if up and down:
+        return True, (
+            f"components diverge: {', '.join(up)} at or above the no-shock path, "
+            f"{', '.join(down)} closed less than half of the trough shortfall"
+        )
+    return False, "components do not diverge"
+
+
+def analyze_recovery(
+    series: pd.Series,
+    *,
+    shock: PeriodLike,
+    method: Method = "trend",
+    as_of: PeriodLike | None = None,
+    pre_window: int | tuple[PeriodLike | None, PeriodLike | None] | None = None,
+    controls: pd.Series | pd.DataFrame | None = None,
+    level: float = 0.95,
+    adjust: Adjust = "none",
+    components: dict[str, pd.Series] | None = None,
+) -> RecoveryResult:
+    """Score the recovery of a series after a shock against its no-shock path.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Positive levels or a volume index (e.g. year-on-year growth chained into an index,
+        each period of 2019 = 100) on an annual, quarterly or monthly PeriodIndex.
+    shock : str or pandas.Period
+        The first affected period, e.g. ``"2020Q1"``.
+    method : {"trend", "ets", "structural"}
+        The counterfactual model (:func:`~lixia_econ.models.counterfactual.counterfactual`).
+    as_of : str or pandas.Period, optional
+        The last period scored; defaults to the last observed period.
+    pre_window : int, (start, end) or None
+        The pre-shock fitting window (see ``counterfactual``).
+    controls : pandas.Series or pandas.DataFrame, optional
+        Exogenous regressors for the counterfactual (``"trend"``, ``"structural"``).
+    level : float
+        Level of the intervals (output loss, effect table).
+    adjust : {"none", "seasonal"}
+        ``"seasonal"`` reads the level metrics on the series divided by its pre-shock
+        seasonal factors (from a log-linear trend with seasonal dummies); ``"none"`` reads
+        them on the values as given (right for annual data, chained year-on-year indices and
+        seasonally adjusted series).
+    components : dict of str to pandas.Series, optional
+        Components of the series (sectors, sub-regions), each scored the same way; used for
+        the K shape.
+
+    Returns
+    -------
+    RecoveryResult
+        ``.metrics`` holds (``None`` where not defined, with the reason in ``.notes``):
+
+        - ``pre_shock_period``, ``pre_shock_level``: the last observed period before the shock
+          and its (level-series) value;
+        - ``trough_period``, ``trough_level``: the lowest observed level in the window
+          (the first one if tied);
+        - ``trough_depth_pct``: ``100 * (trough / pre_shock_level - 1)``, percent, negative
+          for a fall;
+        - ``periods_to_recover_level``: periods from the shock to the first observed period, at
+          or after the trough, with level >= the pre-shock level (0 if never below it;
+          ``None`` if not yet);
+        - ``periods_to_recover_trend``: periods from the shock to the first observed period,
+          at or after the trough, with actual >= the counterfactual *median* (the point
+          prediction, not the lower bound; ``None`` if not yet);
+        - ``output_loss_pct`` (with ``output_loss_pct_lower``/``_upper`` at ``level``):
+          ``100 * (1 - sum(actual) / sum(predicted))`` over the observed periods of the window,
+          percent of the cumulative counterfactual, positive for a loss; the interval maps the
+          interval of the cumulative counterfactual (see :func:`effect_table`);
+        - ``gap_at_trough_pct``, ``gap_as_of_pct``: ``100 * (1 - actual / predicted)`` at
+          the trough and at ``as_of``;
+        - ``recovered_share``: ``1 - gap(as_of) / gap(trough)``, the share of the trough's
+          shortfall from the no-shock path closed by ``as_of`` (1 = back on the path,
+          0 = as far below as at the trough, > 1 above the path); ``None`` if the trough is
+          not below the path;
+        - ``post_shock_growth_pct``: ``100 * ((level(as_of) / trough) ** (p / n) - 1)``,
+          percent per year, with p periods per year and n periods from trough to as_of;
+        - ``trend_growth_pct``: ``100 * (exp(b * p) - 1)``, percent per year, where b is the
+          slope of the log-linear OLS (with seasonal dummies) on the pre-shock window;
+        - ``shape``, ``as_of``, ``n_periods`` (observed periods in the window).
+
+    Raises
+    ------
+    ParameterError
+        For bad options (method, adjust, as_of outside the series, ...).
+    InsufficientDataError
+        If the counterfactual cannot be fitted (too few pre-shock values: the message names
+        how many are needed and which periods exist), or there is no value in the window.
+
+    Notes
+    -----
+    Shape rules, on the observed level series L over the window, with P the pre-shock level,
+    T the trough and D = P - T (applied in this order):
+
+    1. ``"K"``: components are given, at least one is at or above its own no-shock path at
+       ``as_of`` (gap <= 0) while another has ``recovered_share`` < 0.5.
+    2. ``"none"``: L never falls below P (D <= 0).
+    3. ``"W"``: L falls to P - D/2 or lower, later comes back to P - D/4 or higher, and later
+       still falls to P - D/2 or lower again (a second dip at least half as deep).
+    4. ``None``: ``as_of`` is the trough (too early to tell), or ``recovered_share`` is
+       undefined.
+    5. ``"L"``: ``recovered_share`` < 0.5 (less than half of the trough's shortfall from the
+       no-shock path closed): a lasting level loss.
+    6. ``"V"``: the bottom — observed periods with L <= T + D/4 — lasts at most
+       max(1, p // 4) periods (one period for annual and quarterly data, three months for
+       monthly data); otherwise ``"U"``.
+
+    Sparse series: nothing is interpolated. If the pre-shock window is too short for the
+    counterfactual (Lixia's GDP, published for 2012, 2019 and 2022, has two pre-shock points)
+    the function refuses with :class:`~lixia_econ.errors.InsufficientDataError`; use the
+    growth functions (``cagr``, ``two_year_average_growth``) for such series. Gaps after the
+    shock are allowed: metrics use the observed periods and ``.notes`` lists the missing
+    ones (a missing period may hide the true trough).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> idx = pd.period_range("2012Q1", "2023Q4", freq="Q")
+    >>> t = np.arange(len(idx), dtype=float)
+    >>> dip = np.where(idx == pd.Period("2020Q1"), 0.9, 1.0)
+    >>> y = pd.Series(100 * np.exp(0.015 * t) * dip, index=idx)
+    >>> res = analyze_recovery(y, shock="2020Q1")
+    >>> res.metrics["trough_period"], res.metrics["shape"]
+    (Period('2020Q1', 'Q-DEC'), 'V')
+    """
+    check_choice("method", method, METHODS)
+    check_choice("adjust", adjust, ADJUST)
+    level = check_level(level)
+    cf = counterfactual(
+        series, shock=shock, method=method, pre_window=pre_window, controls=controls, level=level
+    )
+    y = cf.actual
+    ppy = _periods_per_year(y.index)
+    full = pd.period_range(y.index[0], cf.post_index[-1], freq=y.index.freqstr)
+    y = y.reindex(full)
+    as_of_p = None if as_of is None else _to_period(as_of, y.index.freqstr, name="as_of")
+    pre_obs = y.loc[cf.pre_window]
+    if method == "trend" and controls is None:
+        beta = np.asarray(cf.model_result.params, dtype=float)
+    else:
+        beta = _loglinear_beta(pre_obs, cf.shock, ppy)
+    path = _PathInput(cf.post_index, cf.log_mean, cf.log_cov, cf.df, beta)
+    metrics, sm, notes = _scorecard(y, cf.shock, as_of_p, ppy, path, adjust=adjust, level=level)
+    notes = cf.notes + notes
+    comp_results: dict[str, RecoveryResult] = {}
+    if components:
+        if not isinstance(components, dict):
+            raise ParameterError(
+                f"components must be a dict of name -> Series, got {type(components).__name__}"
+            )
+        for name, comp in components.items():
+            comp_results[str(name)] = analyze_recovery(
+                comp,
+                shock=cf.shock,
+                method=method,
+                as_of=metrics["as_of"],
+                pre_window=pre_window,
+                level=level,
+                adjust=adjust,
+            )
+            comp_results[str(name)].name = str(name)
+        is_k, why = _k_rule(comp_results)
+        if is_k:
+            metrics["shape"] = "K"
+            notes = [n for n in notes if not n.startswith("shape ")] + [f"shape K: {why}"]
+        else:
+            notes.append(f"not K: {why}")
+    notes.append(
+        "output loss interval: lognormal approximation of the cumulative counterfactual from "
+        f"the model's joint predictive distribution ({method} method)"
+    )
+    return RecoveryResult(
+        metrics=metrics,
+        sum_=sm,
+        notes=notes,
+        level=level,
+        counterfactual=cf,
+        components=comp_results,
+        name=None if series.name is None else str(series.name),
+    )
+
+
+def analyze_recovery_many(
+    frame: pd.DataFrame,
+    *,
+    shock: PeriodLike,
+    method: Literal["trend"] = "trend",
+    as_of: PeriodLike | None = None,
+    pre_window: int | tuple[PeriodLike | None, PeriodLike | None] | None = None,
+    level: float = 0.95,
+    adjust: Adjust = "none",
+) -> pd.DataFrame:
+    """Score many series at once with the trend method (one least-squares solve).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One column per series (positive levels), indexed by an annual, quarterly or monthly
+        PeriodIndex.
+    shock, as_of, pre_window, level, adjust
+        As in :func:`analyze_recovery`; ``as_of`` defaults to each series' last observed
+        period.
+    method : {"trend"}
+        Only the trend method is vectorised; loop over :func:`analyze_recovery` for the
+        others.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per column of ``frame`` (index = column names), one column per metric (the
+        keys of :attr:`RecoveryResult.metrics`), plus ``notes`` (the notes joined by "; ").
+        Equal to :func:`analyze_recovery` series by series.
+
+    Raises
+    ------
+    ParameterError
+        For a bad frame or options.
+    InsufficientDataError
+        If a series cannot be scored (the message names the column).
+
+    Notes
+    -----
+    Columns observed at every period of the pre-shock window share one design matrix X, so
+    the coefficients of all of them come from one ``numpy.linalg.lstsq`` with a matrix
+    right-hand side, and the prediction covariance is ``s_i^2 (X_p (X'X)^-1 X_p' + I)`` in
+    closed form. Columns with gaps in the window are fitted one by one (same model).
+    """
+    check_choice("method", method, ("trend",))
+    check_choice("adjust", adjust, ADJUST)
+    level = check_level(level)
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
+    if frame.shape[1] == 0:
+        raise ParameterError("frame has no columns; expected one column per series")
+    idx = as_period_series(
+        pd.Series(np.zeros(len(frame)), index=frame.index), name="frame's index"
+    ).index
+    ppy = _periods_per_year(idx)
+    freq = idx.freqstr
+    shock_p = _to_period(shock, freq, name="shock")
+    as_of_p = None if as_of is None else _to_period(as_of, freq, name="as_of")
+    try:
+        values = frame.apply(pd.to_numeric, errors="raise").astype("float64")
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"frame must be numeric: {exc}") from None
+    if isinstance(values.index, pd.DatetimeIndex):
+        values.index = values.index.to_period(freq)
+    values = values.sort_index()
+    full = pd.period_range(min(values.index[0], shock_p), max(values.index[-1], shock_p), freq=freq)
+    values = values.reindex(full)
+    arr = values.to_numpy()
+    if (arr[np.isfinite(arr)] <= 0).any():
+        col = values.columns[(values <= 0).any()][0]
+        raise ParameterError(f"frame[{col!r}] must be positive levels (models use logs)")
+    window = _resolve_window(values.iloc[:, 0], shock_p, pre_window).index
+    post_index = full[full >= shock_p]
+    pre_vals = values.loc[window].to_numpy()
+    complete = np.isfinite(pre_vals).all(axis=0)
+    rows: dict[Any, dict[str, Any]] = {}
+    k = 2 + (ppy - 1)
+    need = k + 2
+    if complete.any() and len(window) >= need:
+        X = _trend_design(window, shock_p, ppy)
+        Xp = _trend_design(post_index, shock_p, ppy)
+        if np.linalg.matrix_rank(X) < X.shape[1]:
+            raise InsufficientDataError("the pre-shock window does not observe every season")
+        logy = np.log(pre_vals[:, complete])
+        B, *_ = np.linalg.lstsq(X, logy, rcond=None)
+        resid = logy - X @ B
+        dof = len(window) - k
+        s2 = (resid**2).sum(axis=0) / dof
+        xtx_inv = np.linalg.inv(X.T @ X)
+        H = Xp @ xtx_inv @ Xp.T + np.eye(len(post_index))
+        MU = Xp @ B
+        for j, col in enumerate(values.columns[complete]):
+            path = _PathInput(post_index, MU[:, j], s2[j] * H, float(dof), B[:, j])
+            try:
+                metrics, _, notes = _scorecard(
+                    values[col], shock_p, as_of_p, ppy, path, adjust=adjust, level=level
+                )
+            except InsufficientDataError as exc:
+                raise InsufficientDataError(f"frame[{col!r}]: {exc}") from None
+            if ppy == 1:
+                notes.insert(0, "annual data: the path has one point per year")
+            metrics["notes"] = "; ".join(notes)
+            rows[col] = metrics
+        rest = values.columns[~complete]
+    else:
+        rest = values.columns
+    for col in rest:
+        try:
+            res = analyze_recovery(
+                values[col],
+                shock=shock_p,
+                method="trend",
+                as_of=as_of_p,
+                pre_window=pre_window,
+                level=level,
+                adjust=adjust,
+            )
+        except InsufficientDataError as exc:
+            raise InsufficientDataError(f"frame[{col!r}]: {exc}") from None
+        metrics = dict(res.metrics)
+        metrics["notes"] = "; ".join(n for n in res.notes if not n.startswith("output loss"))
+        rows[col] = metrics
+    out = pd.DataFrame.from_dict(rows, orient="index").reindex(values.columns)
+    out.index.name = "series"
+    return out
