@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from lixia_econ import config
-from lixia_econ.clean import decumulate
+from lixia_econ.clean import decumulate_frame
 from lixia_econ.errors import DataFormatError, LixiaEconError
 from lixia_econ.schema import COLUMNS, validate
 
@@ -126,36 +126,18 @@ def derive_single_periods(panel: pd.DataFrame, *, jan_feb: dict[str, str]) -> pd
             strict=True,
         )
     )
+    group = ["region", "indicator", "price_basis", "unit", "source"]
     frames = []
-    group = ["region", "indicator", "freq", "price_basis", "unit", "source"]
-    for (region, ind, freq, pb, unit, source), rows in ytd.groupby(group, sort=True):
-        pfreq = "Q" if freq == "Q" else "M"
-        s = pd.Series(rows["value"].to_numpy(), index=pd.PeriodIndex(rows["period"], freq=pfreq))
-        single = decumulate(s, jan_feb=jan_feb.get(source, "keep"))
-        periods = [str(p) for p in single.index]
-        keep = [(region, ind, freq, p, pb) not in have for p in periods]
-        if not any(keep):
-            continue
-        frames.append(
-            pd.DataFrame(
-                {
-                    "region": region,
-                    "indicator": ind,
-                    "freq": freq,
-                    "period": periods,
-                    "measure": "level",
-                    "value": single.to_numpy(),
-                    "unit": unit,
-                    "price_basis": pb,
-                    "status": single.attrs["status"].to_numpy(),
-                    "source": source,
-                    "note": "de-cumulated from the year-to-date values of the same source",
-                }
-            )[keep]
-        )
+    for (freq, source), rows in ytd.groupby(["freq", "source"], sort=True):
+        single = decumulate_frame(rows, by=group, freq=freq, jan_feb=jan_feb.get(source, "keep"))
+        frames.append(single.assign(freq=freq))
     if not frames:
         return pd.DataFrame(columns=list(COLUMNS))
-    return pd.concat(frames, ignore_index=True)[list(COLUMNS)]
+    out = pd.concat(frames, ignore_index=True)
+    cols = ["region", "indicator", "freq", "period", "price_basis"]
+    out = out[[k not in have for k in out[cols].itertuples(index=False, name=None)]]
+    note = "de-cumulated from the year-to-date values of the same source"
+    return out.assign(measure="level", note=note)[list(COLUMNS)].reset_index(drop=True)
 
 
 def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:

@@ -186,3 +186,24 @@ def test_rebase_share_and_annualise():
     assert share_of(part, whole).iloc[0] == pytest.approx(25.0)
     assert annualise_growth(1.0, 4) == pytest.approx((1.01**4 - 1) * 100)
     assert math.isclose(annualise_growth(0.0, 12), 0.0)
+
+
+@pytest.mark.parametrize("jan_feb", ["keep", "days", "equal"])
+def test_decumulate_frame_equals_decumulate_per_series(jan_feb):
+    from lixia_econ.clean import decumulate_frame
+
+    frame = pd.read_csv(RAW / "national_monthly_indicators_2015_2022.csv")
+    cols = ["fai_ytd_100m_yuan", "retail_ytd_100m_yuan", "gpb_revenue_ytd_100m_yuan"]
+    long = frame.melt(id_vars="month", value_vars=cols, var_name="series", value_name="value")
+    long = long.rename(columns={"month": "period"})
+    # Punch a hole mid-year so the gap rule is exercised too.
+    long = long[~((long["series"] == cols[0]) & (long["period"] == "2019-06"))]
+    out = decumulate_frame(long, by=["series"], freq="M", jan_feb=jan_feb)
+    for name in cols:
+        rows = long[long["series"] == name].dropna()
+        s = pd.Series(rows["value"].to_numpy(), index=pd.PeriodIndex(rows["period"], freq="M"))
+        expected = decumulate(s, jan_feb=jan_feb)
+        got = out[out["series"] == name]
+        assert got["period"].tolist() == [str(p) for p in expected.index]
+        np.testing.assert_allclose(got["value"].to_numpy(), expected.to_numpy())
+        assert got["status"].tolist() == expected.attrs["status"].tolist()
