@@ -393,6 +393,32 @@ def _counterfactual_frame(obj: Any) -> pd.DataFrame:
     )
 
 
+def _result_actual(obj: Any) -> pd.Series | None:
+    """Return the whole actual series of a result (``.actual``), if it has one."""
+    for holder in (obj, getattr(obj, "counterfactual", None)):
+        if holder is None or isinstance(holder, pd.DataFrame):
+            continue
+        actual = getattr(holder, "actual", None)
+        if isinstance(actual, pd.Series) and isinstance(actual.index, pd.PeriodIndex):
+            return actual
+    return None
+
+
+def _with_history(frame: pd.DataFrame, actual: pd.Series | None, history: int) -> pd.DataFrame:
+    """Prepend up to ``history`` observed pre-frame periods of ``actual`` (no prediction)."""
+    if actual is None or history <= 0 or frame.empty:
+        return frame
+    first = frame.index.min()
+    before = actual[(actual.index < first)].dropna().iloc[-history:]
+    if before.empty:
+        return frame
+    pre = pd.DataFrame({"actual": before.to_numpy(dtype="float64")}, index=before.index)
+    for col in frame.columns:
+        if col not in pre.columns:
+            pre[col] = "published" if col == "status" else np.nan
+    return pd.concat([pre[list(frame.columns)], frame])
+
+
 def _result_shock(obj: Any) -> Any:
     for holder in (obj, getattr(obj, "counterfactual", None)):
         if holder is None or isinstance(holder, pd.DataFrame):
@@ -445,6 +471,7 @@ def counterfactual_chart(
     result_or_frame: Any,
     *,
     shock: Any = None,
+    history: int | None = None,
     title: str | None = None,
     y_title: str | None = None,
     lang: Lang = "en",
@@ -462,6 +489,10 @@ def counterfactual_chart(
     shock : str or pandas.Period, optional
         First period of the shock (``"2020Q1"``, ``"2020-01"``), drawn as a vertical
         rule. By default the result's ``shock`` attribute if it has one, else no rule.
+    history : int, optional
+        For a result object, how many observed periods before its frame to draw as
+        context (actual only, from the result's ``actual`` series); default three years
+        (12 quarters, 36 months, 3 years); 0 for none. A DataFrame is drawn as given.
     title : str, optional
         Chart title; a default in ``lang`` otherwise.
     y_title : str, optional
@@ -487,6 +518,11 @@ def counterfactual_chart(
     _require_columns(frame, ("actual", "predicted"), name="the counterfactual frame")
     index = _period_index(frame.index, name="the counterfactual frame")
     freq = _freq_code(index)
+    if not isinstance(result_or_frame, pd.DataFrame):
+        if history is None:
+            history = 3 * {"A": 1, "Q": 4, "M": 12}.get(freq, 1)
+        frame = _with_history(frame.set_axis(index), _result_actual(result_or_frame), history)
+        index = frame.index
     if shock is None:
         shock = _result_shock(result_or_frame)
 

@@ -554,3 +554,28 @@ def test_save_static_rejects_unknown_suffix_and_missing_folder(tmp_path, cf_fram
         viz.save_static(chart, tmp_path / "cf.jpg")
     with pytest.raises(ParameterError, match="does not exist"):
         viz.save_static(chart, tmp_path / "nope" / "cf.png")
+
+
+def test_counterfactual_chart_of_a_real_result_shows_pre_shock_history():
+    # A real CounterfactualResult on a hand-made fixture: an exact exponential trend.
+    from lixia_econ.models.counterfactual import counterfactual
+
+    idx = pd.period_range("2015Q1", "2021Q4", freq="Q")
+    y = pd.Series(100 * np.exp(0.015 * np.arange(len(idx))), index=idx)
+    y[idx >= pd.Period("2020Q1", "Q")] *= 0.9
+    result = counterfactual(y, shock="2020Q1")
+    spec = viz.counterfactual_chart(result, history=4).to_dict()
+    rows = _values(spec, _layer(spec, "line"))
+    actual = {r["period"]: r["value"] for r in rows if r["series"] == "Actual"}
+    predicted = [r["period"] for r in rows if r["series"] != "Actual"]
+    # four observed quarters before the shock, then every post-shock quarter
+    assert sorted(actual)[:5] == ["2019Q1", "2019Q2", "2019Q3", "2019Q4", "2020Q1"]
+    assert actual["2019Q4"] == pytest.approx(float(y[pd.Period("2019Q4", "Q")]))
+    assert min(predicted) == "2020Q1"  # the counterfactual starts at the shock
+    # the shock comes from the result itself
+    (rule_row,) = _values(spec, _layer(spec, "rule"))
+    assert pd.Timestamp(rule_row["date"]) == pd.Timestamp("2020-01-01")
+    # the default history is three years
+    spec = viz.counterfactual_chart(result).to_dict()
+    periods = {r["period"] for r in _values(spec, _layer(spec, "line"))}
+    assert min(periods) == "2017Q1"
