@@ -203,36 +203,38 @@ def decumulate_frame(
     check_choice("jan_feb", jan_feb, JAN_FEB_STATUS)
     check_choice("freq", freq, ("Q", "M"))
     data = frame[[*by, period, value]].dropna(subset=[value])
-    periods = pd.PeriodIndex(data[period].astype(str), freq=freq)
-    ordinal = periods.asi8
+    # Parse each distinct period once: building a PeriodIndex from a million strings is slow.
+    pcodes, puniques = pd.factorize(data[period].astype(str))
+    uniq = pd.PeriodIndex(puniques, freq=freq)
+    ordinal = uniq.asi8.take(pcodes)
     gid = data.groupby(by, sort=False, dropna=False).ngroup().to_numpy()
     order = np.lexsort((ordinal, gid))
-    gid, ordinal = gid[order], ordinal[order]
+    gid, ordinal, pcodes = gid[order], ordinal[order], pcodes[order]
     vals = data[value].to_numpy(dtype="float64")[order]
-    periods = periods[order]
-    sub = (periods.month if freq == "M" else periods.quarter).to_numpy()
+    sub = np.asarray(uniq.month if freq == "M" else uniq.quarter).take(pcodes)
     same_prev = np.zeros(len(vals), dtype=bool)
     same_prev[1:] = (gid[1:] == gid[:-1]) & (ordinal[1:] == ordinal[:-1] + 1)
     prev_val = np.empty_like(vals)
-    prev_val[0] = np.nan
+    prev_val[:1] = np.nan
     prev_val[1:] = vals[:-1]
     first = sub == 1
     out = np.where(first, vals, np.where(same_prev, vals - prev_val, np.nan))
     status = np.where(np.isfinite(out), "derived", "").astype(object)
     keys = data.iloc[order][by].reset_index(drop=True)
-    result = keys.assign(period=periods.astype(str), value=out, status=status)
+    labels = np.asarray(uniq.astype(str), dtype=object)
+    result = keys.assign(period=labels.take(pcodes), value=out, status=status)
     if freq == "M":
         combined = (sub == 2) & ~same_prev
         code = JAN_FEB_STATUS[jan_feb]
         if jan_feb == "keep":
             result.loc[combined, "value"] = vals[combined]
         elif combined.any():
-            years = periods.year.to_numpy()[combined]
+            years = np.asarray(uniq.year).take(pcodes[combined])
             leap = (years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0))
             share = np.where(leap, 31 / 60, 31 / 59) if jan_feb == "days" else 0.5
             total = vals[combined]
             jan = result.loc[combined].copy()
-            jan["period"] = (periods[combined] - 1).astype(str)
+            jan["period"] = np.asarray((uniq - 1).astype(str), dtype=object).take(pcodes[combined])
             jan["value"] = total * share
             jan["status"] = code
             result.loc[combined, "value"] = total * (1 - share)
