@@ -72,6 +72,8 @@ def _periods_per_year(index: pd.PeriodIndex, *, name: str = "series") -> int:
 
 def _to_period(value: Any, index: pd.PeriodIndex, *, name: str) -> pd.Period:
     """Parse ``value`` as a period of ``index``'s frequency, or raise ParameterError."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        value = str(value)  # a calendar year, e.g. shock=2020
     try:
         period = pd.Period(value, freq=index.freq)
     except (TypeError, ValueError) as exc:

@@ -1,0 +1,339 @@
+"""Interrupted time series: the level and slope change at a shock by segmented regression.
+
+The model, fitted by OLS with Newey–West (HAC) standard errors::
+
+    y_t = a + b t + c D_t + d t D_t (+ seasonal dummies) + e_t
+
+where ``t`` counts periods from the shock (``t = 0`` at the shock period, using the real
+period labels, so gaps are absent observations) and ``D_t = 1`` from the shock period on.
+``c`` is the jump at the shock period relative to the pre-shock trend, ``d`` the change of
+slope. With ``log=True`` ``y`` is the log level and the results are percentages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lixia_econ.errors import InsufficientDataError
+from lixia_econ.models._base import ModelResult, as_period_series, check_level
+from lixia_econ.models.growth import (
+    _FREQ_NAMES,
+    _check_hac_lags,
+    _ci_label,
+    _fit_hac,
+    _list_periods,
+    _ordinals,
+    _positive,
+    _seasonal_dummies,
+    _to_period,
+)
+from lixia_econ.models.growth import _periods_per_year as _ppy
+
+__all__ = ["ITSResult", "interrupted_time_series"]
+
+_QUANTITIES = ("level_change", "slope_change", "pre_trend_growth", "post_trend_growth")
+
+# contrasts on (const, trend, jump, slope_change) and the per-year scale of each
+_CONTRASTS = {
+    "level_change": ((0.0, 0.0, 1.0, 0.0), False),
+    "slope_change": ((0.0, 0.0, 0.0, 1.0), True),
+    "pre_trend_growth": ((0.0, 1.0, 0.0, 0.0), True),
+    "post_trend_growth": ((0.0, 1.0, 0.0, 1.0), True),
+}
+
+
+class ITSResult(ModelResult):
+    """Level and slope change at a shock, from a segmented regression with HAC errors.
+
+    Attributes
+    ----------
+    shock : pandas.Period
+        The first period of the post-shock regime.
+    log : bool
+        Whether the regression is on log levels (results in percent).
+    level_change : float
+        Jump at the shock period relative to the pre-shock trend: percent if ``log``
+        (``100 (exp(c) - 1)``), else input units.
+    slope_change : float
+        Change of trend growth: if ``log``, ``100 (exp(d ppy) - 1)``, percent per year
+        (the ratio of post- to pre-shock yearly trend factors, minus one; close to the
+        difference of the two growth rates); else input units per year.
+    pre_trend_growth, post_trend_growth : float
+        Trend growth before and after the shock: percent per year (compound) if ``log``,
+        else input units per year.
+    n_pre, n_post : int
+        Observations before and from the shock.
+    hac_lags : int
+        Newey–West lags.
+    seasonal : bool
+        Whether seasonal dummies were included.
+    fitted : pandas.Series
+        Fitted values in the input's units.
+    counterfactual : pandas.Series
+        The pre-shock trend (with seasonal effects) continued over every observed period,
+        input units: what the regression says without the break.
+    model_result : statsmodels RegressionResults
+        The OLS fit; parameters ``const``, ``trend``, ``level_change``, ``slope_change``
+        then seasonal dummies.
+    """
+
+    def __init__(
+        self,
+        *,
+        model_result: Any,
+        shock: pd.Period,
+        log: bool,
+        ppy: int,
+        n_pre: int,
+        n_post: int,
+        hac_lags: int,
+        seasonal: bool,
+        level: float,
+        fitted: pd.Series,
+        counterfactual: pd.Series,
+    ) -> None:
+        self.model_result = model_result
+        self.shock = shock
+        self.log = log
+        self.ppy = ppy
+        self.n_pre = n_pre
+        self.n_post = n_post
+        self.hac_lags = hac_lags
+        self.seasonal = seasonal
+        self.level = level
+        self.fitted = fitted
+        self.counterfactual = counterfactual
+        self.periods = fitted.index
+        self._table = self._compute(level)
+        for name in _QUANTITIES:
+            setattr(self, name, float(self._table.loc[name, "estimate"]))
+        self.title = (
+            f"Interrupted time series at {shock} ({'log levels' if log else 'levels'}), "
+            f"HAC (Newey–West, {hac_lags} lags) errors: {fitted.index[0]} to "
+            f"{fitted.index[-1]}, {n_pre} {_FREQ_NAMES[ppy]} observations before and "
+            f"{n_post} from the shock" + (", seasonal dummies" if seasonal else "")
+        )
+
+    def _units(self) -> dict[str, str]:
+        if self.log:
+            return {
+                "level_change": "percent",
+                "slope_change": "percent per year",
+                "pre_trend_growth": "percent per year",
+                "post_trend_growth": "percent per year",
+            }
+        return {
+            "level_change": "input units",
+            "slope_change": "input units per year",
+            "pre_trend_growth": "input units per year",
+            "post_trend_growth": "input units per year",
+        }
+
+    def _transform(self, x: Any, per_year: bool) -> Any:
+        x = np.asarray(x, dtype=float) * (self.ppy if per_year else 1.0)
+        return 100.0 * np.expm1(x) if self.log else x
+
+    def _compute(self, level: float) -> pd.DataFrame:
+        k = len(self.model_result.params)
+        rows = []
+        for name in _QUANTITIES:
+            head, per_year = _CONTRASTS[name]
+            contrast = np.zeros((1, k))
+            contrast[0, :4] = head
+            test = self.model_result.t_test(contrast)
+            effect = float(np.asarray(test.effect).ravel()[0])
+            lo, hi = np.asarray(test.conf_int(alpha=1.0 - level)).ravel()
+            rows.append(
+                {
+                    "estimate": float(self._transform(effect, per_year)),
+                    "lower": float(self._transform(lo, per_year)),
+                    "upper": float(self._transform(hi, per_year)),
+                    "p_value": float(np.asarray(test.pvalue).ravel()[0]),
+                    "coef": effect,
+                    "coef_se": float(np.asarray(test.sd).ravel()[0]),
+                }
+            )
+        return pd.DataFrame(rows, index=pd.Index(_QUANTITIES))
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Return confidence intervals of the four quantities.
+
+        Parameters
+        ----------
+        level : float
+            Confidence level, strictly between 0 and 1.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows ``level_change``, ``slope_change``, ``pre_trend_growth``,
+            ``post_trend_growth``; columns ``lower`` and ``upper`` in the units of each
+            (percent, percent per year when ``log``). t intervals with the HAC standard
+            error on the coefficient scale, mapped through the same transformation as
+            the estimate.
+        """
+        table = self._compute(check_level(level))
+        return table[["lower", "upper"]].copy()
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the tidy numbers: one row per quantity with interval, p-value and unit.
+
+        ``coef`` and ``coef_se`` are the regression coefficient (or sum of coefficients)
+        behind each quantity and its HAC standard error, per period, on the fitted scale.
+        """
+        units = self._units()
+        frame = self._table.copy()
+        frame["level"] = self.level
+        frame["unit"] = [units[q] for q in frame.index]
+        frame.index.name = "quantity"
+        return frame.reset_index()
+
+    def summary(self) -> pd.DataFrame:
+        """Return a table a person reads: estimates, intervals and p-values, rounded."""
+        units = self._units()
+        labels = {
+            "level_change": f"Level change at {self.shock}",
+            "slope_change": "Slope change",
+            "pre_trend_growth": "Trend growth before the shock",
+            "post_trend_growth": "Trend growth after the shock",
+        }
+        lo_label, hi_label = _ci_label(self.level)
+        t = self._table
+        out = pd.DataFrame(
+            {
+                "estimate": t["estimate"].round(2).to_numpy(),
+                lo_label: t["lower"].round(2).to_numpy(),
+                hi_label: t["upper"].round(2).to_numpy(),
+                "p-value": t["p_value"].round(3).to_numpy(),
+                "unit": [units[q] for q in t.index],
+            },
+            index=pd.Index([labels[q] for q in t.index]),
+        )
+        return out
+
+
+def interrupted_time_series(
+    series: pd.Series,
+    *,
+    shock: Any,
+    log: bool = True,
+    hac_lags: int | None = None,
+    seasonal: bool | None = None,
+    level: float = 0.95,
+) -> ITSResult:
+    """Estimate the level and slope change at a shock by segmented regression.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Levels on a PeriodIndex (annual, quarterly or monthly); positive if ``log``.
+        Missing values and missing periods are absent observations.
+    shock : period-like
+        The first period of the post-shock regime (``"2020Q1"``, ``"2020-02"``, ``2020``).
+    log : bool
+        Regress log levels (results in percent) rather than levels (input units).
+    hac_lags : int, optional
+        Newey–West lags. Default ``floor(4 (n / 100) ** (2 / 9))`` (Newey and West 1994).
+    seasonal : bool, optional
+        Include quarter or month dummies. Default: yes for quarterly and monthly data.
+        Turn off for seasonally adjusted input.
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    ITSResult
+        ``level_change`` (percent if ``log``), ``slope_change`` (percent per year),
+        ``pre_trend_growth`` and ``post_trend_growth`` (percent per year, compound), with
+        t intervals from HAC standard errors, on the input's price basis.
+
+    Raises
+    ------
+    InsufficientDataError
+        With fewer than 2 observations before the shock or from it on, or too few in all
+        for the parameters (the message gives the counts and periods).
+    ParameterError
+        For a shock that is not a period of the series' frequency, non-positive levels
+        with ``log``, or bad ``hac_lags``.
+
+    Notes
+    -----
+    The shock period itself belongs to the post-shock regime. A shock that fades within a
+    few periods (a V) is a poor fit for a permanent jump plus a new slope: look at the
+    residuals and at the recovery scorecard before reading the level change as permanent.
+    The HAC lags run over observations; with gaps they are not calendar lags. HAC
+    intervals are too narrow in short samples: in simulations of 60 quarters (40 before
+    the shock) with the default 3 lags, nominal 95% intervals of the level and slope
+    change covered the truth 85–87% of the time with white noise and 74–78% with AR(1)
+    noise of coefficient 0.5. Read them as a lower bound on the uncertainty.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> idx = pd.period_range("2012", "2023", freq="Y")
+    >>> t = np.arange(len(idx)) - 8  # 2020 is t = 0
+    >>> x = pd.Series(np.exp(0.06 * t - 0.05 * (t >= 0) - 0.02 * t * (t >= 0)), index=idx)
+    >>> r = interrupted_time_series(x, shock="2020")
+    >>> round(r.level_change, 3), round(r.pre_trend_growth, 3), round(r.post_trend_growth, 3)
+    (-4.877, 6.184, 4.081)
+    """
+    level = check_level(level)
+    s = as_period_series(series, name="series")
+    ppy = _ppy(s.index)
+    s = s.dropna()
+    p0 = _to_period(shock, s.index, name="shock")
+    if log:
+        _positive(s, name="series", what="interrupted_time_series with log=True")
+    pre, post = s[s.index < p0], s[s.index >= p0]
+    if len(pre) < 2 or len(post) < 2:
+        raise InsufficientDataError(
+            f"interrupted_time_series needs at least 2 observations before the shock ({p0}) "
+            f"and 2 from it on; got {len(pre)} before"
+            + (f" ({_list_periods(pre.index)})" if len(pre) else "")
+            + f" and {len(post)} from it on"
+            + (f" ({_list_periods(post.index)})" if len(post) else "")
+        )
+    if seasonal is None:
+        seasonal = ppy > 1
+    seasonal = bool(seasonal) and ppy > 1
+    t = (_ordinals(s.index) - p0.ordinal).astype(float)
+    d = (t >= 0).astype(float)
+    columns = [np.ones(len(s)), t, d, t * d]
+    names = ["const", "trend", "level_change", "slope_change"]
+    if seasonal:
+        dummies = _seasonal_dummies(s.index, ppy)
+        columns.extend(dummies.T)
+        names.extend(f"season_{k}" for k in range(2, ppy + 1))
+    X = np.column_stack(columns)
+    if len(s) < X.shape[1] + 1:
+        raise InsufficientDataError(
+            f"interrupted_time_series with {X.shape[1]} parameters needs at least "
+            f"{X.shape[1] + 1} observations; got {len(s)}"
+            + ("; pass seasonal=False for seasonally adjusted data" if seasonal else "")
+        )
+    lags = _check_hac_lags(hac_lags, len(s))
+    y = np.log(s.to_numpy()) if log else s.to_numpy()
+    res = _fit_hac(y, pd.DataFrame(X, columns=names), lags)
+    X_cf = X.copy()
+    X_cf[:, 2:4] = 0.0
+    fitted_scale = np.asarray(res.fittedvalues)
+    cf_scale = X_cf @ np.asarray(res.params)
+    back = np.exp if log else (lambda v: v)
+    fitted = pd.Series(back(fitted_scale), index=s.index, name=s.name)
+    counterfactual = pd.Series(back(cf_scale), index=s.index, name=s.name)
+    return ITSResult(
+        model_result=res,
+        shock=p0,
+        log=log,
+        ppy=ppy,
+        n_pre=len(pre),
+        n_post=len(post),
+        hac_lags=lags,
+        seasonal=seasonal,
+        level=level,
+        fitted=fitted,
+        counterfactual=counterfactual,
+    )
