@@ -409,8 +409,8 @@ def _with_history(frame: pd.DataFrame, actual: pd.Series | None, history: int) -
     if actual is None or history <= 0 or frame.empty:
         return frame
     first = frame.index.min()
-    before = actual[(actual.index < first)].dropna().iloc[-history:]
-    if before.empty:
+    before = actual[(actual.index < first)].iloc[-history:]
+    if before.dropna().empty:
         return frame
     pre = pd.DataFrame({"actual": before.to_numpy(dtype="float64")}, index=before.index)
     for col in frame.columns:
@@ -559,7 +559,9 @@ def counterfactual_chart(
                 "segment": "predicted",
             }
         )
-    line_data = pd.DataFrame(lines).dropna(subset=["value"])
+    # Missing values stay in as nulls: Vega-Lite breaks the line there, so a gap (e.g. the
+    # January-February months NBS does not publish) is not drawn as if it were data.
+    line_data = pd.DataFrame(lines)
 
     colour = alt.Color(
         "series:N",

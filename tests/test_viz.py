@@ -567,7 +567,7 @@ def test_counterfactual_chart_of_a_real_result_shows_pre_shock_history():
     spec = viz.counterfactual_chart(result, history=4).to_dict()
     rows = _values(spec, _layer(spec, "line"))
     actual = {r["period"]: r["value"] for r in rows if r["series"] == "Actual"}
-    predicted = [r["period"] for r in rows if r["series"] != "Actual"]
+    predicted = [r["period"] for r in rows if r["series"] != "Actual" and r["value"] is not None]
     # four observed quarters before the shock, then every post-shock quarter
     assert sorted(actual)[:5] == ["2019Q1", "2019Q2", "2019Q3", "2019Q4", "2020Q1"]
     assert actual["2019Q4"] == pytest.approx(float(y[pd.Period("2019Q4", "Q")]))
@@ -579,3 +579,13 @@ def test_counterfactual_chart_of_a_real_result_shows_pre_shock_history():
     spec = viz.counterfactual_chart(result).to_dict()
     periods = {r["period"] for r in _values(spec, _layer(spec, "line"))}
     assert min(periods) == "2017Q1"
+
+
+def test_counterfactual_gaps_stay_gaps(cf_frame):
+    frame = cf_frame.copy()
+    frame.loc[pd.Period("2020Q3", "Q"), "actual"] = np.nan
+    spec = viz.counterfactual_chart(frame).to_dict()
+    rows = [r for r in _values(spec, _layer(spec, "line")) if r["series"] == "Actual"]
+    # the missing quarter is a null (Vega-Lite breaks the line there), not dropped or filled
+    assert [r["value"] for r in rows if r["period"] == "2020Q3"] == [None]
+    assert len(rows) == len(frame)
