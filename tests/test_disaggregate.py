@@ -389,6 +389,7 @@ def test_to_panel_rows_marks_estimates(lixia_gdp, china_gdp_q):
     assert "rho=0.0000" in note
     assert "2012, 2019 and 2022" in note
     assert not rows.duplicated(list(schema.KEY)).any()
+    schema.validate(rows)  # the lead's validator accepts the rows as they are
 
 
 @pytest.mark.parametrize(
@@ -435,6 +436,15 @@ def test_results_face(sales_a, exports_q):
     assert (wider["upper"] - wider["lower"] > ci["upper"] - ci["lower"]).all()
     assert "Fernández" in res._repr_html_() or "fernandez" in res._repr_html_()
     assert res.model_result is None
+
+
+def test_caveat_without_gaps_names_method_and_indicator(sales_a, exports_q):
+    res = disaggregate(sales_a, exports_q, method="litterman", rho=0.4)
+    text = res.caveat
+    assert "Litterman (ρ = 0.400, fixed)" in text
+    assert "along exports" in text
+    assert "1975–2010" in text
+    assert "No estimates" not in text
 
 
 def test_denton_has_no_standard_errors(sales_a):
