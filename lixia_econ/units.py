@@ -29,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Literal
 
 import numpy as np
@@ -214,19 +215,26 @@ def convert(values: Any, from_unit: str | Unit, to_unit: str | Unit | None = Non
         )
     if isinstance(values, (list, tuple)):
         values = np.asarray(values, dtype=float)
-    ratio = src.multiplier / dst.multiplier
-    # multiply by a whole factor or divide by a whole divisor, so that decimal figures
-    # stay as exact as floats allow (228.29 billion -> 2282.9, 1e8 元 -> 1 亿元)
-    if ratio >= 1:
-        out = values * float(round(ratio)) if _whole(ratio) else values * ratio
-    else:
-        inv = 1.0 / ratio
-        out = values / float(round(inv)) if _whole(inv) else values * ratio
-    return float(out) if isinstance(out, (int, float, np.floating)) else out
+    factor = _factor(src.multiplier, dst.multiplier)
+    if isinstance(values, (int, float, np.integer, np.floating)) and not isinstance(values, bool):
+        if values != values or factor == 1:
+            return float(values)
+        # scalars in decimal: 228.29 billion yuan is exactly 2282.9 亿元
+        return float(Decimal(repr(float(values))) * factor)
+    if factor < 1:
+        return values / float(1 / factor)
+    return values * float(factor)
 
 
-def _whole(x: float) -> bool:
-    return abs(x - round(x)) < 1e-9 * max(1.0, abs(x))
+def _factor(src: float, dst: float) -> Decimal:
+    """Return src / dst as a decimal, exact for the powers of ten of the unit table."""
+    ratio = src / dst
+    if ratio >= 1 and abs(ratio - round(ratio)) < 1e-9 * ratio:
+        return Decimal(round(ratio))
+    inv = 1.0 / ratio
+    if abs(inv - round(inv)) < 1e-9 * inv:
+        return Decimal(1) / Decimal(round(inv))
+    return Decimal(repr(ratio))
 
 
 # ---------------------------------------------------------------------------

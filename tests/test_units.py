@@ -81,6 +81,9 @@ def test_unknown_unit_names_it_and_lists_known(text):
         (228.29, "billion yuan", None, 2282.9),
         # published: Jinan 2013 GDP 523.02 billion yuan = 5230.2 亿元
         (523.02, "billion yuan", None, 5230.2),
+        # published: Jinan 2013 retail sales 263.39 billion yuan
+        (263.39, "billion yuan", None, 2633.9),
+        (1.14, "trillion yuan", None, 11400.0),
         (1.5, "trillion yuan", None, 15000.0),
         (123456.0, "万元", None, 12.3456),
         (1e8, "元", None, 1.0),
@@ -96,7 +99,8 @@ def test_unknown_unit_names_it_and_lists_known(text):
 def test_convert_scalars(value, src, dst, expected):
     got = convert(value, src) if dst is None else convert(value, src, to_unit=dst)
     assert isinstance(got, float)
-    assert got == pytest.approx(expected, rel=1e-12)
+    # scalars convert in decimal: the printed figure comes out exactly, no float noise
+    assert got == expected
 
 
 def test_convert_arrays_and_series_keep_type():
