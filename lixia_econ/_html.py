@@ -1,0 +1,179 @@
+"""Offline, self-contained HTML from an executed report notebook.
+
+nbconvert's HTML loads require.js, MathJax and mermaid from CDNs and shows Altair charts
+(``application/vnd.vegalite.v6.json`` outputs) only as text. Here:
+
+- every Vega-Lite output becomes a ``<div>`` plus its spec in a
+  ``<script type="application/vnd.lixia-vega+json">`` block, with ``<``, ``>`` and ``&``
+  written as JSON unicode escapes so that no name in a chart (an indicator called
+  ``</script><script>alert(1)</script>``, say) can end the block;
+- the Vega, Vega-Lite and vega-embed JavaScript is inlined once, from
+  :func:`vl_convert.javascript_bundle`, and the charts are drawn as SVG;
+- the CDN scripts of the ``lab`` template are removed, and the result is checked: a page
+  that still refers to a script, stylesheet, image or frame on the network is an error;
+- code cells are hidden unless asked for; CSS names the Noto CJK fonts first so Chinese
+  labels render.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import re
+from functools import cache
+from typing import Any
+
+from lixia_econ.errors import ReportError
+
+__all__ = ["GLUE_MIMETYPE", "notebook_to_html"]
+
+#: Mimetype of the values a template hands back to the runner (see ``report.glue``).
+GLUE_MIMETYPE = "application/vnd.lixia-econ.glue+json"
+_VEGA_SPEC_TYPE = "application/vnd.lixia-vega+json"
+_VEGALITE = re.compile(r"application/vnd\.vegalite\.v\d+[.+]json")
+_VEGA = re.compile(r"application/vnd\.vega\.v\d+[.+]json")
+
+_FONTS = (
+    '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", '
+    '"PingFang SC", system-ui, sans-serif'
+)
+
+_TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{% block jupyter_widgets %}{% endblock jupyter_widgets %}
+{% block extra_css %}
+<style type="text/css">
+body, .jp-RenderedHTMLCommon, .vega-embed, .vega-embed text { font-family: FONTS; }
+.jp-RenderedHTMLCommon table { font-variant-numeric: tabular-nums; }
+.lixia-chart { width: 100%; min-height: 40px; }
+</style>
+{% endblock extra_css %}
+{% block footer_js %}
+<script type="text/javascript">
+// Vega, Vega-Lite and vega-embed, inlined (vl-convert javascript_bundle) so charts
+// render with the network off.
+/*LIXIA-VEGA-BUNDLE*/
+</script>
+<script type="text/javascript">
+document.querySelectorAll('script[type="SPECTYPE"]').forEach(function (el) {
+  var target = document.getElementById(el.getAttribute("data-target"));
+  var spec = JSON.parse(el.textContent);
+  vegaEmbed(target, spec, {renderer: "svg", actions: false}).catch(function (err) {
+    target.textContent = "This chart could not be drawn: " + err;
+    console.error(err);
+  });
+});
+</script>
+{% endblock footer_js %}
+"""
+
+
+@cache
+def _bundle() -> str:
+    import vl_convert
+
+    js = vl_convert.javascript_bundle()
+    # a classic <script> block ends at the first "</script"; the bundle has none today
+    return re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE)
+
+
+def _script_json(obj: Any) -> str:
+    """Return JSON that is safe inside a ``<script>`` element."""
+    text = json.dumps(obj, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _chart_html(spec: dict[str, Any], number: int) -> str:
+    target = f"lixia-chart-{number}"
+    return (
+        f'<div class="lixia-chart" id="{target}"></div>\n'
+        f'<script type="{_VEGA_SPEC_TYPE}" data-target="{target}">{_script_json(spec)}</script>'
+    )
+
+
+def _prepare(nb: Any) -> tuple[Any, int]:
+    """Copy the notebook, drop glue outputs and turn Vega-Lite outputs into HTML."""
+    nb = copy.deepcopy(nb)
+    charts = 0
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        kept = []
+        for out in cell.get("outputs", []):
+            data = out.get("data")
+            if data is None:
+                kept.append(out)
+                continue
+            if GLUE_MIMETYPE in data:
+                continue
+            spec_key = next((k for k in data if _VEGALITE.fullmatch(k) or _VEGA.fullmatch(k)), None)
+            if spec_key is not None:
+                spec = data[spec_key]
+                if isinstance(spec, str):
+                    spec = json.loads(spec)
+                charts += 1
+                out["data"] = {"text/html": _chart_html(spec, charts)}
+                out["metadata"] = {}
+            kept.append(out)
+        cell["outputs"] = kept
+    return nb, charts
+
+
+_EXTERNAL = re.compile(
+    r"<(script|img|link|iframe|source|embed)\b[^>]*\b(src|href)\s*=\s*[\"']?\s*(https?:)?//",
+    re.IGNORECASE,
+)
+
+
+def notebook_to_html(nb: Any, *, show_code: bool = False, title: str | None = None) -> str:
+    """Return a self-contained HTML page of an executed notebook.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook.
+    show_code : bool
+        Show the code cells (hidden by default: readers get the story, charts and tables).
+    title : str, optional
+        Page title; default the notebook's metadata title or file name. Escaped.
+
+    Returns
+    -------
+    str
+        One HTML document that loads nothing from the network.
+
+    Raises
+    ------
+    ReportError
+        If the page would still load a script, stylesheet, image or frame from the network.
+    """
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    prepared, charts = _prepare(nb)
+    if title is not None:
+        prepared.metadata["title"] = title
+    body = _TEMPLATE.replace("FONTS", _FONTS).replace("SPECTYPE", _VEGA_SPEC_TYPE)
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[DictLoader({"lixia_report.html.j2": body})],
+        template_file="lixia_report.html.j2",
+        exclude_input=not show_code,
+        exclude_input_prompt=not show_code,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    page, _ = exporter.from_notebook_node(prepared)
+    # inserted after Jinja has run: the bundle is JavaScript, not template text
+    page = page.replace("/*LIXIA-VEGA-BUNDLE*/", _bundle() if charts else "", 1)
+    found = _EXTERNAL.search(page)
+    if found:
+        start = max(found.start() - 40, 0)
+        raise ReportError(
+            "the HTML report would load a resource from the network (charts must render "
+            f"offline): ...{html.unescape(page[start : found.end() + 60])}..."
+        )
+    return page

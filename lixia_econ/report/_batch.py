@@ -1,0 +1,498 @@
+"""Many reports from one TOML config: parallel workers, progress, summary, index page.
+
+A config (see ``examples/batch.toml``)::
+
+    [batch]
+    workers = 2          # worker processes (default 2)
+    timeout = 600        # seconds per report
+
+    [defaults]           # parameters every report gets unless it sets its own
+    shock = "2020"
+
+    [[report]]           # one report; keys other than template/variant are parameters
+    template = "region_recovery"
+    region = "370102"
+
+    [[matrix]]           # one report per region x indicator with data in the panel
+    template = "region_recovery"
+    regions = "*"        # or a list of codes
+    indicators = "*"     # or a list of codes
+    min_points = 2       # pairs with fewer observations are left out
+
+Every entry is validated in the parent before any kernel starts; an invalid entry is a
+failed entry, the others still run. A report whose inputs (template, parameters, data,
+code) are unchanged since its last good run is skipped unless ``force``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import datetime as dt
+import html
+import json
+import logging
+import math
+import os
+import sys
+import time
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lixia_econ import config
+from lixia_econ.errors import LixiaEconError, ParameterError
+from lixia_econ.report._params import template_parameters
+from lixia_econ.report._run import execute_job, prepare_job
+
+__all__ = ["BatchResult", "cli_batch", "load_batch_config", "run_batch"]
+
+log = logging.getLogger("lixia_econ.report")
+
+_BATCH_KEYS = {"workers", "timeout", "data", "output", "force"}
+_MATRIX_KEYS = {"template", "regions", "indicators", "min_points"}
+
+
+@contextlib.contextmanager
+def _logging_to(log_file: str | Path | None) -> Iterator[logging.Logger]:
+    """Send the report logger to ``log_file`` (appending) for the duration."""
+    handler = None
+    old_level = log.level
+    if log_file is not None:
+        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+    try:
+        yield log
+    finally:
+        if handler is not None:
+            log.removeHandler(handler)
+            handler.close()
+            log.setLevel(old_level)
+
+
+@dataclass
+class BatchResult:
+    """What :func:`run_batch` did.
+
+    Attributes
+    ----------
+    entries : list of dict
+        One per report: ``name``, ``template``, ``parameters``, ``status`` (``ok``,
+        ``failed``, ``skipped``), ``error``, ``target``, ``log``, ``seconds``.
+    elapsed : float
+        Wall-clock seconds for the whole batch.
+    index_path : Path
+        ``index.html`` linking every report.
+    summary_path : Path
+        ``batch-summary.json``.
+    """
+
+    entries: list[dict[str, Any]]
+    elapsed: float
+    index_path: Path
+    summary_path: Path
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when no entry failed."""
+        return self.counts.get("failed", 0) == 0
+
+    @property
+    def exit_code(self) -> int:
+        """0 when nothing failed, else 1 (the command line's exit status)."""
+        return 0 if self.ok else 1
+
+    def summary(self):
+        """Return one row per report: name, status, seconds, error, log."""
+        import pandas as pd
+
+        cols = ["name", "status", "seconds", "error", "log"]
+        return pd.DataFrame([{c: e.get(c) for c in cols} for e in self.entries], columns=cols)
+
+    def __str__(self) -> str:
+        head = (
+            f"{self.counts.get('ok', 0)} ok, {self.counts.get('failed', 0)} failed, "
+            f"{self.counts.get('skipped', 0)} skipped in {self.elapsed:.1f} s"
+        )
+        rows = [
+            f"  {e['status']:<7} {e.get('seconds') or 0:7.1f} s  {e['name']}"
+            + (f"\n          {e['error']}\n          log: {e['log']}" if e.get("error") else "")
+            for e in self.entries
+        ]
+        return "\n".join([head, *rows, f"index: {self.index_path}"])
+
+
+def load_batch_config(path: str | Path) -> dict[str, Any]:
+    """Read and check a batch config (TOML).
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.toml`` file.
+
+    Returns
+    -------
+    dict
+        ``batch`` (options), ``defaults`` (parameters), ``report`` and ``matrix`` (lists).
+
+    Raises
+    ------
+    ParameterError
+        If the file is missing, is not TOML, or has keys outside those documented.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except OSError as exc:
+        raise ParameterError(f"batch config {path}: cannot be read ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ParameterError(f"batch config {path}: not valid TOML: {exc}") from None
+    unknown = set(raw) - {"batch", "defaults", "report", "matrix"}
+    if unknown:
+        raise ParameterError(
+            f"batch config {path}: unknown section(s) {sorted(unknown)}; allowed: "
+            "[batch], [defaults], [[report]], [[matrix]]"
+        )
+    batch = raw.get("batch", {})
+    bad = set(batch) - _BATCH_KEYS
+    if bad:
+        raise ParameterError(
+            f"batch config {path}: unknown [batch] key(s) {sorted(bad)}; allowed: "
+            f"{sorted(_BATCH_KEYS)}"
+        )
+    reports, matrix = raw.get("report", []), raw.get("matrix", [])
+    if not isinstance(reports, list) or not isinstance(matrix, list):
+        raise ParameterError(f"batch config {path}: write entries as [[report]] and [[matrix]]")
+    if not reports and not matrix:
+        raise ParameterError(f"batch config {path}: no [[report]] or [[matrix]] entries")
+    for i, entry in enumerate(reports + matrix):
+        if "template" not in entry:
+            raise ParameterError(f"batch config {path}: entry {i + 1} has no 'template'")
+    return {
+        "batch": batch,
+        "defaults": raw.get("defaults", {}),
+        "report": reports,
+        "matrix": matrix,
+    }
+
+
+def _expand_matrix(
+    entry: dict[str, Any], defaults: dict[str, Any], data_dir: Path | None
+) -> list[dict[str, Any]]:
+    """Return one report entry per region x indicator with data in the panel."""
+    from lixia_econ.panel import load_panel
+
+    panel = load_panel(data_dir, rebuild=False if data_dir is not None else None)
+    rows = panel[panel["status"] != "target"]
+    regions, indicators = entry.get("regions", "*"), entry.get("indicators", "*")
+    if regions != "*":
+        rows = rows[rows["region"].isin(list(regions))]
+    if indicators != "*":
+        rows = rows[rows["indicator"].isin(list(indicators))]
+    counts = rows.groupby(["region", "indicator"]).size()
+    counts = counts[counts >= int(entry.get("min_points", 1))]
+    declared = template_parameters(entry["template"])
+    rest = {k: v for k, v in entry.items() if k not in _MATRIX_KEYS}
+    out = []
+    for region, indicator in counts.index:
+        params = {**defaults, **rest, "region": region}
+        if "indicators" in declared:
+            params["indicators"] = [indicator]
+        elif "indicator" in declared:
+            params["indicator"] = indicator
+        out.append({"template": entry["template"], "variant": indicator, "parameters": params})
+    return out
+
+
+def _entries(cfg: dict[str, Any], data_dir: Path | None) -> list[dict[str, Any]]:
+    defaults = cfg["defaults"]
+    out = []
+    for entry in cfg["report"]:
+        params = {**defaults}
+        params.update({k: v for k, v in entry.items() if k not in {"template", "variant"}})
+        out.append(
+            {"template": entry["template"], "variant": entry.get("variant"), "parameters": params}
+        )
+    for entry in cfg["matrix"]:
+        out.extend(_expand_matrix(entry, defaults, data_dir))
+    return out
+
+
+def _make_executor(workers: int, scheduler: str | None) -> tuple[cf.Executor, Any]:
+    if scheduler is not None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ParameterError(
+                "--scheduler needs dask.distributed: pip install 'lixia_econ[dask]'"
+            ) from None
+        client = Client(scheduler)
+        return client.get_executor(pure=False), client
+    import multiprocessing as mp
+
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")), None
+
+
+def _write_index(output: Path, entries: list[dict[str, Any]], title: str) -> Path:
+    rows = []
+    for e in entries:
+        target = Path(e["target"]) if e.get("target") else None
+        link = "—"
+        if target is not None and e["status"] in {"ok", "skipped"}:
+            rel = os.path.relpath(target / "report.html", output)
+            link = f'<a href="{html.escape(rel)}">{html.escape(e["name"])}</a>'
+        elif e.get("name"):
+            link = html.escape(e["name"])
+        log_cell = ""
+        if e.get("log"):
+            rel_log = os.path.relpath(e["log"], output)
+            log_cell = f'<a href="{html.escape(rel_log)}">log</a>'
+        rows.append(
+            f'<tr class="{html.escape(e["status"])}"><td>{html.escape(e["status"])}</td>'
+            f"<td>{link}</td><td>{(e.get('seconds') or 0):.1f}</td>"
+            f"<td>{html.escape(e.get('error') or '')}</td><td>{log_cell}</td></tr>"
+        )
+    page = f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", system-ui, sans-serif; margin: 2em; }}
+table {{ border-collapse: collapse; }}
+td, th {{ padding: .3em .8em; border-bottom: 1px solid #ddd; }}
+tr.failed td:first-child {{ color: #b00; font-weight: bold; }}
+tr.ok td:first-child {{ color: #070; }}
+</style></head><body>
+<h1>{html.escape(title)}</h1>
+<p>Generated {dt.datetime.now().isoformat(timespec="seconds")}.</p>
+<table><thead><tr><th>status</th><th>report</th><th>seconds</th><th>error</th><th>log</th></tr>
+</thead><tbody>
+{chr(10).join(rows)}
+</tbody></table></body></html>
+"""
+    path = output / "index.html"
+    tmp = path.with_name(f".index.html.tmp-{os.getpid()}")
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def run_batch(
+    config_path: str | Path | dict[str, Any],
+    *,
+    executor: cf.Executor | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    timeout: float | None = None,
+    force: bool | None = None,
+    data_dir: str | Path | None = None,
+    output_dir: str | Path | None = None,
+    progress: bool = True,
+    log_file: str | Path | None = None,
+) -> BatchResult:
+    """Run every report of a batch config; one failure does not stop the rest.
+
+    Parameters
+    ----------
+    config_path : str, Path or dict
+        A TOML file (see the module docstring) or its parsed contents.
+    executor : concurrent.futures.Executor, optional
+        Where reports run. Not shut down here. Default: a process pool of ``workers``
+        (``workers=1`` runs them one after another in this process).
+    workers : int, optional
+        Worker processes when no executor is given; default the config's, else 2.
+    scheduler : str, optional
+        Address of a Dask distributed scheduler (``tcp://host:8786``); the batch runs on
+        its workers through ``Client(address).get_executor()``.
+    timeout : float, optional
+        Seconds per report; default the config's, else 600.
+    force : bool, optional
+        Re-run reports whose inputs are unchanged (default: skip them).
+    data_dir, output_dir : str or Path, optional
+        Processed-data and reports folders (default the config's, else ``data/processed``
+        and ``reports``).
+    progress : bool
+        Show a progress bar (tqdm, on stderr).
+    log_file : str or Path, optional
+        Append one log line per report (and the summary) to this file.
+
+    Returns
+    -------
+    BatchResult
+        Counts, entries, and the paths of ``index.html`` and ``batch-summary.json`` in the
+        output folder.
+
+    Raises
+    ------
+    ParameterError
+        A config that cannot be read (bad TOML, unknown keys); nothing was run.
+    """
+    from tqdm.auto import tqdm
+
+    t0 = time.perf_counter()
+    if isinstance(config_path, dict):
+        cfg, name = config_path, "batch"
+    else:
+        cfg, name = load_batch_config(config_path), Path(config_path).stem
+    opts = cfg.get("batch", {})
+    workers = int(workers if workers is not None else opts.get("workers", 2))
+    if workers < 1:
+        raise ParameterError(f"workers={workers!r} must be at least 1")
+    timeout = float(timeout if timeout is not None else opts.get("timeout", 600))
+    force = bool(force if force is not None else opts.get("force", False))
+    data = data_dir if data_dir is not None else opts.get("data")
+    data = Path(data).resolve() if data is not None else None
+    output = output_dir if output_dir is not None else opts.get("output")
+    output = Path(output) if output is not None else config.REPORTS_DIR
+    output.mkdir(parents=True, exist_ok=True)
+
+    with _logging_to(log_file) as logger:
+        logger.info("batch %s: start", name)
+        entries: list[dict[str, Any]] = []
+        jobs: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        seen: dict[str, str] = {}
+        for spec in _entries(cfg, data):
+            label = f"{spec['template']} {json.dumps(spec['parameters'], ensure_ascii=False)}"
+            entry = {"name": label, "template": spec["template"], "status": "pending"}
+            entry.update(parameters=spec["parameters"], error=None, target=None, log=None)
+            entries.append(entry)
+            try:
+                job = prepare_job(
+                    spec["template"],
+                    spec["parameters"],
+                    data_dir=data,
+                    output_dir=output,
+                    timeout=timeout,
+                    variant=spec.get("variant"),
+                )
+            except LixiaEconError as exc:
+                entry.update(status="failed", error=f"invalid entry: {exc}", seconds=0.0)
+                logger.error("batch %s: %s: %s", name, label, entry["error"])
+                continue
+            entry["name"] = os.path.relpath(job["target"], output)
+            entry["target"] = job["target"]
+            if job["target"] in seen:
+                entry.update(
+                    status="failed",
+                    seconds=0.0,
+                    error=f"writes the same folder as entry {seen[job['target']]!r}; give it "
+                    "a distinct variant",
+                )
+                continue
+            seen[job["target"]] = entry["name"]
+            jobs.append((entry, job))
+
+        owned, client = (None, None)
+        if executor is None and (workers > 1 or scheduler is not None):
+            owned, client = _make_executor(workers, scheduler)
+        pool = executor or owned
+        bar = tqdm(total=len(jobs), desc=name, unit="report", disable=not progress, file=sys.stderr)
+        try:
+            if pool is None:
+                for entry, job in jobs:
+                    _record(entry, execute_job(job, force=force), logger)
+                    bar.update()
+            else:
+                futures = {pool.submit(execute_job, job, force=force): e for e, job in jobs}
+                n_waves = math.ceil(len(jobs) / max(workers, 1))
+                deadline = n_waves * (timeout + 120) + 60
+                try:
+                    for fut in cf.as_completed(futures, timeout=deadline):
+                        entry = futures[fut]
+                        try:
+                            out = fut.result()
+                        except Exception as exc:  # the worker itself died
+                            out = {"status": "failed", "error": f"worker failed: {exc!r}"}
+                        _record(entry, out, logger)
+                        bar.update()
+                except cf.TimeoutError:
+                    for fut, entry in futures.items():
+                        if entry["status"] == "pending":
+                            fut.cancel()
+                            _record(
+                                entry,
+                                {"status": "failed", "error": f"no result after {deadline:g} s"},
+                                logger,
+                            )
+        finally:
+            bar.close()
+            if owned is not None:
+                if isinstance(owned, cf.ProcessPoolExecutor):
+                    for proc in list(getattr(owned, "_processes", {}).values()):
+                        if proc.is_alive() and any(e["status"] == "pending" for e in entries):
+                            proc.terminate()
+                owned.shutdown(wait=True, cancel_futures=True)
+            if client is not None:
+                client.close()
+
+        counts = {s: sum(e["status"] == s for e in entries) for s in ("ok", "failed", "skipped")}
+        elapsed = time.perf_counter() - t0
+        index = _write_index(output, entries, f"lixia_econ reports: {name}")
+        summary = {
+            "batch": name,
+            "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "elapsed_s": round(elapsed, 3),
+            "workers": workers if scheduler is None else f"dask {scheduler}",
+            "counts": counts,
+            "entries": entries,
+        }
+        summary_path = output / "batch-summary.json"
+        summary_path.write_text(
+            json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+        )
+        logger.info(
+            "batch %s: %d ok, %d failed, %d skipped in %.1f s; index %s",
+            name,
+            counts["ok"],
+            counts["failed"],
+            counts["skipped"],
+            elapsed,
+            index,
+        )
+    return BatchResult(entries, elapsed, index, summary_path, counts)
+
+
+def _record(entry: dict[str, Any], out: dict[str, Any], logger: logging.Logger) -> None:
+    entry["status"] = out["status"]
+    entry["error"] = out.get("error")
+    entry["log"] = out.get("log")
+    entry["seconds"] = round(float(out.get("timings", {}).get("total", 0.0)), 3)
+    if out["status"] == "failed":
+        logger.error("report %s failed: %s (log %s)", entry["name"], entry["error"], entry["log"])
+    else:
+        logger.info("report %s %s in %.1f s", entry["name"], out["status"], entry["seconds"])
+
+
+def cli_batch(args: Any) -> int:
+    """Run ``lixia-econ batch CONFIG.toml`` (see :mod:`lixia_econ.cli`); return the exit code.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``config``, ``workers``, ``scheduler``, ``timeout``, ``force``, ``data``,
+        ``output``, ``log_file``, ``no_progress``.
+
+    Returns
+    -------
+    int
+        0 when every report is ok or skipped, 1 when any failed. A config that cannot be
+        read raises :class:`~lixia_econ.errors.ParameterError` (exit status 2).
+    """
+    result = run_batch(
+        args.config,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        timeout=args.timeout,
+        force=True if args.force else None,
+        data_dir=args.data,
+        output_dir=args.output,
+        progress=not args.no_progress,
+        log_file=args.log_file,
+    )
+    print(result)
+    return result.exit_code
