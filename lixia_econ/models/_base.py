@@ -101,7 +101,12 @@ def as_period_series(series: pd.Series, *, name: str = "series", min_length: int
             raise ParameterError(
                 f"{name} has a DatetimeIndex without a regular frequency; give a PeriodIndex"
             )
-        idx = idx.to_period(freq)
+        try:
+            # pandas 3 names annual/quarterly date offsets "YE-DEC"/"QE-DEC", which are not
+            # period frequencies: let pandas derive the period frequency from the index.
+            idx = pd.DatetimeIndex(idx, freq=freq).to_period()
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"{name}: cannot turn its dates into periods: {exc}") from None
     if not isinstance(idx, pd.PeriodIndex):
         raise ParameterError(
             f"{name} must be indexed by periods (pandas PeriodIndex), got {type(idx).__name__}"
