@@ -457,10 +457,17 @@ def test_hp_default_lambda_and_trend(freq, lamb):
 
 
 def test_hp_levels_and_custom_lambda():
-    s = _range(np.arange(1.0, 13.0) ** 1.5, "2010", "Y")
+    s = _range(10 + np.arange(1.0, 13.0) ** 1.5, "2010", "Y")
     r = trend_cycle(s, lamb=100.0, log=False)
     np.testing.assert_allclose(r.trend.to_numpy(), _hp_by_hand(s.to_numpy(), 100.0), atol=1e-8)
     np.testing.assert_allclose(r.cycle.to_numpy(), s.to_numpy() - r.trend.to_numpy(), atol=1e-8)
+    summary = r.summary()
+    assert summary.loc["Period of largest shortfall", "value"] == str(r.cycle.idxmin())
+    growth = summary.loc["Trend growth over the span (% per year)", "value"]
+    expected = 100 * ((r.trend.iloc[-1] / r.trend.iloc[0]) ** (1 / 11) - 1)
+    assert growth == round(expected, 2)
+    below_zero = trend_cycle(s - 30.0, log=False)  # a trend through zero has no growth rate
+    assert "n/a" in below_zero.summary().iloc[0, 0]
 
 
 def test_hp_refuses_gaps_and_has_no_interval():

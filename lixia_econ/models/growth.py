@@ -913,9 +913,13 @@ class TrendCycleResult(ModelResult):
         cyc = self.cycle.dropna()
         unit = "% of trend" if self.log else "level units"
         last = cyc.index[-1]
-        first_growth = float(cagr(self.trend, self.trend.index[0], self.trend.index[-1]))
+        trend = self.trend
+        if len(trend) > 1 and bool((trend > 0).all()):
+            span_growth: float | str = round(cagr(trend, trend.index[0], trend.index[-1]), 2)
+        else:
+            span_growth = "n/a (trend not positive)"
         rows = {
-            "Trend growth over the span (% per year)": round(first_growth, 2),
+            "Trend growth over the span (% per year)": span_growth,
             f"Cycle at {last} ({unit})": round(float(cyc.iloc[-1]), 2),
             f"Largest shortfall below trend ({unit})": round(float(cyc.min()), 2),
             "Period of largest shortfall": str(cyc.idxmin()),
