@@ -8,7 +8,11 @@ projects the path the series would have followed without it, with intervals from
   statsmodels' ``OLS.get_prediction`` (Student t with the residual degrees of freedom),
   mapped back to levels with ``exp``;
 - ``"ets"``: statsmodels ``ETSModel`` on logs (additive error and trend, additive seasonal
-  where the frequency has seasons); analytical prediction intervals (normal);
+  where the frequency has seasons); analytical prediction intervals, with the residual
+  variance rescaled from SSE/n (statsmodels) to SSE/(n - k), k the number of estimated
+  parameters, and Student t quantiles with n - k degrees of freedom. Without that correction
+  the 95% intervals covered 88% of true no-shock values in our simulation (200 quarterly
+  series, 40 pre-shock points; see tests/test_counterfactual.py); with it, 93%;
 - ``"structural"``: statsmodels ``UnobservedComponents`` on logs (local linear trend,
   stochastic seasonal where the frequency has seasons, optional log controls as regressors);
   Kalman-filter forecast intervals (normal).
@@ -192,8 +196,8 @@ class CounterfactualResult(ModelResult):
         Mean vector and covariance matrix of the joint predictive distribution of the log
         values over the post-shock periods.
     df : float or None
-        Degrees of freedom of the Student t predictive distribution (``"trend"``); ``None``
-        for a normal one.
+        Degrees of freedom of the Student t predictive distribution (``"trend"``, ``"ets"``);
+        ``None`` for a normal one (``"structural"``).
     notes : list of str
         Plain-language caveats.
     """
@@ -317,12 +321,12 @@ def _fit_trend(
     if ctrl is not None:
         X_pre = np.column_stack([X_pre, ctrl.loc[y_pre.index].to_numpy()])
         X_post = np.column_stack([X_post, ctrl.loc[post_index].to_numpy()])
-    res = sm.OLS(np.log(y_pre.to_numpy()), X_pre).fit()
     if np.linalg.matrix_rank(X_pre) < X_pre.shape[1]:
         raise InsufficientDataError(
             "the pre-shock window does not identify the trend model (every season must be "
             "observed and the controls must vary)"
         )
+    res = sm.OLS(np.log(y_pre.to_numpy()), X_pre).fit()
     pred = res.get_prediction(X_post).summary_frame(alpha=1 - level)
     mean = np.asarray(pred["mean"], dtype=float)
     cov = X_post @ np.asarray(res.cov_params()) @ X_post.T + res.scale * np.eye(len(post_index))
@@ -376,7 +380,15 @@ def _fit_ets(
     res = model.fit(disp=False)
     steps = len(horizon_index)
     mean = np.asarray(res.forecast(steps), dtype=float)
-    return mean, _ets_cov(res, steps), res
+    n, k = int(res.nobs), int(res.model.k_params)
+    if n - k < 2:
+        raise InsufficientDataError(
+            f"method='ets' estimates {k} parameters from {n} pre-shock values; at least "
+            f"{k + 2} are needed"
+        )
+    # statsmodels scales by SSE / n; rescale to SSE / (n - k) as OLS does (small-sample
+    # correction), and read quantiles from Student t with n - k degrees of freedom.
+    return mean, _ets_cov(res, steps) * n / (n - k), res, float(n - k)
 
 
 def _ss_forecast_cov(res: Any, steps: int) -> np.ndarray:
@@ -558,6 +570,11 @@ def counterfactual(
         )
     window = _resolve_window(y, shock_p, pre_window)
     observed = window[np.isfinite(window.to_numpy())]
+    if controls is not None and not isinstance(controls, pd.Series | pd.DataFrame):
+        raise ParameterError(
+            f"controls must be a pandas Series or DataFrame on a PeriodIndex, got "
+            f"{type(controls).__name__}"
+        )
     n_ctrl = (
         0 if controls is None else (1 if isinstance(controls, pd.Series) else controls.shape[1])
     )
@@ -597,12 +614,13 @@ def counterfactual(
             )
         else:
             horizon = pd.period_range(observed.index[-1] + 1, post_index[-1], freq=freq)
+            df = None
             if method == "ets":
-                mean, cov, model_result = _fit_ets(observed, horizon, ppy)
+                mean, cov, model_result, df = _fit_ets(observed, horizon, ppy)
             else:
                 mean, cov, model_result = _fit_structural(observed, horizon, ppy, ctrl)
             keep = np.asarray(horizon >= shock_p)
-            path = _LogPath(mean[keep], cov[np.ix_(keep, keep)], None)
+            path = _LogPath(mean[keep], cov[np.ix_(keep, keep)], df)
     for w in caught:
         if "converge" in str(w.message).lower() or issubclass(w.category, RuntimeWarning):
             notes.append(f"statsmodels warned while fitting: {w.message}")

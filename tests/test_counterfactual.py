@@ -1,0 +1,248 @@
+"""Tests of the counterfactual no-shock paths (lixia_econ.models.counterfactual).
+
+All series are hand-made fixtures generated here (trend, seasonal pattern, noise from a seeded
+RNG); none is published data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from lixia_econ.errors import InsufficientDataError, LixiaEconError, ParameterError
+from lixia_econ.models.counterfactual import CounterfactualResult, counterfactual
+
+SEASONAL = np.array([-0.04, 0.01, 0.0, 0.03])
+
+
+def _quarterly(seed: int, *, start="2008Q1", end="2022Q4", sd=0.01, slope=0.015) -> pd.Series:
+    rng = np.random.default_rng(seed)
+    idx = pd.period_range(start, end, freq="Q")
+    t = np.arange(len(idx), dtype=float)
+    log_y = 4.0 + slope * t + SEASONAL[np.asarray(idx.quarter) - 1] + rng.normal(0, sd, len(t))
+    return pd.Series(np.exp(log_y), index=idx)
+
+
+def test_trend_intervals_match_independent_ols():
+    y = _quarterly(1)
+    cf = counterfactual(y, shock="2020Q1", level=0.9)
+    pre = y[y.index < pd.Period("2020Q1", "Q")]
+    post = y.index[y.index >= pd.Period("2020Q1", "Q")]
+
+    def design(idx):
+        t = np.array([(p - pd.Period("2008Q1", "Q")).n for p in idx], dtype=float)
+        q = np.asarray(idx.quarter)
+        return np.column_stack([t] + [(q == k).astype(float) for k in (1, 2, 3, 4)])
+
+    X, Xp = design(pre.index), design(post)
+    beta, rss, *_ = np.linalg.lstsq(X, np.log(pre.to_numpy()), rcond=None)
+    dof = len(pre) - X.shape[1]
+    s2 = rss[0] / dof
+    se = np.sqrt(s2 * (1 + np.einsum("ij,jk,ik->i", Xp, np.linalg.inv(X.T @ X), Xp)))
+    q = stats.t.ppf(0.95, dof)
+    mean = Xp @ beta
+    np.testing.assert_allclose(cf.frame["predicted"], np.exp(mean), rtol=1e-9)
+    np.testing.assert_allclose(cf.frame["lower"], np.exp(mean - q * se), rtol=1e-9)
+    np.testing.assert_allclose(cf.frame["upper"], np.exp(mean + q * se), rtol=1e-9)
+    np.testing.assert_allclose(cf.frame["actual"], y[post])
+    # conf_int at another level, from the same t distribution
+    q99 = stats.t.ppf(0.995, dof)
+    np.testing.assert_allclose(cf.conf_int(0.99)["upper"], np.exp(mean + q99 * se), rtol=1e-9)
+    assert cf.df == dof
+    assert list(cf.frame.index) == list(post)
+
+
+def test_ets_covariance_matches_statsmodels_and_simulation():
+    y = _quarterly(2)
+    cf = counterfactual(y, shock="2020Q1", method="ets")
+    res = cf.model_result
+    n_pre, h = len(cf.pre_window), len(cf.post_index)
+    pred = res.get_prediction(start=n_pre, end=n_pre + h - 1)
+    np.testing.assert_allclose(cf.log_mean, pred.predicted_mean, rtol=1e-10)
+    # statsmodels' variance (SSE / n) rescaled to SSE / (n - k), k estimated parameters
+    n, k = res.nobs, res.model.k_params
+    correction = n / (n - k)
+    np.testing.assert_allclose(np.diag(cf.log_cov), pred.forecast_variance * correction, rtol=1e-8)
+    assert cf.df == n - k
+    sd = np.sqrt(pred.forecast_variance * correction)
+    lower = np.exp(pred.predicted_mean - stats.t.ppf(0.975, n - k) * sd)
+    np.testing.assert_allclose(cf.frame["lower"], lower, rtol=1e-8)
+    sims = np.asarray(
+        res.simulate(h, anchor="end", repetitions=20000, rng=np.random.default_rng(3))
+    )
+    emp = np.cov(sims) * correction
+    # off-diagonal terms (correlation of forecast errors across horizons) by simulation
+    np.testing.assert_allclose(cf.log_cov, emp, atol=0.06 * cf.log_cov.max())
+
+
+def test_structural_covariance_matches_statsmodels():
+    y = _quarterly(3)
+    cf = counterfactual(y, shock="2020Q1", method="structural")
+    fc = cf.model_result.get_forecast(len(cf.post_index))
+    np.testing.assert_allclose(cf.log_mean, fc.predicted_mean, rtol=1e-10)
+    np.testing.assert_allclose(np.diag(cf.log_cov), fc.var_pred_mean, rtol=1e-8)
+    ci = np.exp(np.asarray(fc.conf_int(alpha=0.05)))
+    np.testing.assert_allclose(cf.frame[["lower", "upper"]].to_numpy(), ci, rtol=1e-8)
+    # off-diagonal: simulate from the predicted state distribution after the last observation
+    rng = np.random.default_rng(4)
+    res = cf.model_result
+    a, P = res.predicted_state[:, -1], res.predicted_state_cov[:, :, -1]
+    draws = rng.multivariate_normal(a, P, size=1500, method="eigh")
+    sims = np.array(
+        [
+            np.asarray(res.simulate(len(cf.post_index), anchor="end", initial_state=d, rng=i))
+            for i, d in enumerate(draws)
+        ]
+    )
+    np.testing.assert_allclose(cf.log_cov, np.cov(sims.T), atol=0.1 * cf.log_cov.max())
+
+
+def test_structural_with_gap_and_controls():
+    y = _quarterly(5)
+    y[pd.Period("2012Q3", "Q")] = np.nan  # a gap: the Kalman filter skips it, nothing filled
+    x = _quarterly(6) * 0.5
+    cf = counterfactual(y, shock="2020Q1", method="structural", controls=x.rename("bench"))
+    assert cf.frame[["predicted", "lower", "upper"]].notna().all().all()
+    short = x[x.index < pd.Period("2021Q1", "Q")]
+    with pytest.raises(InsufficientDataError, match="2021Q1"):
+        counterfactual(y, shock="2020Q1", method="structural", controls=short)
+
+
+def test_trend_control_carries_the_shock():
+    # y tracks a benchmark x closely; with x as a control the counterfactual follows x's dip
+    rng = np.random.default_rng(8)
+    x = _quarterly(9, sd=0.02)
+    dip = np.where(x.index == pd.Period("2020Q2", "Q"), 0.85, 1.0)
+    x = x * dip
+    y = pd.Series(2.0 * x.to_numpy() * np.exp(rng.normal(0, 0.002, len(x))), index=x.index)
+    with_ctrl = counterfactual(y, shock="2020Q1", controls=x)
+    without = counterfactual(y, shock="2020Q1")
+    q2 = pd.Period("2020Q2", "Q")
+    assert with_ctrl.frame.loc[q2, "lower"] <= y[q2] <= with_ctrl.frame.loc[q2, "upper"]
+    assert y[q2] < without.frame.loc[q2, "lower"]
+
+
+@pytest.mark.parametrize(
+    "shock", ["2020Q1", "2020-02", "2020", pd.Period("2020-03", "M"), pd.Period("2020Q1", "Q")]
+)
+def test_shock_labels(shock):
+    cf = counterfactual(_quarterly(1), shock=shock)
+    assert cf.shock == pd.Period("2020Q1", "Q")
+    assert cf.frame.index[0] == pd.Period("2020Q1", "Q")
+    assert cf.pre_window[-1] == pd.Period("2019Q4", "Q")
+
+
+def test_monthly_and_annual_frequencies():
+    rng = np.random.default_rng(11)
+    idx = pd.period_range("2012-01", "2022-12", freq="M")
+    season = np.sin(2 * np.pi * np.asarray(idx.month) / 12) * 0.05
+    y = pd.Series(
+        np.exp(3 + 0.004 * np.arange(len(idx)) + season + rng.normal(0, 0.01, len(idx))), index=idx
+    )
+    cf = counterfactual(y, shock="2020-02", method="trend")
+    assert cf.frame.index[0] == pd.Period("2020-02", "M")
+    assert cf.model_result.params.shape[0] == 13  # const, slope, 11 month dummies
+    a_idx = pd.period_range("2005", "2023", freq="Y")
+    ya = pd.Series(
+        np.exp(0.05 * np.arange(len(a_idx)) + rng.normal(0, 0.01, len(a_idx))), index=a_idx
+    )
+    cfa = counterfactual(ya, shock="2020", method="trend")
+    assert len(cfa.frame) == 4
+    assert any("annual" in n for n in cfa.notes)
+
+
+def test_pre_window_forms():
+    y = _quarterly(1)
+    assert counterfactual(y, shock="2020Q1", pre_window=20).pre_window[0] == pd.Period(
+        "2015Q1", "Q"
+    )
+    w = counterfactual(y, shock="2020Q1", pre_window=("2012Q1", "2018Q4"))
+    assert (w.pre_window[0], w.pre_window[-1]) == (
+        pd.Period("2012Q1", "Q"),
+        pd.Period("2018Q4", "Q"),
+    )
+    assert any("before the shock" in n for n in w.notes)
+    with pytest.raises(ParameterError, match="pre_window"):
+        counterfactual(y, shock="2020Q1", pre_window="2012")
+
+
+@pytest.mark.parametrize(
+    ("method", "window", "need"),
+    [("trend", 6, 7), ("ets", 11, 12), ("structural", 11, 12)],
+)
+def test_too_short_window_says_need_and_have(method, window, need):
+    with pytest.raises(InsufficientDataError) as info:
+        counterfactual(_quarterly(1), shock="2020Q1", method=method, pre_window=window)
+    msg = str(info.value)
+    assert f"at least {need}" in msg
+    assert f"has {window}" in msg
+
+
+def test_ets_refuses_gaps_and_controls():
+    y = _quarterly(1)
+    y[pd.Period("2015Q2", "Q")] = np.nan
+    with pytest.raises(InsufficientDataError, match="2015Q2"):
+        counterfactual(y, shock="2020Q1", method="ets")
+    with pytest.raises(ParameterError, match="controls"):
+        counterfactual(_quarterly(1), shock="2020Q1", method="ets", controls=_quarterly(2))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"method": "prophet"}, "'trend', 'ets', 'structural'"),
+        ({"level": 0.0}, "between 0 and 1"),
+        ({"shock": 2020.5}, "period label"),
+        ({"controls": [1, 2, 3]}, "Series or DataFrame"),
+    ],
+)
+def test_bad_options(kwargs, fragment):
+    args = {"shock": "2020Q1", **kwargs}
+    with pytest.raises(LixiaEconError) as info:
+        counterfactual(_quarterly(1), **args)
+    assert fragment in str(info.value)
+
+
+def test_result_face():
+    cf = counterfactual(_quarterly(1), shock="2020Q1")
+    assert isinstance(cf, CounterfactualResult)
+    tidy = cf.to_frame()
+    assert list(tidy.columns) == [
+        "period",
+        "actual",
+        "predicted",
+        "lower",
+        "upper",
+        "gap_pct",
+        "method",
+        "level",
+    ]
+    assert tidy["period"].iloc[0] == "2020Q1"
+    np.testing.assert_allclose(tidy["gap_pct"], 100 * (tidy["actual"] / tidy["predicted"] - 1))
+    assert "gap_pct" in cf.summary().columns
+    assert "Counterfactual" in cf._repr_html_()
+
+
+def _coverage(method: str, n_series: int, seed: int) -> float:
+    hits = total = 0
+    for i in range(n_series):
+        y = _quarterly(seed + i, start="2010Q1", end="2022Q4", sd=0.01)
+        cf = counterfactual(y, shock="2020Q1", method=method)
+        f = cf.frame  # no shock in y: the actual post values are the true no-shock path
+        hits += int(((f["lower"] <= f["actual"]) & (f["actual"] <= f["upper"])).sum())
+        total += len(f)
+    return hits / total
+
+
+def test_trend_coverage():
+    assert 0.90 <= _coverage("trend", 200, 1000) <= 0.99
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", ["ets", "structural"])
+def test_model_coverage(method):
+    cov = _coverage(method, 200, 5000)
+    print(f"{method} coverage {cov:.3f}")
+    assert 0.90 <= cov <= 0.99
