@@ -42,6 +42,7 @@ _LAZY: dict[str, str] = {
     "share_of": "lixia_econ.clean",
     # models
     "analyze_recovery": "lixia_econ.models.recovery",
+    "average_growth": "lixia_econ.models.growth",
     "cagr": "lixia_econ.models.growth",
     "compare": "lixia_econ.models.compare",
     "counterfactual": "lixia_econ.models.counterfactual",
@@ -70,6 +71,7 @@ __all__ = [
     "UnitError",
     "__version__",
     "analyze_recovery",
+    "average_growth",
     "build_panel",
     "cagr",
     "chain_yoy",
@@ -116,6 +118,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from lixia_econ.models.counterfactual import counterfactual
     from lixia_econ.models.disaggregate import disaggregate
     from lixia_econ.models.growth import (
+        average_growth,
         cagr,
         required_growth,
         trend_growth,

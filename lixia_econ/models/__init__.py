@@ -1,1 +1,78 @@
-"""Growth and recovery models; each returns a results object with the same face."""
+"""Growth and recovery models; each returns a results object with the same face.
+
+Every results object has ``summary()``, ``to_frame()``, ``conf_int(level=0.95)``, an HTML
+display for JupyterLab and, where there is one, the statsmodels result as
+``.model_result``. Names load lazily so that importing one model does not import them all.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_LAZY: dict[str, str] = {
+    "CounterfactualResult": "counterfactual",
+    "DisaggregationResult": "disaggregate",
+    "ITSResult": "its",
+    "RecoveryResult": "recovery",
+    "SeasonalResult": "seasonal",
+    "TrendCycleResult": "growth",
+    "TrendGrowthResult": "growth",
+    "analyze_recovery": "recovery",
+    "analyze_recovery_many": "recovery",
+    "average_growth": "growth",
+    "cagr": "growth",
+    "compare": "compare",
+    "counterfactual": "counterfactual",
+    "disaggregate": "disaggregate",
+    "effect_table": "recovery",
+    "elapsed_share": "growth",
+    "growth_rate": "growth",
+    "interrupted_time_series": "its",
+    "required_growth": "growth",
+    "seasonal_adjust": "seasonal",
+    "to_panel_rows": "disaggregate",
+    "trend_cycle": "growth",
+    "trend_growth": "growth",
+    "two_year_average_growth": "growth",
+}
+
+__all__ = [
+    "CounterfactualResult",
+    "DisaggregationResult",
+    "ITSResult",
+    "RecoveryResult",
+    "SeasonalResult",
+    "TrendCycleResult",
+    "TrendGrowthResult",
+    "analyze_recovery",
+    "analyze_recovery_many",
+    "average_growth",
+    "cagr",
+    "compare",
+    "counterfactual",
+    "disaggregate",
+    "effect_table",
+    "elapsed_share",
+    "growth_rate",
+    "interrupted_time_series",
+    "required_growth",
+    "seasonal_adjust",
+    "to_panel_rows",
+    "trend_cycle",
+    "trend_growth",
+    "two_year_average_growth",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lixia_econ.models' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"lixia_econ.models.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
