@@ -376,14 +376,15 @@ def _finish(df: pd.DataFrame, path: Path, missing: int, layout: str) -> pd.DataF
         for k, g in groups:
             if g["value"].nunique() > 1:
                 a, b = g.iloc[0], g[g["value"] != g["value"].iloc[0]].iloc[0]
-                desc = dict(zip(key[:-1], k[:-1], strict=True))
+                desc = " ".join(str(x) for x in k[:-1])
                 raise SchemaError(
-                    f"the same observation {desc} appears twice with different values: "
-                    f"{a['value']!r} (row {a['_line']}) and {b['value']!r} (row {b['_line']})",
+                    f"the same observation ({desc}) appears twice with different values: "
+                    f"{float(a['value'])!r} (row {a['_line']}) and "
+                    f"{float(b['value'])!r} (row {b['_line']})",
                     path=path,
                     row=int(b["_line"]),
                     column=b["_column"],
-                    value=b["value"],
+                    value=float(b["value"]),
                 )
         keep = ~df.duplicated([*key, "value"], keep="first")
         dropped_dup = int((~keep).sum())
@@ -521,7 +522,12 @@ def _read_nbs_portal(
         data.append((i + 1, _portal_cells(lines[i])))
     if not data:
         raise DataFormatError("the file has a header row but no data rows", path=path)
-    constant = any(re.search(r"constant prices|不变价", n, re.I) for n in notes)
+    # levels at constant prices only if the footnotes say so and never mention current prices
+    # ("绝对额按现价计算，指数按不变价计算" is about the indices)
+    notes_text = " ".join(notes)
+    constant = bool(re.search(r"constant prices|不变价", notes_text, re.I)) and not re.search(
+        r"current prices|现价", notes_text, re.I
+    )
     for lineno, cells in data:
         label = cells[0]
         if len(cells) - 1 > len(periods):
@@ -906,7 +912,8 @@ def _read_long(
             path=path,
             row=grid.lines[0],
         )
-    fixed_region = _region_option(region) if region is not None and "region" not in cols else None
+    given_region = _region_option(region) if region is not None else None
+    fixed_region = given_region if "region" not in cols else None
     region_cache: dict[str, str] = {}
     spec_cache: dict[tuple[str, ...], _Spec] = {}
     name = {role: header[i] for role, i in cols.items()}
@@ -1026,7 +1033,7 @@ def _read_wide(
         (j for j in range(1, ncol) if any(_norm(t) in _UNIT_HEADER for t in col_heads[j])), None
     )
     # classify value columns
-    columns: list[tuple[int, str, pd.Period, bool, bool, str | None]] = []
+    columns: list[tuple[int, str, pd.Period, bool, bool, str | None, str]] = []
     last_period: tuple[pd.Period, bool, str] | None = None
     header_line = lines[header_rows - 1] if orientation == "rows" else lines[0]
     for j in range(1, ncol):
@@ -1061,7 +1068,7 @@ def _read_wide(
                     value=shown,
                 )
         last_period = found
-        columns.append((j, shown, found[0], found[1], growth, unit_text))
+        columns.append((j, shown, found[0], found[1], growth, unit_text, found[2]))
     prev_indicator: tuple[str, str | None] | None = None
     for r in range(header_rows, len(rows)):
         cells = rows[r]
@@ -1101,7 +1108,7 @@ def _read_wide(
                     value=label,
                 )
             prev_indicator = (code, row_unit)
-        for j, shown, p, ytd, growth_col, col_unit in columns:
+        for j, shown, p, ytd, growth_col, col_unit, ytd_label in columns:
             cline = cell_lines[r][j]
             is_growth = growth_row or growth_col
             raw = cells[j]
@@ -1161,7 +1168,7 @@ def _read_wide(
                 value=_scale(v, factor),
                 unit=out_unit,
                 price_basis=basis,
-                note="",
+                note=_ytd_note(ytd_label, p) if ytd and ytd_label else "",
                 line=cline,
                 column=shown,
             )
@@ -1196,7 +1203,6 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> tuple[_Grid, int]:
         ) from None
     values = [list(r) for r in ws.iter_rows(values_only=True)]
     header_rows = 1
-    first_row = None
     for rng in ws.merged_cells.ranges:
         top = values[rng.min_row - 1][rng.min_col - 1] if values else None
         for rr in range(rng.min_row, rng.max_row + 1):
@@ -1208,12 +1214,19 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> tuple[_Grid, int]:
             rows.append([v if isinstance(v, (int, float)) else _cell_text(v) for v in r])
             lines.append(i)
     if lines:
+        # header depth: a horizontal merge makes the row below it a sub-header; a vertical
+        # merge covers its rows; repeat until no merge reaches further down
         first_row = lines[0]
-        for rng in ws.merged_cells.ranges:
-            if rng.min_row == first_row:
-                header_rows = max(header_rows, rng.max_row - first_row + 1)
-                if rng.max_col > rng.min_col and rng.max_row == rng.min_row:
-                    header_rows = max(header_rows, 2)
+        depth, changed = 1, True
+        while changed:
+            changed = False
+            for rng in ws.merged_cells.ranges:
+                if not first_row <= rng.min_row < first_row + depth:
+                    continue
+                reach = rng.max_row - first_row + 1 + (1 if rng.max_col > rng.min_col else 0)
+                if reach > depth:
+                    depth, changed = reach, True
+        header_rows = min(depth, max(len(rows) - 1, 1))
     return _Grid(rows, lines), header_rows
 
 
@@ -1233,7 +1246,7 @@ def _source_name(path: Path) -> str:
         return path.name
 
 
-def _detect(text: str | None, grid: _Grid | None, path: Path) -> str:
+def _detect(text: str | None, grid: _Grid | None, path: Path, header_rows: int = 1) -> str:
     if text is not None:
         head = [ln.strip().lstrip("\ufeff") for ln in text.splitlines() if ln.strip()][:3]
         if not head:
@@ -1249,15 +1262,13 @@ def _detect(text: str | None, grid: _Grid | None, path: Path) -> str:
     cols = _long_columns(header)
     if {"indicator", "period", "value"} <= set(cols):
         return "long"
-    periodish = 0
-    for h in header[1:]:
-        try:
-            parse_period(unit_from_label(h)[0])
-            periodish += 1
-        except DataFormatError:
-            pass
-    if periodish:
-        return "wide"
+    for row in grid.rows[: max(header_rows, 1)]:
+        for h in row[1:]:
+            try:
+                parse_period(unit_from_label(_cell_text(h))[0])
+            except DataFormatError:
+                continue
+            return "wide"
     return "columns"
 
 
@@ -1366,7 +1377,7 @@ def read_table(
     if layout is None:
         if grid is None and text is not None and not _looks_portal(text):
             grid = _csv_grid(text)
-        layout = _detect(text if grid is None or text is not None else None, grid, path)
+        layout = _detect(text, grid, path, header_rows or 1)
     allowed = _OPTIONS[layout]
     unknown = [k for k in options if k not in allowed]
     if unknown:
