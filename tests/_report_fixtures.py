@@ -53,7 +53,7 @@ def make_panel(folder: Path, *, note: str = "") -> Path:
     return folder
 
 
-PARAMETERS = '''\
+PARAMETERS = """\
 region = "370102"  # region code reported on
 benchmarks = ["370100", "000000"]  # regions compared against
 indicators = ["gdp"]  # indicator codes
@@ -64,7 +64,7 @@ title = "Tiny report"  # free text shown as the heading
 fail = False  # raise in a cell (tests)
 die = False  # kill the kernel (tests)
 sleep = 0.0  # seconds to sleep in a cell (tests)
-'''
+"""
 
 BODY = [
     """\
@@ -96,8 +96,10 @@ BODY = [
     time.sleep(sleep)
     """,
     """\
-    data = rows.assign(name=[regions()[r].name_zh + " " + n for r, n in zip(rows["region"], rows["note"])])
-    alt.Chart(data, title=title).mark_line(point=True).encode(x="period:O", y="value:Q", color="name:N")
+    names = [regions()[r].name_zh + " " + n for r, n in zip(rows["region"], rows["note"])]
+    data = rows.assign(name=names)
+    chart = alt.Chart(data, title=title).mark_line(point=True)
+    chart.encode(x="period:O", y="value:Q", color="name:N")
     """,
 ]
 
@@ -108,7 +110,11 @@ def make_template(folder: Path, name: str = "tiny") -> Path:
     params = nbformat.v4.new_code_cell(PARAMETERS)
     params.metadata["tags"] = ["parameters"]
     nb.cells = [params, *(nbformat.v4.new_code_cell(textwrap.dedent(b)) for b in BODY)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.ipynb"
     nbformat.write(nb, path)

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from lixia_econ import config
+from lixia_econ._checks import check_choice
 from lixia_econ.errors import ParameterError
 from lixia_econ.schema import indicators, regions
 
@@ -39,6 +40,9 @@ _INDICATOR_NAMES = frozenset({"indicator"})
 _INDICATOR_LIST_NAMES = frozenset({"indicators"})
 #: Parameter names that hold a period label ("2020", "2020Q1", "2020-03"); "" means latest.
 _PERIOD_NAMES = frozenset({"shock", "as_of"})
+
+#: Parameter names whose value is one of a few words.
+_CHOICES = {"method": ("trend", "ets", "structural")}
 
 _TYPE_NAMES = {str: "str", int: "int", float: "float", bool: "bool", list: "list"}
 
@@ -149,7 +153,8 @@ def _assigned_names(path: Path) -> set[str]:
             try:
                 tree = ast.parse(cell.source)
             except SyntaxError as exc:
-                raise ParameterError(f"{path.name}: the parameters cell is not Python: {exc}")
+                msg = f"{path.name}: the parameters cell is not Python: {exc}"
+                raise ParameterError(msg) from None
             names = set()
             for node in tree.body:
                 targets = node.targets if isinstance(node, ast.Assign) else []
@@ -337,7 +342,8 @@ def validate_parameters(
     declared type), region codes (``region``, ``benchmarks``, ``regions``, ``peers``)
     against :func:`lixia_econ.schema.regions`, indicator codes (``indicator``,
     ``indicators``) against :func:`lixia_econ.schema.indicators`, period labels
-    (``shock``, ``as_of``; ``""`` means "the latest period in the data") and that the
+    (``shock``, ``as_of``; ``""`` means "the latest period in the data"), ``method`` (one
+    of ``trend``, ``ets``, ``structural``) and that the
     shock does not start after the as-of period ends.
 
     Parameters
@@ -391,6 +397,8 @@ def validate_parameters(
                 _check_indicator(name, str(code))
         elif name in _PERIOD_NAMES and isinstance(value, str) and value != "":
             parse_period(name, value)
+        elif name in _CHOICES:
+            check_choice(name, value, _CHOICES[name])
     shock, as_of = out.get("shock"), out.get("as_of")
     if isinstance(shock, str) and shock and isinstance(as_of, str) and as_of:
         if parse_period("shock", shock).start_time > parse_period("as_of", as_of).end_time:

@@ -1,0 +1,254 @@
+"""Tests of lixia_econ.report: parameter checks before a kernel starts, run_report, HTML export.
+
+Tests marked ``notebooks`` start a real Jupyter kernel (the venv's python3) through papermill.
+The tiny template and panel come from tests/_report_fixtures.py (hand-made fixtures).
+"""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import openpyxl
+import pytest
+from _report_fixtures import FIXTURE_LEVELS, make_panel, make_template
+
+from lixia_econ import config
+from lixia_econ.cli import main
+from lixia_econ.errors import ParameterError, ReportError
+from lixia_econ.report import run_report, template_parameters, validate_parameters
+from lixia_econ.report._run import safe_component
+
+TEMPLATES = sorted(config.TEMPLATES_DIR.glob("*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tiny")
+    return {
+        "template": make_template(root / "tpl"),
+        "data": make_panel(root / "data", note="<script>alert(1)</script>"),
+    }
+
+
+# --------------------------------------------------------------------------- parameters
+
+BAD = [
+    ({"regoin": "370102"}, "unknown parameter"),
+    ({"region": 370102}, "has type int"),
+    ({"benchmarks": "370100"}, "has type str"),
+    ({"benchmarks": ["370100", 0]}, "item 0"),
+    ({"region": "999999"}, "not a region code"),
+    ({"region": "../../x"}, "not a region code"),
+    ({"benchmarks": ["370100", "110000"]}, "not a region code"),
+    ({"indicators": ["gdp", "<script>alert(1)</script>"]}, "not an indicator code"),
+    ({"shock": "2020Q5"}, "not a period"),
+    ({"shock": "2021", "as_of": "2020Q4"}, "starts after"),
+    ({"sleep": "fast"}, "has type str"),
+    ({"fail": 1}, "has type int"),
+]
+
+
+@pytest.mark.parametrize(("given", "message"), BAD, ids=[m for _, m in BAD])
+def test_bad_parameters_are_refused_before_a_kernel_starts(tiny, given, message):
+    with pytest.raises(ParameterError, match=message):
+        validate_parameters(tiny["template"], given)
+
+
+TEXT = [
+    ({"region": "370102"}, "region", "370102"),
+    ({"region": "000000"}, "region", "000000"),
+    ({"benchmarks": "370100,000000"}, "benchmarks", ["370100", "000000"]),
+    ({"benchmarks": '["370000"]'}, "benchmarks", ["370000"]),
+    ({"fail": "true"}, "fail", True),
+    ({"sleep": "2"}, "sleep", 2.0),
+    ({"as_of": "2021"}, "as_of", "2021"),
+]
+
+
+@pytest.mark.parametrize(("given", "name", "expected"), TEXT)
+def test_command_line_text_is_coerced_to_the_declared_type(tiny, given, name, expected):
+    out = validate_parameters(tiny["template"], given, from_text=True)
+    assert out[name] == expected
+    assert type(out[name]) is type(expected)
+
+
+def test_text_that_is_not_the_declared_type_is_refused(tiny):
+    with pytest.raises(ParameterError, match="not a boolean"):
+        validate_parameters(tiny["template"], {"fail": "perhaps"}, from_text=True)
+    with pytest.raises(ParameterError, match="not a number"):
+        validate_parameters(tiny["template"], {"sleep": "soon"}, from_text=True)
+
+
+def test_unknown_parameter_message_lists_what_is_declared(tiny):
+    with pytest.raises(ParameterError) as err:
+        validate_parameters(tiny["template"], {"nope": 1})
+    for name in ("region (str)", "benchmarks (list of str)", "sleep (float)"):
+        assert name in str(err.value)
+
+
+def test_unknown_template_lists_the_templates():
+    with pytest.raises(ParameterError, match="region_recovery"):
+        validate_parameters("no_such_template")
+
+
+def test_parameter_lines_papermill_cannot_read_are_an_error(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell('a = "x"  # fine\nb = ""  # here = there')
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell]
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python"}
+    path = tmp_path / "t.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(ParameterError, match=r"\['b'\]"):
+        template_parameters(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("370102", "370102"), ("../../x", "_.._x"), ("a/b", "a_b"), ("2026Q1", "2026Q1")],
+)
+def test_safe_component_never_leaves_a_separator_or_dot_dot(text, expected):
+    assert safe_component(text, what="x") == expected
+
+
+@pytest.mark.parametrize("text", ["..", ".", ""])
+def test_safe_component_refuses_empty_names(text):
+    with pytest.raises(ParameterError):
+        safe_component(text, what="region")
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=[p.stem for p in TEMPLATES])
+def test_templates_declare_documented_defaults(path):
+    params = template_parameters(path)
+    assert {"region", "shock", "as_of", "data_dir"} <= set(params)
+    assert all(p.help for p in params.values()), "every parameter needs a help comment"
+    validate_parameters(path)  # the defaults themselves are valid
+
+
+def test_cli_usage_errors_exit_2(capsys):
+    assert main(["report", "-p", "region=999999"]) == 2
+    assert "not a region code" in capsys.readouterr().err
+    assert main(["report", "-p", "nonsense"]) == 2
+
+
+# --------------------------------------------------------------------------- running
+
+
+@pytest.mark.notebooks
+def test_run_report_writes_the_report_folder(tiny, tmp_path):
+    title = "<script>alert(2)</script> 历下区"
+    result = run_report(
+        tiny["template"],
+        parameters={"title": title},
+        data_dir=tiny["data"],
+        output_dir=tmp_path,
+        timeout=120,
+    )
+    # as_of "" resolves to the latest fixture period of the report's regions
+    assert result.parameters["as_of"] == "2021"
+    assert result.path == (tmp_path / "tiny" / "370102" / "2021").resolve()
+    names = {p.name for p in result.path.iterdir()}
+    assert {"report.ipynb", "report.html", "metrics.json", "tables.xlsx", "run.log"} <= names
+    assert not [p for p in result.path.parent.iterdir() if ".tmp-" in p.name]
+
+    metrics = json.loads(result.metrics_path.read_text(encoding="utf-8"))
+    assert metrics["parameters"]["region"] == "370102"
+    assert len(metrics["data_hash"]) == 64
+    assert metrics["timings_s"]["execute"] > 0
+    # scorecard: the latest fixture level of each region, computed independently here
+    card = result.scorecard.set_index("region")["value"].to_dict()
+    expected = {r: v["gdp"][max(v["gdp"])] for r, v in FIXTURE_LEVELS.items()}
+    assert card == expected
+    assert metrics["values"]["n_rows"] == sum(
+        len(FIXTURE_LEVELS[r]["gdp"]) for r in ("370102", "370100", "000000")
+    )
+
+    book = openpyxl.load_workbook(result.xlsx_path)
+    assert {"scorecard", "parameters"} <= set(book.sheetnames)
+    assert book["scorecard"].max_row == 1 + len(expected)
+
+    page = result.html_path.read_text(encoding="utf-8")
+    assert "<script>alert" not in page  # names from data and parameters stay text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page
+    assert 'class="lixia-chart"' in page
+    assert "vegaEmbed" in page  # the library is inlined ...
+    assert "cdn.jsdelivr" not in page
+    assert "require.min.js" not in page
+    assert "panel = load_panel" not in page  # code hidden by default
+
+
+@pytest.mark.notebooks
+def test_failed_rerun_keeps_the_good_report_and_names_the_cell(tiny, tmp_path):
+    common = {"data_dir": tiny["data"], "output_dir": tmp_path, "timeout": 120}
+    good = run_report(tiny["template"], **common)
+    before = good.html_path.read_bytes()
+    with pytest.raises(ReportError) as err:
+        run_report(tiny["template"], parameters={"fail": True}, **common)
+    msg = str(err.value)
+    assert "template cell 3" in msg
+    assert "ValueError" in msg
+    assert "deliberate failure" in msg
+    assert good.html_path.read_bytes() == before
+    failed = good.path.with_name("2021.failed")
+    assert (failed / "report.ipynb").exists()
+    assert (failed / "run.log").exists()
+
+
+@pytest.mark.notebooks
+def test_a_dying_kernel_is_a_failure_not_a_hang(tiny, tmp_path):
+    with pytest.raises(ReportError, match="kernel died"):
+        run_report(
+            tiny["template"],
+            parameters={"die": True},
+            data_dir=tiny["data"],
+            output_dir=tmp_path,
+            timeout=120,
+        )
+
+
+@pytest.mark.notebooks
+def test_a_report_over_its_timeout_is_stopped(tiny, tmp_path):
+    with pytest.raises(ReportError, match="timed out after 8 s"):
+        run_report(
+            tiny["template"],
+            parameters={"sleep": 300.0},
+            data_dir=tiny["data"],
+            output_dir=tmp_path,
+            timeout=8,
+        )
+
+
+@pytest.mark.notebooks
+def test_unchanged_inputs_are_skipped_unless_forced(tiny, tmp_path):
+    common = {"data_dir": tiny["data"], "output_dir": tmp_path, "timeout": 120}
+    first = run_report(tiny["template"], force=False, **common)
+    assert first.status == "ok"
+    again = run_report(tiny["template"], force=False, **common)
+    assert again.status == "skipped"
+    assert again.metrics["input_hash"] == first.metrics["input_hash"]
+    changed = run_report(tiny["template"], parameters={"title": "other"}, force=False, **common)
+    assert changed.status == "ok"
+
+
+@pytest.mark.notebooks
+@pytest.mark.slow
+@pytest.mark.parametrize("path", TEMPLATES, ids=[p.stem for p in TEMPLATES])
+def test_templates_run_on_the_shipped_data(path, tmp_path):
+    result = run_report(path.stem, output_dir=tmp_path, timeout=300)
+    page = result.html_path.read_text(encoding="utf-8")
+    assert result.parameters["region"] == "370102"
+    assert page.count('class="lixia-chart"') >= 1
+    assert result.scorecard is not None
+    assert len(result.scorecard) >= 1
+    if path.stem == "region_recovery":
+        # published Lixia GDP 2012 837 亿元 and 2019 1685.4 亿元 (data/raw/SOURCES.md):
+        # CAGR 2012-2019 computed here independently
+        growth = result.metrics["tables"]["growth_gdp"]
+        rows = [dict(zip(growth["columns"], r, strict=True)) for r in growth["data"]]
+        lixia = next(r for r in rows if r["region"] == "370102")
+        assert lixia["pre_cagr_pct"] == pytest.approx(100 * ((1685.4 / 837) ** (1 / 7) - 1))
+        # the sparse district data are named as such, not hidden
+        assert "No recovery scorecard for 历下区 Lixia District" in page
+        assert "统计月报" in page
