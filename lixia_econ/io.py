@@ -75,25 +75,9 @@ LAYOUTS: tuple[str, ...] = ("nbs_portal", "columns", "long", "wide")
 # ---------------------------------------------------------------------------
 # names the catalogue does not (yet) know, resolved here
 
-#: Extra indicator aliases (lower case) -> catalogue code.
-_EXTRA_INDICATOR_ALIASES: dict[str, str] = {
-    # NBS English portal, volume-index file: finance is "Financial Intermediation"
-    "value-added of financial intermediation": "va_finance",
-    # English portal names with commas: indicators.csv splits them (its aliases field is
-    # not quoted as a whole), so they are repeated here until the catalogue is fixed
-    "value-added of agriculture, forestry, animal husbandry and fishery industries": (
-        "va_agriculture"
-    ),
-    "value-added of transport, storage and post": "va_transport",
-    "value-added of information transmission, software and information technology": "va_it",
-    "gross domestic product": "gdp",
-    "gdp": "gdp",
-    "社会消费品零售总额": "retail_sales",
-    "全社会消费品零售总额": "retail_sales",
-    "固定资产投资(不含农户)": "fai",
-    "一般公共预算收入": "gpb_revenue",
-    "规模以上工业增加值": "industrial_va_above_size",
-}
+#: Extra indicator aliases (lower case) -> catalogue code; the catalogue's own aliases
+#: (lixia_econ/catalogue/indicators.csv) come first, so this is for reader-only spellings.
+_EXTRA_INDICATOR_ALIASES: dict[str, str] = {}
 
 #: Indicators whose growth rates NBS publishes on a comparable (real) basis.
 _REAL_GROWTH = {"gdp", "industrial_va_above_size"}

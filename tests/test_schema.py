@@ -106,3 +106,19 @@ def test_key_includes_source_so_two_vintages_coexist():
     assert "source" in KEY
     out = validate(_frame(_row(), _row(value=78580.0, source="other.csv")))
     assert len(out) == 2
+
+
+@pytest.mark.parametrize("name", ["indicators.csv", "regions.csv"])
+def test_catalogue_rows_are_whole_and_aliases_unambiguous(name):
+    import csv
+
+    from lixia_econ.config import CATALOGUE_DIR
+
+    with open(CATALOGUE_DIR / name, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert all(len(row) == len(rows[0]) for row in rows), "a field holds an unquoted comma"
+    owner = {}
+    for row in rows[1:]:
+        for alias in row[-1].split("|"):
+            key = alias.casefold()
+            assert owner.setdefault(key, row[0]) == row[0], f"{alias!r} names two codes"
