@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import calendar
 import warnings
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, ParameterError, RevisionGapWarning
+from lixia_econ.periods import periods_per_year as _periods_per_year
 
 __all__ = [
-    "annualise_growth",
+    "annualise",
     "chain_yoy",
     "compare_growth",
     "cumulate",
@@ -43,19 +44,6 @@ JAN_FEB_STATUS = {
     "days": "jan_feb_split_days",
     "equal": "jan_feb_split_equal",
 }
-
-
-def _periods_per_year(index: pd.PeriodIndex) -> int:
-    code = index.freqstr[0]
-    if code == "M":
-        return 12
-    if code == "Q":
-        return 4
-    if code in ("Y", "A"):
-        return 1
-    raise ParameterError(
-        f"unsupported frequency {index.freqstr!r}; use annual, quarterly or monthly"
-    )
 
 
 def _check_series(series: pd.Series, name: str, *, freqs: tuple[str, ...]) -> pd.Series:
@@ -482,26 +470,41 @@ def share_of(part: pd.Series, whole: pd.Series) -> pd.Series:
     return (p / w * 100).dropna()
 
 
-def annualise_growth(growth_pct: float | pd.Series, periods_per_year: int) -> float | pd.Series:
-    """Annualise a period-on-period growth rate: ``((1 + g/100) ** periods_per_year - 1) * 100``.
+def annualise(growth_pct: Any, periods_per_year: int) -> Any:
+    """Compound a per-period growth rate to a yearly rate, percent in and out.
 
     Parameters
     ----------
-    growth_pct : float or pandas.Series
-        Growth over one period, percent.
+    growth_pct : float, array-like or pandas.Series
+        Growth over one period (quarter on quarter, month on month), percent.
     periods_per_year : int
-        4 for quarter on quarter, 12 for month on month.
+        4 for quarters, 12 for months (1 returns the input).
 
     Returns
     -------
-    float or pandas.Series
-        Percent per year, compounded.
+    float, numpy.ndarray or pandas.Series
+        ``100 * ((1 + g / 100) ** periods_per_year - 1)``, percent per year (annualised,
+        compound), element-wise, in the shape it was given.
+
+    Raises
+    ------
+    ParameterError
+        If ``periods_per_year`` is not a positive integer.
 
     Examples
     --------
-    >>> round(annualise_growth(1.0, 4), 2)
-    4.06
+    >>> round(annualise(1.0, 4), 4)
+    4.0604
     """
-    if periods_per_year < 1:
-        raise ParameterError(f"periods_per_year={periods_per_year!r} must be at least 1")
-    return ((1 + growth_pct / 100) ** periods_per_year - 1) * 100
+    if (
+        isinstance(periods_per_year, bool)
+        or not isinstance(periods_per_year, int | np.integer)
+        or periods_per_year < 1
+    ):
+        raise ParameterError(
+            f"periods_per_year={periods_per_year!r} must be a positive integer (4, 12, ...)"
+        )
+    out = 100.0 * ((1.0 + np.asarray(growth_pct, dtype=float) / 100.0) ** periods_per_year - 1.0)
+    if isinstance(growth_pct, pd.Series):
+        return pd.Series(out, index=growth_pct.index, name=growth_pct.name)
+    return float(out) if np.ndim(out) == 0 else out

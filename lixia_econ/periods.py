@@ -52,6 +52,7 @@ __all__ = [
     "parse_period",
     "parse_periods",
     "period_to_str",
+    "periods_per_year",
     "str_to_period",
 ]
 
@@ -501,4 +502,43 @@ def parse_periods(labels: pd.Series | Iterable[str], *, year: int | None = None)
             "ytd": pd.Series(ytds.take(codes), index=index, dtype=bool),
         },
         index=index,
+    )
+
+
+def periods_per_year(index: pd.PeriodIndex, *, name: str = "series") -> int:
+    """Return 1, 4 or 12 for an annual, quarterly or monthly PeriodIndex.
+
+    Parameters
+    ----------
+    index : pandas.PeriodIndex
+        The periods of a series.
+    name : str
+        The series' name in the error message.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ParameterError
+        For any other frequency (weekly, two-monthly ...).
+
+    Examples
+    --------
+    >>> periods_per_year(pd.period_range("2020Q1", periods=2, freq="Q"))
+    4
+    """
+    from lixia_econ.errors import ParameterError
+
+    freq = getattr(index, "freq", None)
+    if isinstance(freq, pd.offsets.YearEnd) and freq.n == 1:
+        return 1
+    if isinstance(freq, pd.offsets.QuarterEnd) and freq.n == 1:
+        return 4
+    if isinstance(freq, pd.offsets.MonthEnd) and freq.n == 1:
+        return 12
+    raise ParameterError(
+        f"{name} has frequency {getattr(index, 'freqstr', None)!r}; annual ('Y'), quarterly "
+        "('Q') or monthly ('M') periods are expected"
     )

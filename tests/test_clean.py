@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from lixia_econ.clean import (
-    annualise_growth,
+    annualise,
     chain_yoy,
     compare_growth,
     cumulate,
@@ -184,8 +184,8 @@ def test_rebase_share_and_annualise():
     part = pd.Series([25.0], index=pd.PeriodIndex(["2021"], freq="Y"))
     whole = pd.Series([100.0], index=pd.PeriodIndex(["2021"], freq="Y"))
     assert share_of(part, whole).iloc[0] == pytest.approx(25.0)
-    assert annualise_growth(1.0, 4) == pytest.approx((1.01**4 - 1) * 100)
-    assert math.isclose(annualise_growth(0.0, 12), 0.0)
+    assert annualise(1.0, 4) == pytest.approx((1.01**4 - 1) * 100)
+    assert math.isclose(annualise(0.0, 12), 0.0)
 
 
 @pytest.mark.parametrize("jan_feb", ["keep", "days", "equal"])

@@ -36,6 +36,7 @@ from scipy import stats
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, ParameterError
 from lixia_econ.models._base import ModelResult, as_period_series, check_level
+from lixia_econ.periods import periods_per_year as _periods_per_year
 
 __all__ = ["CounterfactualResult", "counterfactual"]
 
@@ -43,22 +44,8 @@ METHODS = ("trend", "ets", "structural")
 Method = Literal["trend", "ets", "structural"]
 PeriodLike = str | pd.Period
 
-_PERIODS_PER_YEAR = {"Y": 1, "A": 1, "Q": 4, "M": 12}
-
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _periods_per_year(index: pd.PeriodIndex, name: str = "series") -> int:
-    """Return 1, 4 or 12 for an annual, quarterly or monthly PeriodIndex."""
-    freqstr = index.freqstr or ""
-    code = freqstr[:1].upper()
-    if code not in _PERIODS_PER_YEAR or (len(freqstr) > 1 and freqstr[1].isdigit()):
-        raise ParameterError(
-            f"{name} has period frequency {freqstr!r}; expected annual (Y), quarterly (Q) "
-            "or monthly (M) periods"
-        )
-    return _PERIODS_PER_YEAR[code]
 
 
 def _to_period(value: Any, freq: str, *, name: str) -> pd.Period:

@@ -25,8 +25,10 @@ import numpy as np
 import pandas as pd
 
 from lixia_econ._checks import check_choice
+from lixia_econ.clean import annualise
 from lixia_econ.errors import InsufficientDataError, LixiaEconWarning, ParameterError
 from lixia_econ.models._base import ModelResult, as_period_series, check_level
+from lixia_econ.periods import periods_per_year as _periods_per_year
 
 __all__ = [
     "TrendCycleResult",
@@ -53,21 +55,6 @@ _FREQ_NAMES = {1: "annual", 4: "quarterly", 12: "monthly"}
 # --------------------------------------------------------------------------------------
 # private helpers shared by growth.py, its.py and seasonal.py
 # --------------------------------------------------------------------------------------
-
-
-def _periods_per_year(index: pd.PeriodIndex, *, name: str = "series") -> int:
-    """Return 1, 4 or 12 for an annual, quarterly or monthly PeriodIndex."""
-    freq = index.freq
-    if isinstance(freq, pd.offsets.YearEnd):
-        return 1
-    if isinstance(freq, pd.offsets.QuarterEnd):
-        return 4
-    if isinstance(freq, pd.offsets.MonthEnd) and getattr(freq, "n", 1) == 1:
-        return 12
-    raise ParameterError(
-        f"{name} has frequency {index.freqstr!r}; annual ('Y'), quarterly ('Q') or "
-        "monthly ('M') periods are expected"
-    )
 
 
 def _to_period(value: Any, index: pd.PeriodIndex, *, name: str) -> pd.Period:
@@ -243,44 +230,6 @@ def cagr(series: pd.Series, start: Any = None, end: Any = None) -> float:
             raise ParameterError(f"cagr needs positive levels; the value at {p} is {x!r}")
     years = (p1.ordinal - p0.ordinal) / ppy
     return float(100.0 * ((x1 / x0) ** (1.0 / years) - 1.0))
-
-
-def annualise(growth_pct: Any, periods_per_year: int) -> Any:
-    """Compound a per-period growth rate to a yearly rate, percent in and out.
-
-    Parameters
-    ----------
-    growth_pct : float or array-like
-        Growth over one period (quarter on quarter, month on month), percent.
-    periods_per_year : int
-        4 for quarters, 12 for months (1 returns the input).
-
-    Returns
-    -------
-    float or array-like
-        ``100 * ((1 + g / 100) ** periods_per_year - 1)``, percent per year (annualised,
-        compound), element-wise; a Series stays a Series.
-
-    Raises
-    ------
-    ParameterError
-        If ``periods_per_year`` is not a positive integer.
-
-    Examples
-    --------
-    >>> round(annualise(1.0, 4), 4)
-    4.0604
-    """
-    if (
-        isinstance(periods_per_year, bool)
-        or not isinstance(periods_per_year, (int, np.integer))
-        or periods_per_year < 1
-    ):
-        raise ParameterError(
-            f"periods_per_year={periods_per_year!r} must be a positive integer (4, 12, ...)"
-        )
-    out = 100.0 * ((1.0 + np.asarray(growth_pct, dtype=float) / 100.0) ** periods_per_year - 1.0)
-    return _like(growth_pct, out)
 
 
 def _like(template: Any, values: np.ndarray) -> Any:

@@ -30,7 +30,7 @@ from lixia_econ.models.growth import (
     _seasonal_dummies,
     _to_period,
 )
-from lixia_econ.models.growth import _periods_per_year as _ppy
+from lixia_econ.periods import periods_per_year as _ppy
 
 __all__ = ["ITSResult", "interrupted_time_series"]
 

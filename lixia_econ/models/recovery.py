@@ -39,13 +39,13 @@ from lixia_econ.models.counterfactual import (
     Method,
     PeriodLike,
     _describe,
-    _periods_per_year,
     _resolve_window,
     _season,
     _to_period,
     _trend_design,
     counterfactual,
 )
+from lixia_econ.periods import periods_per_year as _periods_per_year
 
 __all__ = ["RecoveryResult", "analyze_recovery", "analyze_recovery_many", "effect_table"]
 

@@ -29,10 +29,10 @@ from lixia_econ.models.growth import (
     _FREQ_NAMES,
     _full_range,
     _list_periods,
-    _periods_per_year,
     _positive,
     _trim,
 )
+from lixia_econ.periods import periods_per_year as _periods_per_year
 
 __all__ = ["SeasonalResult", "seasonal_adjust"]
 
