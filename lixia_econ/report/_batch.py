@@ -426,7 +426,10 @@ def run_batch(
                     for proc in list(getattr(owned, "_processes", {}).values()):
                         if proc.is_alive() and any(e["status"] == "pending" for e in entries):
                             proc.terminate()
-                owned.shutdown(wait=True, cancel_futures=True)
+                if isinstance(owned, cf.ProcessPoolExecutor):
+                    owned.shutdown(wait=True, cancel_futures=True)
+                else:  # dask's ClientExecutor takes no cancel_futures
+                    owned.shutdown(wait=True)
             if client is not None:
                 client.close()
 

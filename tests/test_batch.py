@@ -1,0 +1,171 @@
+"""Tests of the batch runner and ``lixia-econ batch``: parallel reports, failures, skips, Dask.
+
+Uses the tiny template and hand-made panel of tests/_report_fixtures.py.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from _report_fixtures import FIXTURE_LEVELS, make_panel, make_template
+
+from lixia_econ.cli import main
+from lixia_econ.errors import ParameterError
+from lixia_econ.report import load_batch_config, run_batch
+
+pytestmark = pytest.mark.notebooks
+
+PAIRS = sorted((r, i) for r, by in FIXTURE_LEVELS.items() for i in by)
+
+
+@pytest.fixture
+def setup(tmp_path):
+    template = make_template(tmp_path / "tpl")
+    data = make_panel(tmp_path / "data")
+    return {"template": template, "data": data, "out": tmp_path / "out", "tmp": tmp_path}
+
+
+def _config(path: Path, body: str) -> Path:
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def _matrix(template: Path, extra: str = "") -> str:
+    return f"""
+[batch]
+workers = 2
+timeout = 120
+
+[defaults]
+benchmarks = []
+
+[[matrix]]
+template = "{template}"
+regions = "*"
+indicators = "*"
+{extra}
+"""
+
+
+@pytest.mark.slow
+def test_every_region_x_indicator_then_idempotent_rerun(setup):
+    cfg = _config(setup["tmp"] / "b.toml", _matrix(setup["template"]))
+    args = ["batch", str(cfg), "--data", str(setup["data"]), "--output", str(setup["out"])]
+    assert main([*args, "--no-progress", "--log-file", str(setup["tmp"] / "b.log")]) == 0
+    summary = json.loads((setup["out"] / "batch-summary.json").read_text(encoding="utf-8"))
+    names = sorted(e["name"] for e in summary["entries"])
+    # one report per (region, indicator) pair of the fixture panel, as_of = its latest year
+    expected = sorted(f"tiny/{r}_{i}/{max(FIXTURE_LEVELS[r][i])}" for r, i in PAIRS)
+    assert names == expected
+    assert summary["counts"] == {"ok": len(PAIRS), "failed": 0, "skipped": 0}
+    index = (setup["out"] / "index.html").read_text(encoding="utf-8")
+    for name in expected:
+        assert f'href="{name}/report.html"' in index
+        assert (setup["out"] / name / "report.html").exists()
+    assert "batch b: 4 ok, 0 failed, 0 skipped" in (setup["tmp"] / "b.log").read_text()
+
+    # unchanged inputs: everything skipped; --force runs them again
+    again = run_batch(cfg, data_dir=setup["data"], output_dir=setup["out"], progress=False)
+    assert again.counts == {"ok": 0, "failed": 0, "skipped": len(PAIRS)}
+    forced = run_batch(
+        cfg, data_dir=setup["data"], output_dir=setup["out"], progress=False, force=True, workers=1
+    )
+    assert forced.counts == {"ok": len(PAIRS), "failed": 0, "skipped": 0}
+
+
+@pytest.mark.slow
+def test_one_broken_entry_fails_alone_and_the_exit_status_says_so(setup):
+    t = setup["template"]
+    body = f"""
+[batch]
+workers = 2
+timeout = 120
+
+[[report]]
+template = "{t}"
+
+[[report]]
+template = "{t}"
+region = "370100"
+fail = true
+
+[[report]]
+template = "{t}"
+region = "../../x"
+
+[[report]]
+template = "{t}"
+region = "000000"
+"""
+    cfg = _config(setup["tmp"] / "broken.toml", body)
+    code = main(
+        [
+            "batch",
+            str(cfg),
+            "--data",
+            str(setup["data"]),
+            "--output",
+            str(setup["out"]),
+            "--no-progress",
+        ]
+    )
+    assert code == 1
+    summary = json.loads((setup["out"] / "batch-summary.json").read_text(encoding="utf-8"))
+    status = {e["name"]: e for e in summary["entries"]}
+    assert status["tiny/370102/2021"]["status"] == "ok"
+    assert status["tiny/000000/2021"]["status"] == "ok"
+    broken = status["tiny/370100/2021"]
+    assert broken["status"] == "failed"
+    assert "template cell 3" in broken["error"]
+    assert "deliberate failure" in broken["error"]
+    assert Path(broken["log"]).exists()
+    invalid = [e for e in summary["entries"] if "../../x" in e["name"]]
+    assert len(invalid) == 1
+    assert invalid[0]["status"] == "failed"
+    assert "not a region code" in invalid[0]["error"]
+    # nothing was written outside the output folder
+    assert not (setup["tmp"] / "x").exists()
+    assert not (setup["out"].parent.parent / "x").exists()
+    index = (setup["out"] / "index.html").read_text(encoding="utf-8")
+    assert "deliberate failure" in index
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[[report]]\ntemplate = 'x'\n[oops]\n", "unknown section"),
+        ("[batch]\nworkers = 2\nspeed = 1\n[[report]]\ntemplate = 'x'\n", "unknown \\[batch\\]"),
+        ("[batch]\nworkers = 2\n", "no \\[\\[report\\]\\]"),
+        ("[[report]]\nregion = '370102'\n", "has no 'template'"),
+        ("[[report]\n", "not valid TOML"),
+    ],
+)
+def test_bad_configs_are_usage_errors(tmp_path, body, message):
+    cfg = _config(tmp_path / "c.toml", body)
+    with pytest.raises(ParameterError, match=message):
+        load_batch_config(cfg)
+    assert main(["batch", str(cfg), "--no-progress", "--output", str(tmp_path)]) == 2
+
+
+def test_missing_config_is_a_usage_error(tmp_path):
+    assert main(["batch", str(tmp_path / "none.toml"), "--no-progress"]) == 2
+
+
+@pytest.mark.slow
+def test_batch_on_a_dask_local_cluster(setup):
+    distributed = pytest.importorskip("distributed")
+    cfg = _config(setup["tmp"] / "d.toml", _matrix(setup["template"]))
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        result = run_batch(
+            cfg,
+            scheduler=cluster.scheduler_address,
+            data_dir=setup["data"],
+            output_dir=setup["out"],
+            progress=False,
+        )
+    assert result.counts == {"ok": len(PAIRS), "failed": 0, "skipped": 0}
+    assert result.exit_code == 0
