@@ -477,6 +477,10 @@ def execute_job(job: dict[str, Any], *, force: bool = True) -> dict[str, Any]:
         lines.append(f"{stamp} {msg}")
         log.info("%s: %s", target, msg)
 
+    # the inlined Vega bundle takes about a second to build: build it while the kernel runs
+    from lixia_econ._html import _bundle
+
+    threading.Thread(target=_bundle, daemon=True).start()
     note(f"template {job['template_path']}")
     note(f"parameters {json.dumps(job['parameters'], ensure_ascii=False)}")
     timeout = job["timeout"]

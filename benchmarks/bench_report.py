@@ -1,0 +1,103 @@
+"""Report benchmark: the papermill floor, one report, and a batch serially and on 2 workers.
+
+Run: .venv/bin/python benchmarks/bench_report.py  (writes benchmarks/results/bench_report.json)
+
+- floor: papermill executing a notebook that only has the template's imports and panel load;
+- report: ``run_report("region_recovery")`` on the shipped data (validation, kernel, HTML,
+  workbook, atomic write), force=True;
+- batch: the same N reports (region_recovery for each catalogue region, benchmarks = [])
+  with workers=1 (one after another, in this process) and workers=2 (process pool).
+
+Targets: report <= 1.5 x floor; 2 workers >= 1.7 x faster than serial.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import papermill
+
+from lixia_econ import config
+from lixia_econ.report import run_batch, run_report
+
+REPEATS = 3
+
+
+def _setup_source() -> str:
+    nb = nbformat.read(config.TEMPLATES_DIR / "region_recovery.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    return code[0].source + "\n" + code[1].source  # parameters + imports/panel load
+
+
+def floor(tmp: Path) -> float:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(_setup_source())]
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python"}
+    path = tmp / "floor.ipynb"
+    nbformat.write(nb, path)
+    t = time.perf_counter()
+    papermill.execute_notebook(str(path), str(tmp / "floor.out.ipynb"), progress_bar=False)
+    return time.perf_counter() - t
+
+
+def one_report(tmp: Path) -> float:
+    t = time.perf_counter()
+    run_report("region_recovery", output_dir=tmp / "one", force=True)
+    return time.perf_counter() - t
+
+
+def batch(tmp: Path, workers: int) -> float:
+    cfg = {
+        "batch": {"timeout": 600},
+        "defaults": {"benchmarks": []},
+        "report": [
+            {"template": "region_recovery", "region": r, "variant": "bench"}
+            for r in ("370102", "370100", "370000", "000000")
+        ],
+        "matrix": [],
+    }
+    t = time.perf_counter()
+    res = run_batch(
+        cfg, workers=workers, output_dir=tmp / f"b{workers}", progress=False, force=True
+    )
+    took = time.perf_counter() - t
+    assert res.counts["failed"] == 0, res
+    return took
+
+
+def main() -> None:
+    load = os.getloadavg()
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        run_report("region_recovery", output_dir=tmp / "warm", force=True)  # warm caches
+        floors = [floor(tmp) for _ in range(REPEATS)]
+        reports = [one_report(tmp) for _ in range(REPEATS)]
+        serial = batch(tmp, 1)
+        parallel = batch(tmp, 2)
+    out = {
+        "cpu_count": os.cpu_count(),
+        "loadavg_at_start": load,
+        "loadavg_at_end": os.getloadavg(),
+        "floor_s": floors,
+        "report_s": reports,
+        "report_over_floor": statistics.median(reports) / statistics.median(floors),
+        "batch_reports": 4,
+        "batch_serial_s": serial,
+        "batch_2_workers_s": parallel,
+        "speedup_2_workers": serial / parallel,
+        "targets": {"report_over_floor_max": 1.5, "speedup_2_workers_min": 1.7},
+    }
+    results = Path(__file__).resolve().parent / "results"
+    results.mkdir(exist_ok=True)
+    (results / "bench_report.json").write_text(json.dumps(out, indent=2))
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()
