@@ -27,7 +27,7 @@ def _quarterly(seed: int, *, start="2008Q1", end="2022Q4", sd=0.01, slope=0.015)
 
 def test_trend_intervals_match_independent_ols():
     y = _quarterly(1)
-    cf = counterfactual(y, shock="2020Q1", level=0.9)
+    cf = counterfactual(y, shock="2020Q1", level=0.9, pre_window=(None, None))
     pre = y[y.index < pd.Period("2020Q1", "Q")]
     post = y.index[y.index >= pd.Period("2020Q1", "Q")]
 
@@ -246,3 +246,21 @@ def test_model_coverage(method):
     cov = _coverage(method, 200, 5000)
     print(f"{method} coverage {cov:.3f}")
     assert 0.90 <= cov <= 0.99
+
+
+@pytest.mark.parametrize(
+    ("freq", "start", "shock", "first_fitted"),
+    [
+        ("Q", "2008Q1", "2020Q1", "2015Q1"),
+        ("M", "2008-01", "2020-02", "2015-02"),
+        ("Y", "1995", "2020", "2010"),
+    ],
+)
+def test_default_window_is_the_years_just_before_the_shock(freq, start, shock, first_fitted):
+    idx = pd.period_range(start, periods=200 if freq != "Y" else 30, freq=freq)
+    y = pd.Series(np.exp(0.01 * np.arange(len(idx))), index=idx)
+    cf = counterfactual(y, shock=shock)
+    assert cf.pre_window[0] == pd.Period(first_fitted, freq=freq)
+    assert cf.pre_window[-1] == pd.Period(shock, freq=freq) - 1
+    everything = counterfactual(y, shock=shock, pre_window=(None, None))
+    assert everything.pre_window[0] == idx[0]

@@ -430,6 +430,12 @@ def _fit_structural(
     return mean, _ss_forecast_cov(res, steps), res
 
 
+#: Default pre-shock window, years, for quarterly and monthly series.
+DEFAULT_PRE_YEARS = 5
+#: Default pre-shock window, years, for annual series.
+DEFAULT_PRE_YEARS_ANNUAL = 10
+
+
 def _resolve_window(
     y: pd.Series,
     shock: pd.Period,
@@ -439,7 +445,9 @@ def _resolve_window(
     freq = y.index.freqstr
     before = y[y.index < shock]
     if pre_window is None:
-        return before
+        ppy = _periods_per_year(y.index)
+        years = DEFAULT_PRE_YEARS_ANNUAL if ppy == 1 else DEFAULT_PRE_YEARS
+        return before[before.index >= shock - years * ppy]
     if isinstance(pre_window, int) and not isinstance(pre_window, bool):
         if pre_window < 1:
             raise ParameterError(f"pre_window={pre_window!r} must be a positive number of periods")
@@ -460,7 +468,7 @@ def _resolve_window(
             out = out[out.index <= end]
         return out
     raise ParameterError(
-        f"pre_window={pre_window!r} is not allowed; give None (all periods before the shock), "
+        f"pre_window={pre_window!r} is not allowed; give None (the default window), "
         "a number of periods, or a (start, end) pair of period labels"
     )
 
@@ -487,9 +495,13 @@ def counterfactual(
     method : {"trend", "ets", "structural"}
         The model (see the module notes).
     pre_window : int, (start, end) or None
-        The periods the model is fitted on: ``None`` = every period before ``shock``; an
-        int = that many periods just before ``shock``; a pair of period labels (either may be
-        ``None``) ending before ``shock``.
+        The periods the model is fitted on: ``None`` = the :data:`DEFAULT_PRE_YEARS` (5)
+        years just before ``shock`` for quarterly and monthly data, the
+        :data:`DEFAULT_PRE_YEARS_ANNUAL` (10) years for annual data — a trend fitted over
+        decades (China grew 10-14% a year in the 2000s) would overstate the no-shock path;
+        an int = that many periods just before ``shock``; a pair of period labels (either
+        may be ``None``: ``(None, None)`` is every period before ``shock``) ending before
+        ``shock``.
     controls : pandas.Series or pandas.DataFrame, optional
         Exogenous regressors (``"trend"`` and ``"structural"``), e.g. a benchmark region's
         level. They must be positive, enter as logs, and cover the pre-shock window and every
