@@ -252,3 +252,22 @@ def test_templates_run_on_the_shipped_data(path, tmp_path):
         # the sparse district data are named as such, not hidden
         assert "No recovery scorecard for 历下区 Lixia District" in page
         assert "统计月报" in page
+
+
+def test_quarterly_estimates_are_labelled_and_add_up_to_published_years():
+    """Issue 6 wiring: estimates for Lixia's GDP, checked against the published figures."""
+    from lixia_econ.panel import get_series, load_panel
+    from lixia_econ.report import content
+
+    panel = load_panel()
+    est = content.quarterly_estimates(panel, "370102", "gdp", shock="2020", as_of="2026Q1")
+    published = get_series(panel, "370102", "gdp", measure="level", freq="A")
+    sums = est.estimates.groupby(est.estimates.index.year).sum()
+    for year, value in published.items():
+        assert sums[year.year] == pytest.approx(value, rel=1e-9)
+    assert set(est.estimates.index.year) == {2012, 2019, 2022}  # no year invented
+    assert "estimates, not published figures" in est.statements[0]
+    # The published 2022 Q1-Q3 figure (1659.7 亿元) was not used: it is the check.
+    assert any("published 1,659.7" in s for s in est.statements)
+    assert est.recovery is None
+    assert any("no recovery scorecard on the estimates" in s for s in est.statements)

@@ -9,18 +9,21 @@ the rule, not the exception).
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from lixia_econ.errors import InsufficientDataError, LixiaEconError
+from lixia_econ.errors import InsufficientDataError, LixiaEconError, LixiaEconWarning
 from lixia_econ.schema import indicators, regions
 
 __all__ = [
+    "EstimateTables",
     "RecoveryTables",
     "national_scorecard",
     "published_growth",
+    "quarterly_estimates",
     "region_name",
     "sparse_growth",
 ]
@@ -276,4 +279,155 @@ def national_scorecard(
             out.cannot.append(f"{region_name(region)}, {name}: not scored — {exc}")
     if out.results:
         out.table = compare(out.results)
+    return out
+
+
+#: National sector value added that add up to GDP (NBS: before 2015 "other services" holds IN, LE).
+_GDP_SECTORS = (
+    "va_agriculture",
+    "va_industry",
+    "va_construction",
+    "va_wholesale_retail",
+    "va_transport",
+    "va_hotels_catering",
+    "va_finance",
+    "va_real_estate",
+    "va_it",
+    "va_leasing_business",
+    "va_other_services",
+)
+
+
+@dataclass
+class EstimateTables:
+    """Quarterly estimates of a region's annual figures, and what they can and cannot say."""
+
+    result: Any = None
+    estimates: pd.Series = field(default_factory=lambda: pd.Series(dtype="float64"))
+    recovery: Any = None
+    statements: list[str] = field(default_factory=list)
+
+
+def _national_quarterly_pattern(panel: pd.DataFrame, indicator: str) -> tuple[pd.Series, str]:
+    """Return China's quarterly current-price levels of ``indicator`` and what they are."""
+    from lixia_econ.panel import get_series
+
+    if indicator == "gdp":
+        parts = []
+        for code in _GDP_SECTORS:
+            try:
+                s = get_series(panel, "000000", code, measure="level", freq="Q")
+            except LixiaEconError:
+                continue
+            parts.append(s.rename(code))
+        if parts:
+            frame = pd.concat(parts, axis=1)
+            # IN and LE start in 2015; before that NBS counts them in other services.
+            core = [c for c in frame.columns if c not in ("va_it", "va_leasing_business")]
+            total = frame.sum(axis=1, min_count=len(frame.columns))
+            early = frame[core].sum(axis=1, min_count=len(core))
+            early = early[frame[["va_it", "va_leasing_business"]].isna().all(axis=1)]
+            total = total.fillna(early).dropna()
+            return total, "China's quarterly GDP at current prices (sum of the 11 NBS industries)"
+    s = get_series(panel, "000000", indicator, measure="level", freq="Q", price_basis="current")
+    return s, f"China's quarterly {indicators()[indicator].name_en} at current prices"
+
+
+def _check_against_ytd(
+    panel: pd.DataFrame, region: str, indicator: str, estimates: pd.Series, name: str
+) -> list[str]:
+    """Compare estimated quarters with published year-to-date figures the model did not use."""
+    rows = panel[
+        (panel["region"] == region)
+        & (panel["indicator"] == indicator)
+        & (panel["measure"] == "ytd_level")
+        & (panel["freq"] == "Q")
+        & (panel["status"] == "published")
+    ]
+    out = []
+    for period, value in zip(rows["period"], rows["value"], strict=True):
+        end = pd.Period(period, freq="Q")
+        quarters = pd.period_range(pd.Period(f"{end.year}Q1", freq="Q"), end, freq="Q")
+        if all(q in estimates.index for q in quarters):
+            est = float(estimates[quarters].sum())
+            out.append(
+                f"{name}: check against a published figure the estimates did not use — "
+                f"{end.year} Q1–Q{end.quarter} estimated {est:,.1f}, published {value:,.1f} "
+                f"({100 * (est / value - 1):+.1f}%)."
+            )
+    return out
+
+
+def quarterly_estimates(
+    panel: pd.DataFrame,
+    region: str,
+    indicator: str,
+    *,
+    shock: str,
+    as_of: str,
+    method: str = "fernandez",
+) -> EstimateTables:
+    """Estimate a region's quarters from its annual figures, and try the recovery on them.
+
+    The annual figures are distributed over quarters along China's quarterly pattern of
+    the same indicator (:func:`lixia_econ.models.disaggregate.disaggregate`). Estimates are
+    labelled as estimates everywhere; years without a published figure get none.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        The tidy panel.
+    region : str
+        Region code.
+    indicator : str
+        Indicator code with annual current-price levels for the region.
+    shock, as_of : str
+        As in the report; a year shock is read as its first quarter.
+    method : str
+        Disaggregation method; ``"fernandez"`` (the default) and ``"denton-cholette"`` work
+        with gaps between published years.
+
+    Returns
+    -------
+    EstimateTables
+        The disaggregation result, the estimates, the recovery result (None when the
+        estimates cannot support one) and plain-language statements, the caveat first.
+    """
+    from lixia_econ.models.disaggregate import disaggregate
+    from lixia_econ.models.recovery import analyze_recovery
+
+    out = EstimateTables()
+    name = f"{region_name(region)}, {indicators()[indicator].name_en}"
+    annual = _annual_levels(panel, region, indicator, as_of or "9999")
+    if len(annual) < 2:
+        out.statements.append(
+            f"{name}: no quarterly estimates — {len(annual)} published annual level(s); "
+            "temporal disaggregation needs at least two."
+        )
+        return out
+    try:
+        pattern, described = _national_quarterly_pattern(panel, indicator)
+        pattern = pattern.rename(described)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", LixiaEconWarning)
+            res = disaggregate(annual.rename(name), pattern, method=method, to="Q")
+    except LixiaEconError as exc:
+        out.statements.append(f"{name}: no quarterly estimates — {exc}")
+        return out
+    out.result, out.estimates = res, res.estimates
+    out.statements.append(res.caveat)
+    out.statements.extend(_check_against_ytd(panel, region, indicator, res.estimates, name))
+    quarter = pd.Period(shock, freq="Q") if "Q" in shock or shock.isdigit() else None
+    if quarter is None:
+        quarter = pd.Period(shock, freq="M").asfreq("Q")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", LixiaEconWarning)
+            out.recovery = analyze_recovery(res.estimates, shock=quarter, adjust="seasonal")
+        out.statements.append(
+            f"{name}: the recovery scorecard below is read on estimated quarters; it is only "
+            "as good as the assumption that the region's quarters move like China's."
+        )
+    except LixiaEconError as exc:
+        out.statements.append(f"{name}: no recovery scorecard on the estimates either — {exc}")
     return out

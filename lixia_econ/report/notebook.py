@@ -48,7 +48,7 @@ def escape_md(value: Any) -> str:
     >>> escape_md("<b>GDP</b>")
     '&lt;b&gt;GDP&lt;/b&gt;'
     """
-    text = html.escape(str(value), quote=True)
+    text = html.escape(str(value), quote=False)  # an escaped quote would be backslashed below
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
