@@ -18,6 +18,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from lixia_econ import config
@@ -204,7 +205,10 @@ def get_series(
     """
     code = resolve_region(region)
     ind = resolve_indicator(indicator)
-    rows = panel[(panel["region"] == code) & (panel["indicator"] == ind)]
+    order = {s: i for i, s in enumerate(panel.attrs.get("source_order", []))}
+    mask = (panel["region"].to_numpy() == code) & (panel["indicator"].to_numpy() == ind)
+    rows = panel.iloc[np.flatnonzero(mask)]
+    rows.attrs = {}  # pandas deep-copies attrs on every operation: drop them early
     rows = rows[rows["status"] != "target"]
     if not include_estimates:
         rows = rows[rows["status"] != "estimated"]
@@ -232,7 +236,6 @@ def get_series(
     pb = _choose(sorted(set(rows["price_basis"])), "price_basis", f"{label} {measure}")
     fq = _choose(sorted(set(rows["freq"])), "freq", f"{label} {measure}")
     rows = rows[(rows["price_basis"] == pb) & (rows["freq"] == fq)]
-    order = {s: i for i, s in enumerate(panel.attrs.get("source_order", []))}
     rows = rows.assign(
         _status=rows["status"].map(_STATUS_RANK).fillna(9),
         _vintage=-rows["source"].map(order).fillna(-1),
