@@ -20,10 +20,12 @@ from __future__ import annotations
 import copy
 import html
 import json
+import os
 import re
 from functools import cache
 from typing import Any
 
+from lixia_econ import config
 from lixia_econ.errors import ReportError
 
 __all__ = ["GLUE_MIMETYPE", "notebook_to_html"]
@@ -73,11 +75,30 @@ document.querySelectorAll('script[type="SPECTYPE"]').forEach(function (el) {
 
 @cache
 def _bundle() -> str:
+    """Return the Vega/Vega-Lite/vega-embed JavaScript, safe inside a ``<script>`` block.
+
+    Building it takes vl-convert about a second of CPU, so it is cached on disk per
+    vl-convert version (:data:`lixia_econ.config.CACHE_DIR`); the cache is an
+    optimisation only and is rebuilt if missing, unreadable or unwritable.
+    """
     import vl_convert
 
+    cached = config.CACHE_DIR / f"vega-bundle-{vl_convert.__version__}.js"
+    try:
+        return cached.read_text(encoding="utf-8")
+    except OSError:
+        pass
     js = vl_convert.javascript_bundle()
     # a classic <script> block ends at the first "</script"; the bundle has none today
-    return re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE)
+    js = re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(js, encoding="utf-8")
+        os.replace(tmp, cached)
+    except OSError:
+        pass
+    return js
 
 
 def _script_json(obj: Any) -> str:

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 __all__ = [
+    "CACHE_DIR",
     "CATALOGUE_DIR",
     "DATA_DIR",
     "MANIFEST_NAME",
@@ -31,6 +32,12 @@ PROCESSED_DIR = DATA_DIR / "processed"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 TEMPLATES_DIR = NOTEBOOKS_DIR / "templates"
+
+#: Per-user cache of derived, re-computable files (the inlined Vega JavaScript bundle).
+CACHE_DIR = Path(
+    os.environ.get("LIXIA_ECON_CACHE")
+    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lixia_econ"
+)
 
 #: Bilingual indicator catalogue and region codes shipped inside the package.
 CATALOGUE_DIR = PACKAGE_DIR / "catalogue"
