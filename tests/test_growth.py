@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from _reference import newey_west
 from scipy import stats
 
 from lixia_econ.config import RAW_DIR
@@ -350,19 +351,7 @@ def test_default_hac_lags_rule(n, lags):
     assert trend_growth(s).hac_lags == lags == math.floor(4 * (n / 100) ** (2 / 9))
 
 
-def _newey_west(X, e, lags):
-    """Newey–West covariance written out with Bartlett weights (no small-sample factor)."""
-    n = len(e)
-    xtx_inv = np.linalg.inv(X.T @ X)
-    u = X * e[:, None]
-    meat = u.T @ u
-    for lag in range(1, lags + 1):
-        gamma = u[lag:].T @ u[: n - lag]
-        meat += (1 - lag / (lags + 1)) * (gamma + gamma.T)
-    return xtx_inv @ meat @ xtx_inv
-
-
-def test_trend_growth_interval_matches_hand_newey_west():
+def test_trend_growth_interval_matches_handnewey_west():
     rng = np.random.default_rng(11)
     n = 40
     idx = pd.period_range("2012Q1", periods=n, freq="Q")
@@ -378,7 +367,7 @@ def test_trend_growth_interval_matches_hand_newey_west():
     q = idx.quarter.to_numpy()
     X = np.column_stack([np.ones(n), t] + [(q == k).astype(float) for k in (2, 3, 4)])
     beta, *_ = np.linalg.lstsq(X, logx, rcond=None)
-    V = _newey_west(X, logx - X @ beta, 3)
+    V = newey_west(X, logx - X @ beta, 3)
     se = math.sqrt(V[1, 1])
     crit = stats.t.ppf(0.95, n - X.shape[1])
     assert r.growth_pct == pytest.approx(100 * math.expm1(4 * beta[1]), rel=1e-9)

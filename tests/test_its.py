@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from _reference import newey_west
 
 from lixia_econ.errors import InsufficientDataError, ParameterError
 from lixia_econ.models.its import ITSResult, interrupted_time_series
@@ -90,17 +91,6 @@ def test_recovers_known_change_with_autocorrelated_noise():
     assert (est <= ci["upper"]).all()
 
 
-def _newey_west(X, e, lags):
-    n = len(e)
-    xtx_inv = np.linalg.inv(X.T @ X)
-    u = X * e[:, None]
-    meat = u.T @ u
-    for lag in range(1, lags + 1):
-        gamma = u[lag:].T @ u[: n - lag]
-        meat += (1 - lag / (lags + 1)) * (gamma + gamma.T)
-    return xtx_inv @ meat @ xtx_inv
-
-
 def test_hac_errors_differ_from_ols_on_autocorrelated_noise():
     rng = np.random.default_rng(7)
     y = _log_path(-0.10, 0.004, _ar1(rng, len(T), 0.8, 0.01))
@@ -110,7 +100,7 @@ def test_hac_errors_differ_from_ols_on_autocorrelated_noise():
     X = np.column_stack([np.ones(len(T)), T, D, T * D] + [(q == k) * 1.0 for k in (2, 3, 4)])
     ols = sm.OLS(y, X).fit()  # classical (non-robust) standard errors
     beta = np.asarray(ols.params)
-    hac_se = np.sqrt(np.diag(_newey_west(X, y - X @ beta, 4)))
+    hac_se = np.sqrt(np.diag(newey_west(X, y - X @ beta, 4)))
     got = r.model_result.bse.to_numpy()
     # the result's SEs are the Newey-West ones written out by hand...
     np.testing.assert_allclose(got, hac_se, rtol=1e-9)
