@@ -63,6 +63,9 @@ class DataFormatError(LixiaEconError, ValueError):
         self.path = None if path is None else str(path)
         self.row = row
         self.column = column
+        # numpy scalars read as np.float64(1.5) in a repr: quote them as Python numbers
+        if type(value).__module__ == "numpy" and hasattr(value, "item"):
+            value = value.item()
         self.value = value
         super().__init__(self._format())
 

@@ -177,11 +177,6 @@ def _row_label(frame: pd.DataFrame, i: int) -> int | None:
         return None
 
 
-def _plain(value: object) -> object:
-    """Return numpy scalars as Python ones, so messages read ``76757.5`` not ``np.float64(...)``."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def _fail(
     frame: pd.DataFrame, path: object, positions: pd.Index, column: str, reason: str
 ) -> SchemaError:
@@ -194,7 +189,7 @@ def _fail(
         path=path,
         row=row,
         column=column,
-        value=_plain(frame.iloc[i][column]),
+        value=frame.iloc[i][column],
     )
 
 
