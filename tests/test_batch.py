@@ -169,3 +169,14 @@ def test_batch_on_a_dask_local_cluster(setup):
         )
     assert result.counts == {"ok": len(PAIRS), "failed": 0, "skipped": 0}
     assert result.exit_code == 0
+
+
+@pytest.mark.slow
+def test_matrix_skips_pairs_whose_data_end_before_the_shock(setup):
+    """A pair with no data from the shock on is skipped with its reason, not failed."""
+    cfg = _config(setup["tmp"] / "s.toml", _matrix(setup["template"], 'shock = "2099"'))
+    res = run_batch(cfg, workers=1, data_dir=setup["data"], output_dir=setup["out"], progress=False)
+    assert res.exit_code == 0
+    assert res.counts["ok"] == 0
+    assert res.counts["skipped"] == len(res.entries) > 0
+    assert all("no data from the shock 2099 on" in e["error"] for e in res.entries)

@@ -44,6 +44,7 @@ from typing import Any
 
 from lixia_econ import config
 from lixia_econ.errors import LixiaEconError, ParameterError
+from lixia_econ.periods import parse_period
 from lixia_econ.report._params import template_parameters
 from lixia_econ.report._run import execute_job, prepare_job
 
@@ -122,7 +123,8 @@ class BatchResult:
         )
         rows = [
             f"  {e['status']:<7} {e.get('seconds') or 0:7.1f} s  {e['name']}"
-            + (f"\n          {e['error']}\n          log: {e['log']}" if e.get("error") else "")
+            + (f"\n          {e['error']}" if e.get("error") else "")
+            + (f"\n          log: {e['log']}" if e.get("error") and e.get("log") else "")
             for e in self.entries
         ]
         return "\n".join([head, *rows, f"index: {self.index_path}"])
@@ -200,6 +202,7 @@ def _expand_matrix(
     counts = counts[counts >= int(entry.get("min_points", 1))]
     declared = template_parameters(entry["template"])
     rest = {k: v for k, v in entry.items() if k not in _MATRIX_KEYS}
+    ends = _latest_ends(rows)
     out = []
     for region, indicator in counts.index:
         params = {**defaults, **rest, "region": region}
@@ -207,7 +210,26 @@ def _expand_matrix(
             params["indicators"] = [indicator]
         elif "indicator" in declared:
             params["indicator"] = indicator
-        out.append({"template": entry["template"], "variant": indicator, "parameters": params})
+        spec = {"template": entry["template"], "variant": indicator, "parameters": params}
+        shock = params.get("shock", declared["shock"].default if "shock" in declared else None)
+        latest_label, latest_end = ends[(region, indicator)]
+        if shock and latest_end < parse_period(str(shock))[0].start_time:
+            spec["skip"] = f"no data from the shock {shock} on (latest: {latest_label})"
+        out.append(spec)
+    return out
+
+
+def _latest_ends(rows: Any) -> dict[tuple[str, str], tuple[str, Any]]:
+    """Return each (region, indicator)'s latest period label and the time it ends."""
+    import pandas as pd
+
+    freq = {"A": "Y", "Q": "Q", "M": "M"}
+    out: dict[tuple[str, str], tuple[str, Any]] = {}
+    for key, group in rows.groupby(["region", "indicator"]):
+        pairs = set(zip(group["period"], group["freq"], strict=True))
+        ends = {p: pd.Period(p, freq=freq[f]).end_time for p, f in pairs}
+        label = max(ends, key=ends.__getitem__)
+        out[key] = (label, ends[label])
     return out
 
 
@@ -361,6 +383,10 @@ def run_batch(
             entry = {"name": label, "template": spec["template"], "status": "pending"}
             entry.update(parameters=spec["parameters"], error=None, target=None, log=None)
             entries.append(entry)
+            if spec.get("skip"):
+                entry.update(status="skipped", error=spec["skip"], seconds=0.0)
+                logger.info("batch %s: %s: skipped: %s", name, label, spec["skip"])
+                continue
             try:
                 job = prepare_job(
                     spec["template"],
