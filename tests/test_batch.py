@@ -180,3 +180,26 @@ def test_matrix_skips_pairs_whose_data_end_before_the_shock(setup):
     assert res.counts["ok"] == 0
     assert res.counts["skipped"] == len(res.entries) > 0
     assert all("no data from the shock 2099 on" in e["error"] for e in res.entries)
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+def test_example_batch_over_the_shipped_panel_with_one_broken_entry(tmp_path):
+    """Issue 4: every region x indicator of the shipped panel, plus one broken entry."""
+    root = Path(__file__).resolve().parents[1]
+    cfg = load_batch_config(root / "examples" / "batch.toml")
+    cfg["report"].append({"template": "region_recovery", "region": "370102", "shock": "2020Q5"})
+    res = run_batch(cfg, workers=2, output_dir=tmp_path, progress=False, force=True)
+    assert res.exit_code == 1
+    failed = [e for e in res.entries if e["status"] == "failed"]
+    assert len(failed) == 1
+    assert "2020Q5" in failed[0]["error"]
+    ok = [e for e in res.entries if e["status"] == "ok"]
+    assert len(ok) >= 30
+    for e in ok:
+        assert (Path(e["target"]) / "report.html").exists()
+    # A sparse district report says plainly what could not be computed.
+    lixia = next(e for e in ok if e["name"].startswith("region_recovery/370102_gdp/"))
+    text = (Path(lixia["target"]) / "report.html").read_text(encoding="utf-8")
+    assert "No recovery scorecard for 历下区 Lixia District" in text
+    assert (tmp_path / "index.html").exists()
