@@ -32,6 +32,7 @@ __all__ = [
     "decumulate",
     "decumulate_frame",
     "growth_from_levels",
+    "january_share",
     "rebase",
     "share_of",
 ]
@@ -66,6 +67,32 @@ def _check_series(series: pd.Series, name: str, *, freqs: tuple[str, ...]) -> pd
     except (TypeError, ValueError) as exc:
         raise ParameterError(f"{name} must be numeric: {exc}") from None
     return pd.Series(values.to_numpy(), index=series.index, name=series.name).sort_index()
+
+
+def january_share(year: int, how: Literal["days", "equal"]) -> float:
+    """Return January's share of a combined January–February figure.
+
+    Parameters
+    ----------
+    year : int
+        The year (February has 29 days in leap years).
+    how : {"days", "equal"}
+        ``"days"``: in proportion to the days of the two months (31 of 59 or 60);
+        ``"equal"``: one half.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(january_share(2020, "days"), 4), january_share(2021, "equal")
+    (0.5167, 0.5)
+    """
+    check_choice("how", how, ("days", "equal"))
+    if how == "equal":
+        return 0.5
+    return 31 / (31 + calendar.monthrange(year, 2)[1])
 
 
 def decumulate(ytd: pd.Series, *, jan_feb: JanFeb = "keep") -> pd.Series:
@@ -135,12 +162,7 @@ def decumulate(ytd: pd.Series, *, jan_feb: JanFeb = "keep") -> pd.Series:
                 values[period] = value
             else:
                 jan, feb = previous, period
-                if jan_feb == "days":
-                    d_jan = calendar.monthrange(jan.year, 1)[1]
-                    d_feb = calendar.monthrange(feb.year, 2)[1]
-                    share = d_jan / (d_jan + d_feb)
-                else:
-                    share = 0.5
+                share = january_share(feb.year, jan_feb)
                 values[jan], status[jan] = value * share, JAN_FEB_STATUS[jan_feb]
                 values[feb] = value * (1 - share)
             status[period] = JAN_FEB_STATUS[jan_feb]
@@ -218,8 +240,7 @@ def decumulate_frame(
             result.loc[combined, "value"] = vals[combined]
         elif combined.any():
             years = np.asarray(uniq.year).take(pcodes[combined])
-            leap = (years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0))
-            share = np.where(leap, 31 / 60, 31 / 59) if jan_feb == "days" else 0.5
+            share = np.array([january_share(int(y), jan_feb) for y in years])
             total = vals[combined]
             jan = result.loc[combined].copy()
             jan["period"] = np.asarray((uniq - 1).astype(str), dtype=object).take(pcodes[combined])

@@ -54,7 +54,6 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -65,7 +64,7 @@ from lixia_econ._checks import check_choice
 from lixia_econ.errors import DataFormatError, ParameterError, SchemaError, UnitError
 from lixia_econ.periods import freq_code, parse_period, period_to_str
 from lixia_econ.schema import COLUMNS, KEY, MEASURES, PRICE_BASES, STATUSES, indicators, regions
-from lixia_econ.units import CANONICAL, parse_number, parse_unit, unit_from_label
+from lixia_econ.units import CANONICAL, _factor, parse_number, parse_unit, unit_from_label
 
 __all__ = ["LAYOUTS", "decode_bytes", "read_table"]
 
@@ -604,17 +603,7 @@ def _scale(v: float, factor: float, shift: float = 0.0) -> float:
     """
     if v != v or (factor == 1.0 and shift == 0.0):
         return v
-    return float(Decimal(repr(float(v))) * _decimal_factor(factor) - Decimal(repr(shift)))
-
-
-@lru_cache(maxsize=256)
-def _decimal_factor(factor: float) -> Decimal:
-    if factor >= 1 and abs(factor - round(factor)) < 1e-9 * factor:
-        return Decimal(round(factor))
-    inv = 1.0 / factor
-    if abs(inv - round(inv)) < 1e-9 * inv:
-        return Decimal(1) / Decimal(round(inv))
-    return Decimal(repr(factor))
+    return float(Decimal(repr(float(v))) * _factor(factor, 1.0) - Decimal(repr(shift)))
 
 
 # ---------------------------------------------------------------------------

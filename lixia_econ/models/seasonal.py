@@ -15,7 +15,6 @@ so carry no seasonal pattern: they need no seasonal adjustment.
 
 from __future__ import annotations
 
-import calendar
 import warnings
 from typing import Any, Literal
 
@@ -23,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from lixia_econ._checks import check_choice
+from lixia_econ.clean import january_share
 from lixia_econ.errors import EstimateWarning, InsufficientDataError, ParameterError
 from lixia_econ.models._base import ModelResult, as_period_series
 from lixia_econ.models.growth import (
@@ -207,12 +207,7 @@ def _split_jan_feb(s: pd.Series, febs: list[pd.Period], how: str) -> tuple[pd.Se
     for feb in febs:
         jan = feb - 1
         total = float(out.loc[feb])
-        if how == "days":
-            d_jan = calendar.monthrange(jan.year, 1)[1]
-            d_feb = calendar.monthrange(feb.year, 2)[1]
-            share = d_jan / (d_jan + d_feb)
-        else:
-            share = 0.5
+        share = january_share(feb.year, how)
         out.loc[jan] = total * share
         out.loc[feb] = total * (1.0 - share)
         flag.loc[[jan, feb]] = True
