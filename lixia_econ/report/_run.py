@@ -315,13 +315,26 @@ def prepare_job(
 # --------------------------------------------------------------------------- execution
 
 
-def _tracked_kernel_manager(holder: list[Any]) -> type:
+def _tracked_kernel_manager(holder: list[Any], stderr_path: Path) -> type:
+    """Return a kernel manager class that records its kernels and logs their stderr.
+
+    The kernel's own stderr (start-up warnings, shutdown noise, a crash's last words) goes
+    to ``stderr_path`` in the report folder instead of the terminal or a cron mail.
+    """
     from jupyter_client.manager import AsyncKernelManager
 
     class _TrackedKernelManager(AsyncKernelManager):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             holder.append(self)
+
+        async def _async_start_kernel(self, **kw: Any) -> None:
+            handle = open(stderr_path, "ab")  # closed after the run, with the kernel
+            holder.append(handle)
+            kw.setdefault("stderr", handle)
+            await super()._async_start_kernel(**kw)
+
+        start_kernel = _async_start_kernel
 
     return _TrackedKernelManager
 
@@ -504,7 +517,7 @@ def execute_job(job: dict[str, Any], *, force: bool = True) -> dict[str, Any]:
             execution_timeout=timeout,
             start_timeout=min(60.0, timeout),
             cwd=str(tmp),
-            kernel_manager_class=_tracked_kernel_manager(holder),
+            kernel_manager_class=_tracked_kernel_manager(holder, tmp / "kernel.log"),
         )
     except PapermillExecutionError as exc:
         nb = nbformat.read(out_nb, as_version=4) if out_nb.exists() else None
@@ -527,6 +540,9 @@ def execute_job(job: dict[str, Any], *, force: bool = True) -> dict[str, Any]:
     finally:
         watchdog.cancel()
         for km in holder:  # a killed or stuck kernel must not outlive its report
+            if hasattr(km, "close"):  # the kernel's stderr log
+                km.close()
+                continue
             proc = getattr(getattr(km, "provisioner", None), "process", None)
             if proc is not None and proc.poll() is None:
                 with contextlib.suppress(Exception):
