@@ -19,7 +19,7 @@ import pandas as pd
 
 from lixia_econ.errors import InsufficientDataError, ParameterError
 
-__all__ = ["ModelResult", "as_period_series"]
+__all__ = ["ModelResult", "as_period_series", "coerce_period", "season", "seasonal_dummies"]
 
 
 class ModelResult:
@@ -125,3 +125,62 @@ def as_period_series(series: pd.Series, *, name: str = "series", min_length: int
             f"{name} has {n} non-missing values; at least {min_length} are needed"
         )
     return out
+
+
+def coerce_period(value: Any, freq: Any, *, name: str) -> pd.Period:
+    """Return ``value`` as a period of frequency ``freq`` (a shock, a window end ...).
+
+    Parameters
+    ----------
+    value : str, int or pandas.Period
+        ``"2020Q1"``, ``"2020-02"``, ``"2020"`` or ``2020`` (a calendar year), or a Period
+        (converted to ``freq``, taking its start: the year 2020 is 2020Q1 quarterly).
+    freq : str or pandas offset
+        The frequency of the series the period belongs to.
+    name : str
+        The argument's name, used in the error message.
+
+    Returns
+    -------
+    pandas.Period
+
+    Raises
+    ------
+    ParameterError
+        If ``value`` cannot be read as a period of ``freq``.
+
+    Examples
+    --------
+    >>> coerce_period(2020, "Q", name="shock")
+    Period('2020Q1', 'Q-DEC')
+    """
+    try:
+        if isinstance(value, pd.Period):
+            return value.asfreq(freq, how="start")
+        if isinstance(value, str | int | np.integer) and not isinstance(value, bool):
+            return pd.Period(str(value), freq=freq)
+    except (ValueError, TypeError) as exc:
+        raise ParameterError(
+            f"{name}={value!r} is not a period label of frequency {freq!s}; expected e.g. "
+            f"'2020Q1', '2020-02' or '2020' ({exc})"
+        ) from None
+    raise ParameterError(
+        f"{name} must be a period label (str) or a pandas Period, got {type(value).__name__}"
+    )
+
+
+def season(index: pd.PeriodIndex, ppy: int) -> np.ndarray:
+    """Return the 0-based season of each period: quarter - 1, month - 1, or 0 for annual."""
+    if ppy == 4:
+        return np.asarray(index.quarter) - 1
+    if ppy == 12:
+        return np.asarray(index.month) - 1
+    return np.zeros(len(index), dtype="int64")
+
+
+def seasonal_dummies(index: pd.PeriodIndex, ppy: int) -> np.ndarray:
+    """Dummies for seasons 2..ppy (the first season is the base), shape ``(n, ppy - 1)``."""
+    s = season(index, ppy)
+    return np.column_stack([(s == k).astype(float) for k in range(1, ppy)]).reshape(
+        len(index), ppy - 1
+    )

@@ -35,7 +35,13 @@ from scipy import stats
 
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, ParameterError
-from lixia_econ.models._base import ModelResult, as_period_series, check_level
+from lixia_econ.models._base import (
+    ModelResult,
+    as_period_series,
+    check_level,
+    coerce_period,
+    seasonal_dummies,
+)
 from lixia_econ.periods import periods_per_year as _periods_per_year
 
 __all__ = ["CounterfactualResult", "counterfactual"]
@@ -48,32 +54,6 @@ PeriodLike = str | pd.Period
 # --------------------------------------------------------------------------- helpers
 
 
-def _to_period(value: Any, freq: str, *, name: str) -> pd.Period:
-    """Parse ``value`` (str like '2020Q1', '2020-02', '2020', or a Period) at ``freq``."""
-    try:
-        if isinstance(value, pd.Period):
-            return value.asfreq(freq, how="start")
-        if isinstance(value, str | int):
-            return pd.Period(str(value), freq=freq)
-    except (ValueError, TypeError) as exc:
-        raise ParameterError(
-            f"{name}={value!r} is not a period label; expected e.g. '2020Q1', '2020-02' or "
-            f"'2020' ({exc})"
-        ) from None
-    raise ParameterError(
-        f"{name} must be a period label (str) or a pandas Period, got {type(value).__name__}"
-    )
-
-
-def _season(index: pd.PeriodIndex, ppy: int) -> np.ndarray:
-    """Return the season number (0-based quarter or month) of each period."""
-    if ppy == 4:
-        return np.asarray(index.quarter) - 1
-    if ppy == 12:
-        return np.asarray(index.month) - 1
-    return np.zeros(len(index), dtype=int)
-
-
 def _trend_design(index: pd.PeriodIndex, origin: pd.Period, ppy: int) -> np.ndarray:
     """Design matrix of the log-linear trend: 1, t (periods from ``origin``), dummies.
 
@@ -82,8 +62,7 @@ def _trend_design(index: pd.PeriodIndex, origin: pd.Period, ppy: int) -> np.ndar
     t = np.asarray(index.asi8 - origin.ordinal, dtype=float)
     cols = [np.ones(len(index)), t]
     if ppy > 1:
-        season = _season(index, ppy)
-        cols += [(season == k).astype(float) for k in range(1, ppy)]
+        cols += list(seasonal_dummies(index, ppy).T)
     return np.column_stack(cols)
 
 
@@ -454,8 +433,8 @@ def _resolve_window(
         start = shock - pre_window
         return before[before.index >= start]
     if isinstance(pre_window, tuple | list) and len(pre_window) == 2:
-        start = None if pre_window[0] is None else _to_period(pre_window[0], freq, name="start")
-        end = None if pre_window[1] is None else _to_period(pre_window[1], freq, name="end")
+        start = None if pre_window[0] is None else coerce_period(pre_window[0], freq, name="start")
+        end = None if pre_window[1] is None else coerce_period(pre_window[1], freq, name="end")
         if end is not None and end >= shock:
             raise ParameterError(
                 f"pre_window ends at {end}, which is not before the shock {shock}; the "
@@ -546,7 +525,7 @@ def counterfactual(
     y = as_period_series(series, name="series", min_length=1)
     ppy = _periods_per_year(y.index)
     freq = y.index.freqstr
-    shock_p = _to_period(shock, freq, name="shock")
+    shock_p = coerce_period(shock, freq, name="shock")
     finite = y[np.isfinite(y.to_numpy())]
     if (finite <= 0).any():
         bad = finite[finite <= 0]

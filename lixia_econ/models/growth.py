@@ -27,7 +27,14 @@ import pandas as pd
 from lixia_econ._checks import check_choice
 from lixia_econ.clean import annualise
 from lixia_econ.errors import InsufficientDataError, LixiaEconWarning, ParameterError
-from lixia_econ.models._base import ModelResult, as_period_series, check_level
+from lixia_econ.models._base import (
+    ModelResult,
+    as_period_series,
+    check_level,
+    coerce_period,
+    season,
+    seasonal_dummies,
+)
 from lixia_econ.periods import periods_per_year as _periods_per_year
 
 __all__ = [
@@ -57,19 +64,6 @@ _FREQ_NAMES = {1: "annual", 4: "quarterly", 12: "monthly"}
 # --------------------------------------------------------------------------------------
 
 
-def _to_period(value: Any, index: pd.PeriodIndex, *, name: str) -> pd.Period:
-    """Parse ``value`` as a period of ``index``'s frequency, or raise ParameterError."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        value = str(value)  # a calendar year, e.g. shock=2020
-    try:
-        period = pd.Period(value, freq=index.freq)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(
-            f"{name}={value!r} is not a period of frequency {index.freqstr!r} ({exc})"
-        ) from None
-    return period
-
-
 def _list_periods(periods: Sequence[Any] | pd.Index, limit: int = 12) -> str:
     """Format periods for a message: ``2019, 2022`` (first ``limit`` and a count)."""
     labels = [str(p) for p in periods]
@@ -81,21 +75,6 @@ def _list_periods(periods: Sequence[Any] | pd.Index, limit: int = 12) -> str:
 def _ordinals(index: pd.PeriodIndex) -> np.ndarray:
     """Period ordinals (consecutive integers for consecutive periods)."""
     return np.asarray(index.asi8, dtype="int64")
-
-
-def _season(index: pd.PeriodIndex, ppy: int) -> np.ndarray:
-    """Season number 1..ppy of each period (quarter or month); 1 for annual."""
-    if ppy == 4:
-        return np.asarray(index.quarter)
-    if ppy == 12:
-        return np.asarray(index.month)
-    return np.ones(len(index), dtype="int64")
-
-
-def _seasonal_dummies(index: pd.PeriodIndex, ppy: int) -> np.ndarray:
-    """Dummies for seasons 2..ppy (season 1 is the base), shape (n, ppy - 1)."""
-    season = _season(index, ppy)
-    return np.column_stack([(season == s).astype(float) for s in range(2, ppy + 1)])
 
 
 def _default_hac_lags(n_obs: int) -> int:
@@ -130,8 +109,8 @@ def _window(series: pd.Series, window: Any, *, name: str) -> pd.Series:
         )
     start, end = window
     idx = series.index
-    lo = _to_period(start, idx, name="window start") if start is not None else None
-    hi = _to_period(end, idx, name="window end") if end is not None else None
+    lo = coerce_period(start, idx.freq, name="window start") if start is not None else None
+    hi = coerce_period(end, idx.freq, name="window end") if end is not None else None
     if lo is not None and hi is not None and lo > hi:
         raise ParameterError(f"window start {lo} is after window end {hi}")
     mask = np.ones(len(idx), dtype=bool)
@@ -212,8 +191,8 @@ def cagr(series: pd.Series, start: Any = None, end: Any = None) -> float:
                 f"cagr needs two non-missing values; got {len(present)}"
                 + (f" ({_list_periods(present.index)})" if len(present) else "")
             )
-    p0 = present.index[0] if start is None else _to_period(start, s.index, name="start")
-    p1 = present.index[-1] if end is None else _to_period(end, s.index, name="end")
+    p0 = present.index[0] if start is None else coerce_period(start, s.index.freq, name="start")
+    p1 = present.index[-1] if end is None else coerce_period(end, s.index.freq, name="end")
     for label, p in (("start", p0), ("end", p1)):
         if p not in s.index:
             raise ParameterError(
@@ -387,7 +366,7 @@ def average_growth(series: pd.Series, *, years: int = 2, period: Any = None) -> 
     )
     if period is None:
         return out
-    p = _to_period(period, s.index, name="period")
+    p = coerce_period(period, s.index.freq, name="period")
     if p not in s.index:
         raise ParameterError(
             f"period {p} is not in the series (it covers {s.index[0]} to {s.index[-1]})"
@@ -495,7 +474,7 @@ def elapsed_share(series: pd.Series, through: Any) -> float:
     ppy = _periods_per_year(s.index)
     if ppy == 1:
         raise ParameterError("elapsed_share needs quarterly or monthly levels; got annual data")
-    p = _to_period(through, s.index, name="through")
+    p = coerce_period(through, s.index.freq, name="through")
     last_year = pd.period_range(
         pd.Period(year=p.year - 1, month=1, freq="M").asfreq(s.index.freq),
         periods=ppy,
@@ -713,7 +692,7 @@ def trend_growth(
     t = (_ordinals(s.index) - _ordinals(s.index)[0]).astype(float)
     columns = [np.ones(len(s)), t]
     if seasonal:
-        dummies = _seasonal_dummies(s.index, ppy)
+        dummies = seasonal_dummies(s.index, ppy)
         columns.extend(dummies.T)
     X = np.column_stack(columns)
     needed = X.shape[1] + 1
@@ -724,7 +703,7 @@ def trend_growth(
             "for seasonally adjusted data"
         )
     if seasonal:
-        absent = sorted(set(range(1, ppy + 1)) - set(_season(s.index, ppy)))
+        absent = sorted(set(range(1, ppy + 1)) - set(season(s.index, ppy) + 1))
         if absent:
             raise InsufficientDataError(
                 f"trend_growth with seasonal dummies needs every season observed; season(s) "

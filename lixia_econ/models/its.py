@@ -18,7 +18,13 @@ import numpy as np
 import pandas as pd
 
 from lixia_econ.errors import InsufficientDataError
-from lixia_econ.models._base import ModelResult, as_period_series, check_level
+from lixia_econ.models._base import (
+    ModelResult,
+    as_period_series,
+    check_level,
+    coerce_period,
+    seasonal_dummies,
+)
 from lixia_econ.models.growth import (
     _FREQ_NAMES,
     _check_hac_lags,
@@ -27,8 +33,6 @@ from lixia_econ.models.growth import (
     _list_periods,
     _ordinals,
     _positive,
-    _seasonal_dummies,
-    _to_period,
 )
 from lixia_econ.periods import periods_per_year as _ppy
 
@@ -284,7 +288,7 @@ def interrupted_time_series(
     s = as_period_series(series, name="series")
     ppy = _ppy(s.index)
     s = s.dropna()
-    p0 = _to_period(shock, s.index, name="shock")
+    p0 = coerce_period(shock, s.index.freq, name="shock")
     if log:
         _positive(s, name="series", what="interrupted_time_series with log=True")
     pre, post = s[s.index < p0], s[s.index >= p0]
@@ -304,7 +308,7 @@ def interrupted_time_series(
     columns = [np.ones(len(s)), t, d, t * d]
     names = ["const", "trend", "level_change", "slope_change"]
     if seasonal:
-        dummies = _seasonal_dummies(s.index, ppy)
+        dummies = seasonal_dummies(s.index, ppy)
         columns.extend(dummies.T)
         names.extend(f"season_{k}" for k in range(2, ppy + 1))
     X = np.column_stack(columns)

@@ -32,7 +32,13 @@ from scipy import stats
 
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, ParameterError
-from lixia_econ.models._base import ModelResult, as_period_series, check_level
+from lixia_econ.models._base import (
+    ModelResult,
+    as_period_series,
+    check_level,
+    coerce_period,
+    season,
+)
 from lixia_econ.models.counterfactual import (
     METHODS,
     CounterfactualResult,
@@ -40,8 +46,6 @@ from lixia_econ.models.counterfactual import (
     PeriodLike,
     _describe,
     _resolve_window,
-    _season,
-    _to_period,
     _trend_design,
     counterfactual,
 )
@@ -226,10 +230,10 @@ def _scorecard(
             "pre-shock level is that value"
         )
     factors = _seasonal_factors(path.beta, ppy)
-    season_w = _season(W, ppy)
+    season_w = season(W, ppy)
     if adjust == "seasonal" and ppy > 1:
         lvl = a / factors[season_w]
-        pre = float(pre_series.iloc[-1]) / factors[_season(pd.PeriodIndex([pre_period]), ppy)[0]]
+        pre = float(pre_series.iloc[-1]) / factors[season(pd.PeriodIndex([pre_period]), ppy)[0]]
         notes.append(
             "level metrics use the series divided by its pre-shock seasonal factors "
             "(log-linear trend with seasonal dummies on the pre-shock window)"
@@ -669,7 +673,7 @@ def analyze_recovery(
     ppy = _periods_per_year(y.index)
     full = pd.period_range(y.index[0], cf.post_index[-1], freq=y.index.freqstr)
     y = y.reindex(full)
-    as_of_p = None if as_of is None else _to_period(as_of, y.index.freqstr, name="as_of")
+    as_of_p = None if as_of is None else coerce_period(as_of, y.index.freqstr, name="as_of")
     pre_obs = y.loc[cf.pre_window]
     if method == "trend" and controls is None:
         beta = np.asarray(cf.model_result.params, dtype=float)
@@ -773,8 +777,8 @@ def analyze_recovery_many(
     ).index
     ppy = _periods_per_year(idx)
     freq = idx.freqstr
-    shock_p = _to_period(shock, freq, name="shock")
-    as_of_p = None if as_of is None else _to_period(as_of, freq, name="as_of")
+    shock_p = coerce_period(shock, freq, name="shock")
+    as_of_p = None if as_of is None else coerce_period(as_of, freq, name="as_of")
     try:
         values = frame.apply(pd.to_numeric, errors="raise").astype("float64")
     except (TypeError, ValueError) as exc:
