@@ -7,8 +7,7 @@ display for JupyterLab and, where there is one, the statsmodels result as
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from lixia_econ._lazy import lazy_getattr
 
 _LAZY: dict[str, str] = {
     "CounterfactualResult": "counterfactual",
@@ -65,13 +64,9 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'lixia_econ.models' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"lixia_econ.models.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(
+    __name__, {k: f"lixia_econ.models.{v}" for k, v in _LAZY.items()}, globals()
+)
 
 
 def __dir__() -> list[str]:
