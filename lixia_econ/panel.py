@@ -23,6 +23,7 @@ import pandas as pd
 
 from lixia_econ import config
 from lixia_econ.errors import LixiaEconError, ParameterError
+from lixia_econ.periods import tidy_period_index
 from lixia_econ.schema import COLUMNS, indicators, regions
 
 __all__ = ["get_series", "load_panel", "resolve_indicator", "resolve_region"]
@@ -146,10 +147,6 @@ def load_panel(
     return panel
 
 
-def _period_index(periods: pd.Series, freq: str) -> pd.PeriodIndex:
-    return pd.PeriodIndex(periods.astype(str), freq={"A": "Y", "Q": "Q", "M": "M"}[freq])
-
-
 def _choose(options: list[str], what: str, context: str) -> str:
     if len(options) == 1:
         return options[0]
@@ -241,7 +238,7 @@ def get_series(
         _vintage=-rows["source"].map(order).fillna(-1),
     ).sort_values(["period", "_status", "_vintage"])
     rows = rows.drop_duplicates("period", keep="first")
-    index = _period_index(rows["period"], fq)
+    index = tidy_period_index(rows["period"], fq)
     out = pd.Series(rows["value"].to_numpy(dtype="float64"), index=index, name=f"{label} {measure}")
     out = out.sort_index()
     units = sorted(set(rows["unit"]))

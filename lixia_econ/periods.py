@@ -48,17 +48,22 @@ import pandas as pd
 from lixia_econ.errors import PeriodError
 
 __all__ = [
+    "PANDAS_FREQ",
+    "TIDY_PERIOD_PATTERNS",
     "freq_code",
+    "latest_tidy_period",
     "parse_period",
     "parse_periods",
     "period_to_str",
     "periods_per_year",
     "str_to_period",
+    "tidy_period_index",
 ]
 
 Freq = Literal["A", "Q", "M"]
 
-_PANDAS_FREQ = {"A": "Y", "Y": "Y", "Q": "Q", "M": "M"}
+#: pandas frequency of each tidy-table frequency letter (pandas 3 spells annual "Y").
+PANDAS_FREQ = {"A": "Y", "Q": "Q", "M": "M"}
 
 _CN_DIGITS = {
     "〇": 0,
@@ -392,11 +397,13 @@ def period_to_str(p: pd.Period) -> str:
     return f"{p.year:04d}-{p.month:02d}"
 
 
-_STR_RE = {
-    "A": re.compile(r"^(\d{4})$"),
-    "Q": re.compile(r"^(\d{4})Q([1-4])$"),
-    "M": re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"),
+#: The tidy table's period texts, by frequency letter (also used by the schema validator).
+TIDY_PERIOD_PATTERNS = {
+    "A": r"^(\d{4})$",
+    "Q": r"^(\d{4})Q([1-4])$",
+    "M": r"^(\d{4})-(0[1-9]|1[0-2])$",
 }
+_STR_RE = {code: re.compile(pattern) for code, pattern in TIDY_PERIOD_PATTERNS.items()}
 
 
 def str_to_period(s: str, freq: str) -> pd.Period:
@@ -542,3 +549,42 @@ def periods_per_year(index: pd.PeriodIndex, *, name: str = "series") -> int:
         f"{name} has frequency {getattr(index, 'freqstr', None)!r}; annual ('Y'), quarterly "
         "('Q') or monthly ('M') periods are expected"
     )
+
+
+def tidy_period_index(periods: Iterable[str], freq: str) -> pd.PeriodIndex:
+    """Return the tidy table's period texts of one frequency as a PeriodIndex.
+
+    Each distinct text is parsed once (:func:`str_to_period`), so a long column is cheap.
+
+    Parameters
+    ----------
+    periods : iterable of str
+        ``2020`` / ``2020Q1`` / ``2020-03`` texts, all of frequency ``freq``.
+    freq : {'A', 'Q', 'M'}
+
+    Returns
+    -------
+    pandas.PeriodIndex
+
+    Examples
+    --------
+    >>> tidy_period_index(["2020Q1", "2020Q2", "2020Q1"], "Q")
+    PeriodIndex(['2020Q1', '2020Q2', '2020Q1'], dtype='period[Q-DEC]')
+    """
+    codes, uniques = pd.factorize(pd.Series(list(periods), dtype=object).astype(str))
+    parsed = pd.PeriodIndex([str_to_period(u, freq) for u in uniques], freq=PANDAS_FREQ[freq])
+    return parsed.take(codes) if len(codes) else parsed[:0]
+
+
+def latest_tidy_period(periods: Iterable[str], freqs: Iterable[str]) -> str:
+    """Return the period text, among rows of mixed frequencies, whose period ends last.
+
+    Examples
+    --------
+    >>> latest_tidy_period(["2022", "2023Q2", "2022-11"], ["A", "Q", "M"])
+    '2023Q2'
+    """
+    pairs = set(zip(periods, freqs, strict=True))
+    if not pairs:
+        raise PeriodError("no periods to choose the latest from")
+    return max(pairs, key=lambda pf: str_to_period(pf[0], pf[1]).end_time)[0]

@@ -33,6 +33,7 @@ import pandas as pd
 
 from lixia_econ.config import CATALOGUE_DIR
 from lixia_econ.errors import SchemaError
+from lixia_econ.periods import TIDY_PERIOD_PATTERNS
 
 __all__ = [
     "COLUMNS",
@@ -156,12 +157,6 @@ def indicators() -> dict[str, Indicator]:
     return out
 
 
-_PERIOD_PATTERNS = {
-    "A": r"^\d{4}$",
-    "Q": r"^\d{4}Q[1-4]$",
-    "M": r"^\d{4}-(0[1-9]|1[0-2])$",
-}
-
 #: Year-on-year growth outside this range (percent) is rejected as implausible.
 PLAUSIBLE_GROWTH = (-80.0, 200.0)
 
@@ -245,7 +240,7 @@ def validate(frame: pd.DataFrame, *, path: object = None) -> pd.DataFrame:
         bad = frame.index[~frame[col].astype(str).isin(codes)]
         if len(bad):
             raise _fail(frame, path, bad, col, f"unknown {col}; allowed: {sorted(codes)}")
-    for freq, pattern in _PERIOD_PATTERNS.items():
+    for freq, pattern in TIDY_PERIOD_PATTERNS.items():
         rows = frame["freq"] == freq
         bad = frame.index[rows & ~frame["period"].astype(str).str.match(pattern)]
         if len(bad):

@@ -34,6 +34,7 @@ import pandas as pd
 
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, ParameterError, PeriodError
+from lixia_econ.periods import PANDAS_FREQ, str_to_period
 from lixia_econ.schema import indicators, regions
 
 __all__ = [
@@ -1013,16 +1014,15 @@ def small_multiples(
     if frame.empty:
         raise InsufficientDataError("frame has no rows to draw")
     other = "indicator" if facet == "region" else "region"
-    freq_map = {"A": "Y", "Q": "Q", "M": "M"}
     dates, labels = [], []
     for row, (freq, period) in enumerate(zip(frame["freq"], frame["period"], strict=True)):
-        if freq not in freq_map:
+        if freq not in PANDAS_FREQ:
             raise ParameterError(
-                f"frame row {row}: freq {freq!r} is not one of {', '.join(freq_map)}"
+                f"frame row {row}: freq {freq!r} is not one of {', '.join(PANDAS_FREQ)}"
             )
         try:
-            p = pd.Period(str(period), freq=freq_map[freq])
-        except (ValueError, TypeError):
+            p = str_to_period(str(period), freq)
+        except PeriodError:
             raise PeriodError(
                 f"frame row {row}: period {period!r} is not a {freq} period", value=period
             ) from None

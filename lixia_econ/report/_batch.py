@@ -44,7 +44,7 @@ from typing import Any
 
 from lixia_econ import config
 from lixia_econ.errors import LixiaEconError, ParameterError
-from lixia_econ.periods import parse_period
+from lixia_econ.periods import latest_tidy_period, parse_period, str_to_period
 from lixia_econ.report._params import template_parameters
 from lixia_econ.report._run import execute_job, prepare_job
 
@@ -221,15 +221,11 @@ def _expand_matrix(
 
 def _latest_ends(rows: Any) -> dict[tuple[str, str], tuple[str, Any]]:
     """Return each (region, indicator)'s latest period label and the time it ends."""
-    import pandas as pd
-
-    freq = {"A": "Y", "Q": "Q", "M": "M"}
     out: dict[tuple[str, str], tuple[str, Any]] = {}
     for key, group in rows.groupby(["region", "indicator"]):
-        pairs = set(zip(group["period"], group["freq"], strict=True))
-        ends = {p: pd.Period(p, freq=freq[f]).end_time for p, f in pairs}
-        label = max(ends, key=ends.__getitem__)
-        out[key] = (label, ends[label])
+        label = latest_tidy_period(group["period"], group["freq"])
+        freq = group.loc[group["period"] == label, "freq"].iloc[0]
+        out[key] = (label, str_to_period(label, freq).end_time)
     return out
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from lixia_econ import config
 from lixia_econ._html import GLUE_MIMETYPE, notebook_to_html
 from lixia_econ.errors import LixiaEconError, ParameterError, ReportError
+from lixia_econ.periods import latest_tidy_period
 from lixia_econ.report._params import (
     _INDICATOR_LIST_NAMES,
     _INDICATOR_NAMES,
@@ -218,8 +219,6 @@ def _panel(data_dir: Path | None) -> Any:
 
 def _latest_period(data_dir: Path | None, regions: list[str], indicators: list[str]) -> str:
     """Return the latest period label with data for the report's regions and indicators."""
-    import pandas as pd
-
     panel = _panel(data_dir)
     rows = panel
     if regions:
@@ -233,9 +232,7 @@ def _latest_period(data_dir: Path | None, regions: list[str], indicators: list[s
             f"as_of='' (latest) cannot be resolved: no data for regions {regions} and "
             f"indicators {indicators} in {data_dir or config.PROCESSED_DIR}"
         )
-    freq = {"A": "Y", "Q": "Q", "M": "M"}
-    pairs = {(str(p), str(f)) for p, f in zip(rows["period"], rows["freq"], strict=True)}
-    return max(pairs, key=lambda pf: pd.Period(pf[0], freq=freq.get(pf[1], pf[1])).end_time)[0]
+    return latest_tidy_period(rows["period"].astype(str), rows["freq"].astype(str))
 
 
 def prepare_job(

@@ -15,7 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from lixia_econ.errors import InsufficientDataError, LixiaEconError, LixiaEconWarning
+from lixia_econ.errors import (
+    InsufficientDataError,
+    LixiaEconError,
+    LixiaEconWarning,
+    ParameterError,
+)
+from lixia_econ.periods import parse_period
 from lixia_econ.schema import indicators, regions
 
 __all__ = [
@@ -28,8 +34,6 @@ __all__ = [
     "sparse_growth",
 ]
 
-_FREQ = {"A": "Y", "Q": "Q", "M": "M"}
-
 
 def region_name(code: str) -> str:
     """Return ``"历下区 Lixia District"`` for a code (the code itself if unknown)."""
@@ -37,29 +41,20 @@ def region_name(code: str) -> str:
     return f"{reg.name_zh} {reg.name_en}" if reg else code
 
 
-def _annual_levels(panel: pd.DataFrame, region: str, indicator: str, as_of: str) -> pd.Series:
-    rows = panel[
-        (panel["region"] == region)
-        & (panel["indicator"] == indicator)
-        & (panel["freq"] == "A")
-        & (panel["measure"] == "level")
-        & (panel["status"].isin(["published", "derived"]))
-    ]
-    if rows.empty:
+def _annual_levels(
+    panel: pd.DataFrame, region: str, indicator: str, as_of: str | None
+) -> pd.Series:
+    """Return a region's published annual levels up to ``as_of`` (empty if it has none)."""
+    from lixia_econ.panel import get_series
+
+    try:
+        s = get_series(panel, region, indicator, measure="level", freq="A")
+    except ParameterError:
         return pd.Series(dtype="float64")
-    idx = pd.PeriodIndex(rows["period"].astype(str), freq="Y")
-    s = pd.Series(rows["value"].to_numpy(dtype="float64"), index=idx)
-    s = s[~s.index.duplicated(keep="first")].sort_index()
-    end = pd.Period(as_of, freq=_as_of_freq(as_of)).end_time
+    if not as_of:
+        return s
+    end = parse_period(as_of)[0].end_time
     return s[[p.end_time <= end for p in s.index]]
-
-
-def _as_of_freq(label: str) -> str:
-    if "Q" in label:
-        return "Q"
-    if "-" in label:
-        return "M"
-    return "Y"
 
 
 def _cagr(a: float, b: float, years: int) -> float:
@@ -103,7 +98,7 @@ def sparse_growth(
     cannot : list of str
         One sentence per region for which a window could not be computed, saying why.
     """
-    shock_year = pd.Period(shock, freq=_as_of_freq(shock)).year
+    shock_year = parse_period(shock)[0].year
     rows, cannot = [], []
     ind = indicators()[indicator]
     for code in regions_:
@@ -266,8 +261,8 @@ def national_scorecard(
         try:
             series, what = _series_for(panel, region, code)
             freq = series.index.freqstr[0]
-            shock_p = pd.Period(shock, freq=_as_of_freq(shock)).asfreq(freq, how="start")
-            end = pd.Period(as_of, freq=_as_of_freq(as_of)).end_time
+            shock_p = parse_period(shock)[0].asfreq(freq, how="start")
+            end = parse_period(as_of)[0].end_time
             series = series[[p.end_time <= end for p in series.index]].dropna()
             adjust = "none" if "chained" in what else "seasonal"
             res = analyze_recovery(
@@ -398,7 +393,7 @@ def quarterly_estimates(
 
     out = EstimateTables()
     name = f"{region_name(region)}, {indicators()[indicator].name_en}"
-    annual = _annual_levels(panel, region, indicator, as_of or "9999")
+    annual = _annual_levels(panel, region, indicator, as_of)
     if len(annual) < 2:
         out.statements.append(
             f"{name}: no quarterly estimates — {len(annual)} published annual level(s); "
@@ -417,9 +412,7 @@ def quarterly_estimates(
     out.result, out.estimates = res, res.estimates
     out.statements.append(res.caveat)
     out.statements.extend(_check_against_ytd(panel, region, indicator, res.estimates, name))
-    quarter = pd.Period(shock, freq="Q") if "Q" in shock or shock.isdigit() else None
-    if quarter is None:
-        quarter = pd.Period(shock, freq="M").asfreq("Q")
+    quarter = parse_period(shock)[0].asfreq("Q", how="start")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", LixiaEconWarning)
