@@ -71,6 +71,7 @@ from scipy import linalg, optimize, stats
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, LixiaEconWarning, ParameterError
 from lixia_econ.models._base import ModelResult, as_period_series, check_level
+from lixia_econ.periods import periods_per_year
 
 __all__ = ["DisaggregationResult", "disaggregate", "to_panel_rows"]
 
@@ -316,17 +317,7 @@ class DisaggregationResult(ModelResult):
 
 def _freq_code(idx: pd.PeriodIndex) -> str:
     """Return ``"A"``, ``"Q"`` or ``"M"`` for a calendar-year PeriodIndex, else raise."""
-    freqstr = idx.freqstr
-    if freqstr in ("Y-DEC", "Y", "A-DEC", "A"):
-        return "A"
-    if freqstr in ("Q-DEC", "Q"):
-        return "Q"
-    if freqstr == "M":
-        return "M"
-    raise ParameterError(
-        f"period frequency {freqstr!r} is not supported; expected calendar years ('Y-DEC'), "
-        "calendar quarters ('Q-DEC') or months ('M')"
-    )
+    return {1: "A", 4: "Q", 12: "M"}[periods_per_year(idx, name="series")]
 
 
 def _span_text(periods: pd.PeriodIndex) -> str:
