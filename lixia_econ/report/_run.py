@@ -217,9 +217,10 @@ def _panel(data_dir: Path | None) -> Any:
     return load_panel(data_dir, rebuild=False if data_dir is not None else None)
 
 
-def _latest_period(data_dir: Path | None, regions: list[str], indicators: list[str]) -> str:
+def _latest_period(
+    panel: Any, data_dir: Path | None, regions: list[str], indicators: list[str]
+) -> str:
     """Return the latest period label with data for the report's regions and indicators."""
-    panel = _panel(data_dir)
     rows = panel
     if regions:
         rows = rows[rows["region"].isin(regions)]
@@ -257,8 +258,15 @@ def prepare_job(
         if params["data_dir"] and data is None:
             data = Path(params["data_dir"]).resolve()
         params["data_dir"] = str(data) if data is not None else ""
+    # Build a missing or stale default panel once, before it is read or hashed.
+    panel = _panel(None) if data is None and config.RAW_DIR.exists() else None
     if params.get("as_of") == "":
-        params["as_of"] = _latest_period(data, _report_regions(params), _report_indicators(params))
+        params["as_of"] = _latest_period(
+            panel if panel is not None else _panel(data),
+            data,
+            _report_regions(params),
+            _report_indicators(params),
+        )
         if params.get("shock"):
             shock, as_of = parse_period("shock", params["shock"]), params["as_of"]
             if shock.start_time > parse_period("as_of", as_of).end_time:
@@ -280,8 +288,6 @@ def prepare_job(
         / safe_component(as_of, what="as_of"),
         root,
     )
-    if data is None and config.RAW_DIR.exists():
-        _panel(None)  # build a missing or stale default panel before hashing it
     with open(path, "rb") as fh:
         template_sha = hashlib.sha256(fh.read()).hexdigest()
     dhash = data_hash(data)
