@@ -22,6 +22,7 @@ import html
 import json
 import os
 import re
+import threading
 from functools import cache
 from typing import Any
 
@@ -93,7 +94,7 @@ def _bundle() -> str:
     js = re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE)
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp = cached.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
         tmp.write_text(js, encoding="utf-8")
         os.replace(tmp, cached)
     except OSError:

@@ -70,7 +70,12 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("batch", help="run many reports from a TOML config")
     p.set_defaults(func=_batch)
     p.add_argument("config", help="batch configuration (TOML)")
-    p.add_argument("--workers", type=int, default=None, help="worker processes (default: 2)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="reports run at once, each in its own kernel process (default: 2)",
+    )
     p.add_argument("--scheduler", default=None, help="Dask distributed scheduler address")
     p.add_argument("--timeout", type=float, default=None, help="per-report timeout, seconds")
     p.add_argument("--force", action="store_true", help="re-run reports whose inputs are unchanged")

@@ -93,7 +93,10 @@ BODY = [
         raise ValueError("deliberate failure for the test")
     if die:
         os.kill(os.getpid(), 9)
+    glue("kernel_cwd", os.getcwd())
+    slept_from = time.time()
     time.sleep(sleep)
+    glue("slept", [slept_from, time.time()])  # wall-clock interval of the sleep (batch tests)
     """,
     """\
     names = [regions()[r].name_zh + " " + n for r, n in zip(rows["region"], rows["note"])]

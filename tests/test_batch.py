@@ -172,6 +172,54 @@ def test_batch_on_a_dask_local_cluster(setup):
 
 
 @pytest.mark.slow
+def test_two_workers_run_two_kernels_at_once_each_in_its_own_folder(setup):
+    """workers=2: both reports' kernels are alive together, each in its report's folder.
+
+    Each kernel sleeps 3 s and glues the wall-clock interval of its sleep; run one after
+    the other the intervals could not overlap. The batch process's own working directory
+    is left alone (papermill's ``cwd`` would ``os.chdir`` it; nteract/papermill#473).
+    """
+    t = setup["template"]
+    body = "".join(
+        f'[[report]]\ntemplate = "{t}"\nregion = "{r}"\nbenchmarks = []\nsleep = 3.0\n'
+        for r in ("370102", "000000")
+    )
+    cwd = Path.cwd()
+    cfg = _config(setup["tmp"] / "two.toml", body)
+    res = run_batch(cfg, workers=2, data_dir=setup["data"], output_dir=setup["out"], progress=False)
+    assert res.counts["ok"] == 2, res
+    assert Path.cwd() == cwd
+    metrics = [
+        json.loads((Path(e["target"]) / "metrics.json").read_text(encoding="utf-8"))
+        for e in res.entries
+    ]
+    (a0, a1), (b0, b1) = (m["values"]["slept"] for m in metrics)
+    assert a0 < b1, (a0, a1, b0, b1)
+    assert b0 < a1, (a0, a1, b0, b1)
+    for entry, m in zip(res.entries, metrics, strict=True):
+        # the kernel ran in the temporary folder that became the report's folder
+        kernel_dir = Path(m["values"]["kernel_cwd"])
+        assert kernel_dir.parent == Path(entry["target"]).parent
+        assert kernel_dir.name.startswith(f".{Path(entry['target']).name}.tmp-")
+
+
+@pytest.mark.slow
+def test_any_executor_drives_the_batch_a_process_pool_too(setup):
+    """The executor is pluggable: a spawn process pool gives the same reports."""
+    import concurrent.futures as cf
+    import multiprocessing as mp
+
+    cfg = _config(setup["tmp"] / "p.toml", _matrix(setup["template"]))
+    with cf.ProcessPoolExecutor(2, mp_context=mp.get_context("spawn")) as pool:
+        res = run_batch(
+            cfg, executor=pool, data_dir=setup["data"], output_dir=setup["out"], progress=False
+        )
+    assert res.counts == {"ok": len(PAIRS), "failed": 0, "skipped": 0}
+    for e in res.entries:
+        assert (Path(e["target"]) / "report.html").exists()
+
+
+@pytest.mark.slow
 def test_matrix_skips_pairs_whose_data_end_before_the_shock(setup):
     """A pair with no data from the shock on is skipped with its reason, not failed."""
     cfg = _config(setup["tmp"] / "s.toml", _matrix(setup["template"], 'shock = "2099"'))

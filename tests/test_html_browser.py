@@ -35,6 +35,7 @@ pytestmark = [
 def _open_offline(html: Path, shot: Path) -> dict:
     assert CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk"
     from playwright import sync_api
+
     seen: dict = {"network": [], "errors": [], "dialogs": []}
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)

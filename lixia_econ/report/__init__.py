@@ -2,8 +2,9 @@
 
 - :func:`run_report` runs one template (``notebooks/templates/*.ipynb``) with checked
   parameters and writes ``reports/<template>/<region>/<as_of>/``;
-- :func:`run_batch` runs many from a TOML config in parallel worker processes (any
-  :class:`concurrent.futures.Executor`, or a Dask cluster), skipping unchanged ones;
+- :func:`run_batch` runs many from a TOML config, several at once, each in its own kernel
+  process (driven from threads, any :class:`concurrent.futures.Executor`, or a Dask
+  cluster), skipping unchanged ones;
 - :func:`validate_parameters` and :func:`template_parameters` read a template's
   ``parameters`` cell and check values before a kernel starts;
 - :mod:`lixia_econ.report.notebook` holds what templates call inside the kernel

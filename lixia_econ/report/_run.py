@@ -318,11 +318,16 @@ def prepare_job(
 # --------------------------------------------------------------------------- execution
 
 
-def _tracked_kernel_manager(holder: list[Any], stderr_path: Path) -> type:
+def _tracked_kernel_manager(holder: list[Any], stderr_path: Path, cwd: Path) -> type:
     """Return a kernel manager class that records its kernels and logs their stderr.
 
     The kernel's own stderr (start-up warnings, shutdown noise, a crash's last words) goes
     to ``stderr_path`` in the report folder instead of the terminal or a cron mail.
+
+    The kernel starts in ``cwd`` (the report's folder). That is given to the kernel, not to
+    papermill: papermill's own ``cwd`` changes the working directory of the whole process
+    (``os.chdir``), which is not safe when several reports run in threads of one process
+    (nteract/papermill#473; the maintainer, in #578: papermill is otherwise thread-safe).
     """
     from jupyter_client.manager import AsyncKernelManager
 
@@ -335,6 +340,7 @@ def _tracked_kernel_manager(holder: list[Any], stderr_path: Path) -> type:
             handle = open(stderr_path, "ab")  # closed after the run, with the kernel
             holder.append(handle)
             kw.setdefault("stderr", handle)
+            kw.setdefault("cwd", str(cwd))
             await super()._async_start_kernel(**kw)
 
         start_kernel = _async_start_kernel
@@ -519,8 +525,7 @@ def execute_job(job: dict[str, Any], *, force: bool = True) -> dict[str, Any]:
             request_save_on_cell_execute=False,
             execution_timeout=timeout,
             start_timeout=min(60.0, timeout),
-            cwd=str(tmp),
-            kernel_manager_class=_tracked_kernel_manager(holder, tmp / "kernel.log"),
+            kernel_manager_class=_tracked_kernel_manager(holder, tmp / "kernel.log", tmp),
         )
     except PapermillExecutionError as exc:
         nb = nbformat.read(out_nb, as_version=4) if out_nb.exists() else None
