@@ -251,7 +251,8 @@ def _make_executor(workers: int, scheduler: str | None) -> tuple[cf.Executor, An
     A driver spends nearly all its time waiting on its kernel (papermill's side of a report
     takes about 0.2 s of CPU), so a worker *process* per driver would only add the cost of
     starting Python and importing papermill in each: measured on the 8-report benchmark
-    batch, 34-39 s of CPU on a 2-process pool against 30-31 s on 2 threads or serially.
+    batch, 34-39 s of CPU on a 2-process pool against 31-33 s on 2 threads and 31-33 s
+    serially (2 to 4 runs each).
     """
     if scheduler is not None:
         try:
