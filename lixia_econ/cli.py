@@ -18,6 +18,7 @@ from lixia_econ.errors import LixiaEconError, ParameterError
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -98,6 +99,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LixiaEconError as exc:
         print(f"lixia-econ {args.command}: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(
+            f"lixia-econ {args.command}: interrupted; finished reports are in place, a report "
+            "cut short is left in a '.failed' folder or not at all",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,11 @@ Uses the tiny template and hand-made panel of tests/_report_fixtures.py.
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -217,6 +222,55 @@ def test_any_executor_drives_the_batch_a_process_pool_too(setup):
     assert res.counts == {"ok": len(PAIRS), "failed": 0, "skipped": 0}
     for e in res.entries:
         assert (Path(e["target"]) / "report.html").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("workers", "cut_short"), [(2, ["000000", "370102"]), (1, ["370102"])])
+def test_ctrl_c_stops_the_batch_and_leaves_no_half_written_report(setup, workers, cut_short):
+    """Ctrl-C (SIGINT to the process group) mid-batch: exit 130 at once, each report cut
+    short in its ``.failed`` folder, no temporary folder left behind, no report.html.
+
+    Kernels run in sessions of their own, so the terminal's SIGINT does not reach them: the
+    batch must stop them itself (each sleeps 120 s here; without that this test hangs).
+    """
+    t = setup["template"]
+    body = "".join(
+        f'[[report]]\ntemplate = "{t}"\nregion = "{r}"\nbenchmarks = []\nsleep = 120.0\n'
+        for r in ("370102", "000000")
+    )
+    cfg = _config(setup["tmp"] / "long.toml", body)
+    out = setup["out"]
+    cmd = [sys.executable, "-m", "lixia_econ.cli", "batch", str(cfg), "--no-progress"]
+    cmd += ["--workers", str(workers)]
+    cmd += ["--data", str(setup["data"]), "--output", str(out)]
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+        # a shell's background job ignores SIGINT, and children inherit that: undo it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        waited = 0.0
+        while len(list(out.glob("tiny/*/.*.tmp-*/kernel.log"))) < workers and waited < 90:
+            time.sleep(0.5)
+            waited += 0.5
+        time.sleep(3)  # let both kernels reach their sleeping cell
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=90)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    assert not list(out.rglob("*.tmp-*"))
+    assert not list(out.rglob("report.html"))
+    failed = sorted(out.glob("tiny/*/*.failed"))
+    assert [f.parent.name for f in failed] == cut_short
+    for folder in failed:
+        assert "FAILED: interrupted" in (folder / "run.log").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

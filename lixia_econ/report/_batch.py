@@ -37,6 +37,7 @@ import os
 import sys
 import time
 import tomllib
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,7 @@ from lixia_econ import config
 from lixia_econ.errors import LixiaEconError, ParameterError
 from lixia_econ.periods import latest_tidy_period, parse_period, str_to_period
 from lixia_econ.report._params import template_parameters
-from lixia_econ.report._run import execute_job, prepare_job
+from lixia_econ.report._run import execute_job, prepare_job, stop_running_reports
 
 __all__ = ["BatchResult", "cli_batch", "load_batch_config", "run_batch"]
 
@@ -384,6 +385,7 @@ def run_batch(
         logger.info("batch %s: start", name)
         entries: list[dict[str, Any]] = []
         jobs: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        token = uuid.uuid4().hex  # names this batch's reports running in this process
         seen: dict[str, str] = {}
         for spec in _entries(cfg, data):
             label = f"{spec['template']} {json.dumps(spec['parameters'], ensure_ascii=False)}"
@@ -418,6 +420,7 @@ def run_batch(
                 )
                 continue
             seen[job["target"]] = entry["name"]
+            job["batch"] = token
             jobs.append((entry, job))
 
         owned, client = (None, None)
@@ -425,7 +428,7 @@ def run_batch(
             owned, client = _make_executor(workers, scheduler)
         pool = executor or owned
         bar = tqdm(total=len(jobs), desc=name, unit="report", disable=not progress, file=sys.stderr)
-        finished = hung = False  # hung: the batch deadline passed; finished: no interrupt
+        finished = hung = False  # finished: no interrupt; hung: the batch deadline passed
         try:
             if pool is None:
                 for entry, job in jobs:
@@ -457,11 +460,16 @@ def run_batch(
             finished = True
         finally:
             bar.close()
+            if not finished or hung:
+                # Ctrl-C, or the batch deadline: the kernels of reports still running here
+                # are killed and those reports fail into their .failed folders (a terminal's
+                # Ctrl-C does not reach kernels, which run in their own sessions)
+                why = "interrupted" if not finished else f"no result after {deadline:g} s"
+                stop_running_reports(token, why)
             if isinstance(owned, cf.ThreadPoolExecutor):
-                # a running report ends by its own timeout (its kernel is killed), so a
-                # driver still running after the batch deadline or an interrupt is stuck:
-                # it is not waited for
-                owned.shutdown(wait=finished and not hung, cancel_futures=True)
+                # each driver ends once its kernel is gone; one still running after the
+                # batch deadline is stuck and is not waited for
+                owned.shutdown(wait=not hung, cancel_futures=True)
             elif owned is not None:  # dask's ClientExecutor takes no cancel_futures
                 owned.shutdown(wait=True)
             if client is not None:

@@ -318,11 +318,16 @@ def prepare_job(
 # --------------------------------------------------------------------------- execution
 
 
-def _tracked_kernel_manager(holder: list[Any], stderr_path: Path, cwd: Path) -> type:
+def _tracked_kernel_manager(
+    holder: list[Any], why: list[str], stderr_path: Path, cwd: Path
+) -> type:
     """Return a kernel manager class that records its kernels and logs their stderr.
 
     The kernel's own stderr (start-up warnings, shutdown noise, a crash's last words) goes
     to ``stderr_path`` in the report folder instead of the terminal or a cron mail.
+
+    A kernel whose report was stopped (``why`` not empty) while it was starting is killed
+    as soon as it has started.
 
     The kernel starts in ``cwd`` (the report's folder). That is given to the kernel, not to
     papermill: papermill's own ``cwd`` changes the working directory of the whole process
@@ -342,19 +347,49 @@ def _tracked_kernel_manager(holder: list[Any], stderr_path: Path, cwd: Path) -> 
             kw.setdefault("stderr", handle)
             kw.setdefault("cwd", str(cwd))
             await super()._async_start_kernel(**kw)
+            if why:  # stopped while starting: _kill_kernels found no process yet
+                _kill_kernels(holder, why, why[0])
 
         start_kernel = _async_start_kernel
 
     return _TrackedKernelManager
 
 
-def _kill_kernels(holder: list[Any], fired: threading.Event) -> None:
-    fired.set()
+#: Reports running in this process, by the id of their kernel holder: (batch, holder, why).
+_RUNNING: dict[int, tuple[str | None, list[Any], list[str]]] = {}
+_RUNNING_LOCK = threading.Lock()
+
+
+def _kill_kernels(holder: list[Any], why: list[str], reason: str) -> None:
+    """Kill the kernels in ``holder``, recording ``reason`` as why the report stopped."""
+    why.append(reason)
     for km in holder:
         proc = getattr(getattr(km, "provisioner", None), "process", None)
         if proc is not None:
             with contextlib.suppress(Exception):
                 proc.kill()
+
+
+def stop_running_reports(batch: str | None, reason: str) -> int:
+    """Kill the kernel of every report of ``batch`` running in this process.
+
+    Each stopped report then fails with ``reason`` and keeps its partial output in its
+    ``.failed`` folder (the report's own thread does that). Returns how many were stopped.
+    """
+    with _RUNNING_LOCK:
+        running = [(h, w) for b, h, w in _RUNNING.values() if b == batch]
+    for holder, why in running:
+        _kill_kernels(holder, why, reason)
+    return len(running)
+
+
+def _keep_failed(tmp: Path, target: Path, lines: list[str]) -> Path:
+    """Move a failed run's folder beside ``target`` as ``<target>.failed``, with its log."""
+    failed = target.with_name(f"{target.name}.failed")
+    (tmp / "run.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shutil.rmtree(failed, ignore_errors=True)
+    os.replace(tmp, failed)
+    return failed
 
 
 _NOT_TEMPLATE = {"injected-parameters", "papermill-error-cell-tag"}
@@ -507,9 +542,14 @@ def execute_job(job: dict[str, Any], *, force: bool = True) -> dict[str, Any]:
     note(f"parameters {json.dumps(job['parameters'], ensure_ascii=False)}")
     timeout = job["timeout"]
     holder: list[Any] = []
-    fired = threading.Event()
-    watchdog = threading.Timer(timeout, _kill_kernels, args=(holder, fired))
+    why: list[str] = []  # set when the kernel is killed on purpose: the reason
+    watchdog = threading.Timer(
+        timeout, _kill_kernels, args=(holder, why, f"timed out after {timeout:g} s")
+    )
+    with _RUNNING_LOCK:
+        _RUNNING[id(holder)] = (job.get("batch"), holder, why)
     watchdog.daemon = True
+    interrupted: KeyboardInterrupt | None = None
     out_nb = tmp / "report.ipynb"
     error: str | None = None
     t_exec = time.perf_counter()
@@ -525,8 +565,10 @@ def execute_job(job: dict[str, Any], *, force: bool = True) -> dict[str, Any]:
             request_save_on_cell_execute=False,
             execution_timeout=timeout,
             start_timeout=min(60.0, timeout),
-            kernel_manager_class=_tracked_kernel_manager(holder, tmp / "kernel.log", tmp),
+            kernel_manager_class=_tracked_kernel_manager(holder, why, tmp / "kernel.log", tmp),
         )
+    except KeyboardInterrupt as exc:  # Ctrl-C with the report in this (main) thread
+        interrupted = exc
     except PapermillExecutionError as exc:
         nb = nbformat.read(out_nb, as_version=4) if out_nb.exists() else None
         label = _cell_label(nb, exec_count=exc.exec_count)
@@ -534,19 +576,23 @@ def execute_job(job: dict[str, Any], *, force: bool = True) -> dict[str, Any]:
     except DeadKernelError as exc:
         nb = nbformat.read(out_nb, as_version=4) if out_nb.exists() else None
         where = _cell_label(nb, _running_cell(nb))
-        if fired.is_set():
-            error = f"timed out after {timeout:g} s (stopped in {where})"
+        if why:
+            error = f"{why[0]} (stopped in {where})"
         else:
             error = f"the kernel died while running {where}: {exc}"
     except Exception as exc:  # a cell timeout, kernel start failure, ...
         nb = nbformat.read(out_nb, as_version=4) if out_nb.exists() else None
         where = _cell_label(nb, _running_cell(nb))
-        if fired.is_set() or "timed out" in str(exc).lower() or "timeout" in type(exc).__name__:
+        if why:
+            error = f"{why[0]} (stopped in {where})"
+        elif "timed out" in str(exc).lower() or "timeout" in type(exc).__name__:
             error = f"timed out after {timeout:g} s (stopped in {where})"
         else:
             error = f"{type(exc).__name__} while running {where}: {exc}"
     finally:
         watchdog.cancel()
+        with _RUNNING_LOCK:
+            _RUNNING.pop(id(holder), None)
         for km in holder:  # a killed or stuck kernel must not outlive its report
             if hasattr(km, "close"):  # the kernel's stderr log
                 km.close()
@@ -555,6 +601,10 @@ def execute_job(job: dict[str, Any], *, force: bool = True) -> dict[str, Any]:
             if proc is not None and proc.poll() is None:
                 with contextlib.suppress(Exception):
                     proc.kill()
+    if interrupted is not None:
+        note("FAILED: interrupted")
+        _keep_failed(tmp, target, lines)
+        raise interrupted
     timings = {"validate": job.get("validate_s", 0.0), "execute": time.perf_counter() - t_exec}
     if error is None:
         try:
@@ -604,10 +654,7 @@ def execute_job(job: dict[str, Any], *, force: bool = True) -> dict[str, Any]:
     if len(error) > 800:
         error = error[:800] + " ... (truncated; the full error is in the notebook)"
     note(f"FAILED: {error}")
-    failed = target.with_name(f"{target.name}.failed")
-    (tmp / "run.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    shutil.rmtree(failed, ignore_errors=True)
-    os.replace(tmp, failed)
+    failed = _keep_failed(tmp, target, lines)
     timings["total"] = time.perf_counter() - t0 + timings.get("validate", 0.0)
     return {
         **base,
