@@ -4,14 +4,18 @@ Exit codes (documented in the README for cron users):
 
 - 0: success;
 - 1: a run finished but something failed (a bad raw file, a failed report in a batch);
-- 2: wrong usage or invalid parameters (nothing was run).
+- 2: wrong usage or invalid parameters (nothing was run);
+- 130 / 143: stopped by Ctrl-C (SIGINT) / SIGTERM; no report is left half-written.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 
 from lixia_econ.errors import LixiaEconError, ParameterError
 
@@ -19,6 +23,32 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that runs stop the same careful way."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Make SIGTERM stop a running command the way Ctrl-C does.
+
+    Without it ``timeout``, ``kill`` or a service stop would end the process on the spot
+    and leave temporary report folders behind.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -92,20 +122,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        with _sigterm_as_interrupt():
+            return args.func(args)
     except ParameterError as exc:
         print(f"lixia-econ {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except LixiaEconError as exc:
         print(f"lixia-econ {args.command}: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, _Terminated)
         print(
-            f"lixia-econ {args.command}: interrupted; finished reports are in place, a report "
-            "cut short is left in a '.failed' folder or not at all",
+            f"lixia-econ {args.command}: {'terminated' if terminated else 'interrupted'}; "
+            "finished reports are in place, a report cut short is left in a '.failed' "
+            "folder or not at all",
             file=sys.stderr,
         )
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover
