@@ -63,7 +63,18 @@ from lixia_econ import config
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import DataFormatError, ParameterError, SchemaError, UnitError
 from lixia_econ.periods import freq_code, parse_period, period_to_str
-from lixia_econ.schema import COLUMNS, KEY, MEASURES, PRICE_BASES, STATUSES, indicators, regions
+from lixia_econ.schema import (
+    COLUMNS,
+    KEY,
+    MEASURES,
+    PRICE_BASES,
+    STATUSES,
+    indicators,
+    lookup_indicator,
+    lookup_region,
+    regions,
+    resolve_region,
+)
 from lixia_econ.units import CANONICAL, _factor, parse_number, parse_unit, unit_from_label
 
 __all__ = ["LAYOUTS", "decode_bytes", "read_table"]
@@ -73,10 +84,6 @@ LAYOUTS: tuple[str, ...] = ("nbs_portal", "columns", "long", "wide")
 
 # ---------------------------------------------------------------------------
 # names the catalogue does not (yet) know, resolved here
-
-#: Extra indicator aliases (lower case) -> catalogue code; the catalogue's own aliases
-#: (lixia_econ/catalogue/indicators.csv) come first, so this is for reader-only spellings.
-_EXTRA_INDICATOR_ALIASES: dict[str, str] = {}
 
 #: Indicators whose growth rates NBS publishes on a comparable (real) basis.
 _REAL_GROWTH = {"gdp", "industrial_va_above_size"}
@@ -98,38 +105,6 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-_cache_indicator_aliases: dict[str, str] = {}
-
-
-def _indicator_aliases() -> dict[str, str]:
-    if not _cache_indicator_aliases:
-        out: dict[str, str] = {}
-        for code, ind in indicators().items():
-            for name in (code, ind.name_zh, ind.name_en, *ind.aliases):
-                out.setdefault(_norm(name), code)
-        for alias, code in _EXTRA_INDICATOR_ALIASES.items():
-            out.setdefault(_norm(alias), code)
-        _cache_indicator_aliases.update(out)
-    return _cache_indicator_aliases
-
-
-def _lookup_indicator(name: str, extra: dict[str, str] | None = None) -> str | None:
-    """Return the catalogue code of an indicator name, or None."""
-    table = _indicator_aliases()
-    extra_n = {_norm(k): v for k, v in (extra or {}).items()}
-    key = _norm(name)
-    # numbering and "of which" markers of bulletin tables: "一、", "1.", "其中：", "#"
-    key = re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.、]\s*|其中[:：]?|#)\s*", "", key)
-    candidates = [key, re.sub(r"\s*\([^()]*\)\s*", " ", key).strip()]
-    candidates += [m.strip() for m in re.findall(r"\(([^()]*)\)", key)]
-    for c in candidates:
-        if c in extra_n:
-            return extra_n[c]
-        if c in table:
-            return table[c]
-    return None
-
-
 def _indicator_error(name: str) -> str:
     return (
         f"unknown indicator {name!r}; expected a name or alias of the indicator catalogue "
@@ -137,32 +112,8 @@ def _indicator_error(name: str) -> str:
     )
 
 
-_cache_region_aliases: dict[str, str] = {}
-
-
-def _lookup_region(name: str) -> str | None:
-    if not _cache_region_aliases:
-        for code, reg in regions().items():
-            for alias in (code, reg.name_zh, reg.name_en, *reg.aliases):
-                _cache_region_aliases.setdefault(_norm(alias), code)
-    key = _norm(name)
-    if key in _cache_region_aliases:
-        return _cache_region_aliases[key]
-    bare = re.sub(r"\s*\([^()]*\)\s*", " ", key).strip()
-    if bare in _cache_region_aliases:
-        return _cache_region_aliases[bare]
-    for inner in re.findall(r"\(([^()]*)\)", key):
-        if inner.strip() in _cache_region_aliases:
-            return _cache_region_aliases[inner.strip()]
-    return None
-
-
 def _region_option(region: str) -> str:
-    code = _lookup_region(str(region))
-    if code is None:
-        known = ", ".join(f"{c} {r.name_zh}" for c, r in regions().items())
-        raise ParameterError(f"region={region!r} is not in the region catalogue; known: {known}")
-    return code
+    return resolve_region(region)
 
 
 def _target_unit(indicator: str, unit_family: str) -> str:
@@ -541,7 +492,7 @@ def _read_nbs_portal(
         unit = _unit(unit_text or "", path=path, row=lineno, column="Indicators")
         if unit.family == "index":
             is_index = True
-        indicator = _lookup_indicator(stem, aliases)
+        indicator = lookup_indicator(stem, aliases)
         if indicator is None:
             raise DataFormatError(
                 _indicator_error(stem), path=path, row=lineno, column="Indicators", value=label
@@ -764,7 +715,7 @@ class _Spec:
 
 def _parse_indicator_text(text: str, aliases: dict[str, str] | None) -> tuple[str, str, bool]:
     """Split indicator text into (code, kind, real); kind is level, growth, share or target."""
-    code = _lookup_indicator(text, aliases)
+    code = lookup_indicator(text, aliases)
     if code is not None:
         return code, "level", False
     stem = _norm(text)
@@ -781,7 +732,7 @@ def _parse_indicator_text(text: str, aliases: dict[str, str] | None) -> tuple[st
         stem = stem[: m.start()].strip()
     if target:
         kind = "target"
-    code = _lookup_indicator(stem, aliases)
+    code = lookup_indicator(stem, aliases)
     if code is None:
         raise DataFormatError(_indicator_error(text), value=text)
     return code, kind, real
@@ -902,7 +853,7 @@ def _read_long(
             rtext = cell(cells, "region")
             reg = region_cache.get(rtext)
             if reg is None:
-                reg = _lookup_region(rtext)
+                reg = lookup_region(rtext)
                 if reg is None:
                     known = ", ".join(f"{c} {r.name_zh}/{r.name_en}" for c, r in regions().items())
                     raise DataFormatError(
@@ -1053,11 +1004,11 @@ def _read_wide(
         row_unit = _cell_text(cells[unit_col]) if unit_col is not None else ""
         row_unit = row_unit or label_unit
         growth_row = _GROWTH_HEADER.search(clean) is not None and (
-            _lookup_indicator(clean, aliases) is None
+            lookup_indicator(clean, aliases) is None
         )
         if growth_row:
             stripped = _GROWTH_WORDS.sub("", _norm(clean)).strip()
-            code = _lookup_indicator(stripped, aliases) if stripped else None
+            code = lookup_indicator(stripped, aliases) if stripped else None
             if code is None:
                 if prev_indicator is None:
                     raise DataFormatError(
@@ -1070,7 +1021,7 @@ def _read_wide(
                 code = prev_indicator[0]
             real = "实际" in clean or "real" in clean.lower()
         else:
-            code = _lookup_indicator(clean, aliases)
+            code = lookup_indicator(clean, aliases)
             real = False
             if code is None:
                 raise DataFormatError(

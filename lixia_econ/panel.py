@@ -13,9 +13,7 @@ names in JupyterLab::
 
 from __future__ import annotations
 
-import difflib
 import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +22,13 @@ import pandas as pd
 from lixia_econ import config
 from lixia_econ.errors import LixiaEconError, ParameterError
 from lixia_econ.periods import tidy_period_index
-from lixia_econ.schema import COLUMNS, indicators, regions
+from lixia_econ.schema import (
+    COLUMNS,
+    normalise_name,
+    regions,
+    resolve_indicator,
+    resolve_region,
+)
 
 __all__ = ["get_series", "load_panel", "resolve_indicator", "resolve_region"]
 
@@ -40,46 +44,6 @@ _STATUS_RANK = {
     "estimated": 3,
     "target": 4,
 }
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[\s_\-()（）]+", "", str(text)).casefold()
-
-
-def _resolve(kind: str, name: str, catalogue: dict, extra: dict[str, str]) -> str:
-    key = _norm(name)
-    table = dict(extra)
-    for code, entry in catalogue.items():
-        for alias in (code, entry.name_zh, entry.name_en, *entry.aliases):
-            table.setdefault(_norm(alias), code)
-    if key in table:
-        return table[key]
-    close = difflib.get_close_matches(key, list(table), n=3, cutoff=0.6)
-    hint = f" Did you mean {', '.join(repr(table[c]) for c in close)}?" if close else ""
-    listed = ", ".join(f"{c} ({e.name_en})" for c, e in catalogue.items())
-    raise ParameterError(f"unknown {kind} {name!r}.{hint} Known: {listed}")
-
-
-def resolve_region(name: str) -> str:
-    """Return the GB/T 2260 code of a region named by code, Chinese or English name.
-
-    Examples
-    --------
-    >>> resolve_region("历下区"), resolve_region("Lixia"), resolve_region("370102")
-    ('370102', '370102', '370102')
-    """
-    return _resolve("region", str(name), regions(), {})
-
-
-def resolve_indicator(name: str) -> str:
-    """Return the catalogue code of an indicator named by code, Chinese or English name.
-
-    Examples
-    --------
-    >>> resolve_indicator("地区生产总值"), resolve_indicator("GDP")
-    ('gdp', 'gdp')
-    """
-    return _resolve("indicator", str(name), indicators(), {})
 
 
 def _panel_path(processed_dir: Path) -> Path:
@@ -284,7 +248,7 @@ class _Regions:
     def __init__(self, panel: pd.DataFrame) -> None:
         self._panel = panel
         self._names = {
-            _norm(r.name_en.split()[0]): c
+            normalise_name(r.name_en.split()[0]): c
             for c, r in regions().items()
             if c in set(panel["region"])
         }

@@ -25,14 +25,20 @@ note          str        free text kept from the source; ``""`` when none
 from __future__ import annotations
 
 import csv
+import difflib
+import re
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from lixia_econ._checks import check_choice
 from lixia_econ.config import CATALOGUE_DIR
-from lixia_econ.errors import SchemaError
+from lixia_econ.errors import ParameterError, SchemaError
 from lixia_econ.periods import TIDY_PERIOD_PATTERNS
 
 __all__ = [
@@ -44,8 +50,16 @@ __all__ = [
     "STATUSES",
     "Indicator",
     "Region",
+    "indicator_label",
     "indicators",
+    "label",
+    "lookup_indicator",
+    "lookup_region",
+    "normalise_name",
+    "region_label",
     "regions",
+    "resolve_indicator",
+    "resolve_region",
     "validate",
 ]
 
@@ -155,6 +169,195 @@ def indicators() -> dict[str, Indicator]:
             row["code"], row["name_zh"], row["name_en"], row["unit"], row["kind"], aliases
         )
     return out
+
+
+# --------------------------------------------------------------------------------------
+# Resolving names to codes, and codes to labels: the one place every layer asks
+# (reader, build, panel accessor, charts, report parameters, CLI).
+# --------------------------------------------------------------------------------------
+
+Lang = Literal["zh", "en"]
+
+_SQUASH = re.compile(r"[\s_\-·.]+")
+_PARENS = re.compile(r"\s*\(([^()]*)\)\s*")
+#: Numbering and "of which" markers of bulletin rows: "一、", "1.", "（一）", "其中：", "#".
+_ROW_MARKERS = re.compile(
+    r"^(?:\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+[.、]\s*|其中[:：]?|#)\s*"
+)
+
+
+def normalise_name(text: object) -> str:
+    """Return the key a region or indicator name is looked up by.
+
+    Full-width characters become half-width (NFKC: ``ＧＤＰ`` → ``gdp``), case is folded,
+    and white space, underscores, hyphens and dots are dropped, so ``"lixia_district"``,
+    ``"Lixia District"`` and ``"LIXIA-district"`` are one key.
+
+    Examples
+    --------
+    >>> normalise_name("Lixia_District"), normalise_name("ＧＤＰ")
+    ('lixiadistrict', 'gdp')
+    """
+    return _SQUASH.sub("", unicodedata.normalize("NFKC", str(text)).casefold())
+
+
+def _candidates(name: object, *, markers: bool) -> list[str]:
+    """Keys to try for a name: itself, without a bracketed part, each bracketed part."""
+    text = unicodedata.normalize("NFKC", str(name)).strip()
+    if markers:
+        text = _ROW_MARKERS.sub("", text)
+    out = [text, _PARENS.sub(" ", text).strip()]
+    out += [m.strip() for m in re.findall(r"\(([^()]*)\)", text)]
+    return [normalise_name(c) for c in out if c.strip()]
+
+
+@cache
+def _region_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for code, reg in regions().items():
+        for alias in (code, reg.name_zh, reg.name_en, *reg.aliases):
+            table.setdefault(normalise_name(alias), code)
+    return table
+
+
+@cache
+def _indicator_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for code, ind in indicators().items():
+        for alias in (code, ind.name_zh, ind.name_en, *ind.aliases):
+            table.setdefault(normalise_name(alias), code)
+    return table
+
+
+def _lookup(table: Mapping[str, str], keys: list[str]) -> str | None:
+    return next((table[k] for k in keys if k in table), None)
+
+
+def lookup_region(name: object) -> str | None:
+    """Return the code of a region named by code, Chinese or English name or alias, or None.
+
+    Examples
+    --------
+    >>> lookup_region("历下"), lookup_region("lixia_district"), lookup_region("Atlantis")
+    ('370102', '370102', None)
+    """
+    return _lookup(_region_table(), _candidates(name, markers=False))
+
+
+def lookup_indicator(name: object, aliases: Mapping[str, str] | None = None) -> str | None:
+    """Return the catalogue code of an indicator name, or None.
+
+    Bulletin row markers (``一、``, ``1.``, ``其中：``) are ignored; ``aliases`` (name →
+    code) are tried before the catalogue.
+
+    Examples
+    --------
+    >>> lookup_indicator("其中：地区生产总值"), lookup_indicator("ＧＤＰ")
+    ('gdp', 'gdp')
+    """
+    keys = _candidates(name, markers=True)
+    if aliases:
+        extra = {normalise_name(k): v for k, v in aliases.items()}
+        found = _lookup(extra, keys)
+        if found is not None:
+            return found
+    return _lookup(_indicator_table(), keys)
+
+
+def _unknown(kind: str, name: object, table: Mapping[str, str], listed: str) -> ParameterError:
+    close = difflib.get_close_matches(normalise_name(name), list(table), n=3, cutoff=0.6)
+    codes = list(dict.fromkeys(table[c] for c in close))
+    hint = f" Did you mean {', '.join(repr(c) for c in codes)}?" if codes else ""
+    return ParameterError(f"{str(name)!r} is not in the {kind} catalogue.{hint} Known: {listed}")
+
+
+def resolve_region(name: object) -> str:
+    """Return the GB/T 2260 code of a region named by code, Chinese or English name.
+
+    Raises
+    ------
+    ParameterError
+        The name is unknown; the message suggests the nearest entries.
+
+    Examples
+    --------
+    >>> resolve_region("历下区"), resolve_region("Lixia"), resolve_region("370102")
+    ('370102', '370102', '370102')
+    """
+    code = lookup_region(name)
+    if code is None:
+        listed = ", ".join(f"{c} ({r.name_zh} {r.name_en})" for c, r in regions().items())
+        raise _unknown("region", name, _region_table(), listed)
+    return code
+
+
+def resolve_indicator(name: object, aliases: Mapping[str, str] | None = None) -> str:
+    """Return the catalogue code of an indicator named by code, Chinese or English name.
+
+    Raises
+    ------
+    ParameterError
+        The name is unknown; the message suggests the nearest entries.
+
+    Examples
+    --------
+    >>> resolve_indicator("地区生产总值"), resolve_indicator("GDP")
+    ('gdp', 'gdp')
+    """
+    code = lookup_indicator(name, aliases)
+    if code is None:
+        raise _unknown("indicator", name, _indicator_table(), ", ".join(indicators()))
+    return code
+
+
+def region_label(region: object, *, lang: Lang = "zh") -> str:
+    """Return a region's display name; a name not in the catalogue comes back unchanged.
+
+    Examples
+    --------
+    >>> region_label("370102"), region_label("Jinan", lang="en")
+    ('历下区', 'Jinan')
+    """
+    check_choice("lang", lang, ("zh", "en"))
+    code = lookup_region(region)
+    if code is None:
+        return str(region)
+    reg = regions()[code]
+    return reg.name_zh if lang == "zh" else reg.name_en
+
+
+def indicator_label(indicator: object, *, lang: Lang = "zh", unit: bool = False) -> str:
+    """Return an indicator's display name, with its unit in brackets if ``unit``.
+
+    A name not in the catalogue comes back unchanged.
+
+    Examples
+    --------
+    >>> indicator_label("gdp", unit=True), indicator_label("gdp", lang="en")
+    ('地区生产总值（亿元）', 'Gross domestic product')
+    """
+    check_choice("lang", lang, ("zh", "en"))
+    code = lookup_indicator(indicator)
+    if code is None:
+        return str(indicator)
+    ind = indicators()[code]
+    name = ind.name_zh if lang == "zh" else ind.name_en
+    if unit:
+        name = f"{name}（{ind.unit}）" if lang == "zh" else f"{name} ({ind.unit})"
+    return name
+
+
+def label(code: object, lang: Lang = "zh", *, unit: bool = False) -> str:
+    """Return the display name of a region or indicator code (regions are tried first).
+
+    Examples
+    --------
+    >>> label("370100"), label("retail_sales", "en")
+    ('济南市', 'Retail sales of consumer goods')
+    """
+    if lookup_region(code) is not None:
+        return region_label(code, lang=lang)
+    return indicator_label(code, lang=lang, unit=unit)
 
 
 #: Year-on-year growth outside this range (percent) is rejected as implausible.

@@ -35,7 +35,7 @@ import pandas as pd
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, ParameterError, PeriodError
 from lixia_econ.periods import PANDAS_FREQ, str_to_period
-from lixia_econ.schema import indicators, regions
+from lixia_econ.schema import indicator_label, region_label
 
 __all__ = [
     "CJK_FONT_DIRS",
@@ -139,89 +139,6 @@ def _check_lang(lang: str) -> str:
 # --------------------------------------------------------------------------------------
 # Labels from the catalogues
 # --------------------------------------------------------------------------------------
-
-
-@functools.cache
-def _region_lookup() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for code, reg in regions().items():
-        for name in (code, reg.name_zh, reg.name_en, *reg.aliases):
-            out.setdefault(name.casefold(), code)
-    return out
-
-
-@functools.cache
-def _indicator_lookup() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for code, ind in indicators().items():
-        for name in (code, ind.name_zh, ind.name_en, *ind.aliases):
-            out.setdefault(name.casefold(), code)
-    return out
-
-
-def region_label(region: str, *, lang: Lang = "en") -> str:
-    """Return a region's display name from the catalogue.
-
-    Parameters
-    ----------
-    region : str
-        A region code (``"370102"``) or any name or alias in the catalogue
-        (``"历下区"``, ``"Lixia"``).
-    lang : {"en", "zh"}
-        Language of the label.
-
-    Returns
-    -------
-    str
-        The catalogue name (``"Lixia District"`` or ``"历下区"``); a name not in the
-        catalogue is returned unchanged, so a peer the catalogue lacks still gets a label.
-
-    Examples
-    --------
-    >>> region_label("370102", lang="zh")
-    '历下区'
-    >>> region_label("Jinan")
-    'Jinan'
-    """
-    _check_lang(lang)
-    code = _region_lookup().get(str(region).strip().casefold())
-    if code is None:
-        return str(region)
-    reg = regions()[code]
-    return reg.name_zh if lang == "zh" else reg.name_en
-
-
-def indicator_label(indicator: str, *, lang: Lang = "en", unit: bool = False) -> str:
-    """Return an indicator's display name from the catalogue.
-
-    Parameters
-    ----------
-    indicator : str
-        An indicator code (``"retail_sales"``) or any name or alias in the catalogue.
-    lang : {"en", "zh"}
-        Language of the label.
-    unit : bool
-        Append the catalogue unit in brackets (``"GDP (亿元)"``).
-
-    Returns
-    -------
-    str
-        The catalogue name; a name not in the catalogue is returned unchanged.
-
-    Examples
-    --------
-    >>> indicator_label("gdp", lang="zh", unit=True)
-    '地区生产总值（亿元）'
-    """
-    _check_lang(lang)
-    code = _indicator_lookup().get(str(indicator).strip().casefold())
-    if code is None:
-        return str(indicator)
-    ind = indicators()[code]
-    name = ind.name_zh if lang == "zh" else ind.name_en
-    if unit:
-        name = f"{name}（{ind.unit}）" if lang == "zh" else f"{name} ({ind.unit})"
-    return name
 
 
 def _metric_label(metric: str, lang: str) -> str:
