@@ -40,16 +40,18 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from lixia_econ.errors import PeriodError
+from lixia_econ.errors import InsufficientDataError, ParameterError, PeriodError
 
 __all__ = [
     "PANDAS_FREQ",
     "TIDY_PERIOD_PATTERNS",
+    "as_period_series",
+    "coerce_period",
     "freq_code",
     "latest_tidy_period",
     "parse_period",
@@ -588,3 +590,107 @@ def latest_tidy_period(periods: Iterable[str], freqs: Iterable[str]) -> str:
     if not pairs:
         raise PeriodError("no periods to choose the latest from")
     return max(pairs, key=lambda pf: str_to_period(pf[0], pf[1]).end_time)[0]
+
+
+def as_period_series(series: pd.Series, *, name: str = "series", min_length: int = 1) -> pd.Series:
+    """Return ``series`` as a float Series on a sorted, unique :class:`pandas.PeriodIndex`.
+
+    A :class:`~pandas.DatetimeIndex` is converted to periods of its inferred frequency.
+    Missing values are kept (as NaN); models decide what they can do with gaps.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Values indexed by period (annual, quarterly or monthly).
+    name : str
+        The argument's name, used in error messages.
+    min_length : int
+        The fewest non-missing values the caller needs.
+
+    Returns
+    -------
+    pandas.Series
+        float64 values on a PeriodIndex.
+
+    Raises
+    ------
+    ParameterError
+        If the input is not a Series on a period or date index, or is not numeric.
+    InsufficientDataError
+        If fewer than ``min_length`` values are present.
+    """
+    if not isinstance(series, pd.Series):
+        raise ParameterError(f"{name} must be a pandas Series, got {type(series).__name__}")
+    idx = series.index
+    if isinstance(idx, pd.DatetimeIndex):
+        freq = idx.freqstr or pd.infer_freq(idx)
+        if freq is None:
+            raise ParameterError(
+                f"{name} has a DatetimeIndex without a regular frequency; give a PeriodIndex"
+            )
+        try:
+            # pandas 3 names annual/quarterly date offsets "YE-DEC"/"QE-DEC", which are not
+            # period frequencies: let pandas derive the period frequency from the index.
+            idx = pd.DatetimeIndex(idx, freq=freq).to_period()
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"{name}: cannot turn its dates into periods: {exc}") from None
+    if not isinstance(idx, pd.PeriodIndex):
+        raise ParameterError(
+            f"{name} must be indexed by periods (pandas PeriodIndex), got {type(idx).__name__}"
+        )
+    if idx.has_duplicates:
+        dup = idx[idx.duplicated()][0]
+        raise ParameterError(f"{name} has period {dup} more than once")
+    try:
+        values = pd.to_numeric(series, errors="raise").astype("float64")
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"{name} must be numeric: {exc}") from None
+    out = pd.Series(values.to_numpy(), index=idx, name=series.name).sort_index()
+    n = int(np.isfinite(out.to_numpy()).sum())
+    if n < min_length:
+        raise InsufficientDataError(
+            f"{name} has {n} non-missing values; at least {min_length} are needed"
+        )
+    return out
+
+
+def coerce_period(value: Any, freq: Any, *, name: str) -> pd.Period:
+    """Return ``value`` as a period of frequency ``freq`` (a shock, a window end ...).
+
+    Parameters
+    ----------
+    value : str, int or pandas.Period
+        ``"2020Q1"``, ``"2020-02"``, ``"2020"`` or ``2020`` (a calendar year), or a Period
+        (converted to ``freq``, taking its start: the year 2020 is 2020Q1 quarterly).
+    freq : str or pandas offset
+        The frequency of the series the period belongs to.
+    name : str
+        The argument's name, used in the error message.
+
+    Returns
+    -------
+    pandas.Period
+
+    Raises
+    ------
+    ParameterError
+        If ``value`` cannot be read as a period of ``freq``.
+
+    Examples
+    --------
+    >>> coerce_period(2020, "Q", name="shock")
+    Period('2020Q1', 'Q-DEC')
+    """
+    try:
+        if isinstance(value, pd.Period):
+            return value.asfreq(freq, how="start")
+        if isinstance(value, str | int | np.integer) and not isinstance(value, bool):
+            return pd.Period(str(value), freq=freq)
+    except (ValueError, TypeError) as exc:
+        raise ParameterError(
+            f"{name}={value!r} is not a period label of frequency {freq!s}; expected e.g. "
+            f"'2020Q1', '2020-02' or '2020' ({exc})"
+        ) from None
+    raise ParameterError(
+        f"{name} must be a period label (str) or a pandas Period, got {type(value).__name__}"
+    )
