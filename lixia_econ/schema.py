@@ -40,6 +40,15 @@ from lixia_econ._checks import check_choice
 from lixia_econ.config import CATALOGUE_DIR
 from lixia_econ.errors import ParameterError, SchemaError
 from lixia_econ.periods import TIDY_PERIOD_PATTERNS
+from lixia_econ.regions import (
+    Region,
+    lookup_region,
+    name_candidates,
+    normalise_name,
+    region_label,
+    regions,
+    resolve_region,
+)
 
 __all__ = [
     "COLUMNS",
@@ -108,18 +117,6 @@ STATUSES: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class Region:
-    """A region of the catalogue (GB/T 2260 code)."""
-
-    code: str
-    name_zh: str
-    name_en: str
-    level: str
-    parent: str
-    aliases: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Indicator:
     """An indicator of the catalogue, with its canonical unit and kind (flow, stock, rate)."""
 
@@ -134,24 +131,6 @@ class Indicator:
 def _read_catalogue(name: str) -> list[dict[str, str]]:
     with open(CATALOGUE_DIR / name, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
-
-
-@cache
-def regions() -> dict[str, Region]:
-    """Return the region catalogue, keyed by code.
-
-    Returns
-    -------
-    dict of str to Region
-        Codes are strings (``"370102"``), never integers.
-    """
-    out = {}
-    for row in _read_catalogue("regions.csv"):
-        aliases = tuple(a for a in row["aliases"].split("|") if a)
-        out[row["code"]] = Region(
-            row["code"], row["name_zh"], row["name_en"], row["level"], row["parent"], aliases
-        )
-    return out
 
 
 @cache
@@ -178,46 +157,10 @@ def indicators() -> dict[str, Indicator]:
 
 Lang = Literal["zh", "en"]
 
-_SQUASH = re.compile(r"[\s_\-·.]+")
-_PARENS = re.compile(r"\s*\(([^()]*)\)\s*")
 #: Numbering and "of which" markers of bulletin rows: "一、", "1.", "（一）", "其中：", "#".
 _ROW_MARKERS = re.compile(
     r"^(?:\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+[.、]\s*|其中[:：]?|#)\s*"
 )
-
-
-def normalise_name(text: object) -> str:
-    """Return the key a region or indicator name is looked up by.
-
-    Full-width characters become half-width (NFKC: ``ＧＤＰ`` → ``gdp``), case is folded,
-    and white space, underscores, hyphens and dots are dropped, so ``"lixia_district"``,
-    ``"Lixia District"`` and ``"LIXIA-district"`` are one key.
-
-    Examples
-    --------
-    >>> normalise_name("Lixia_District"), normalise_name("ＧＤＰ")
-    ('lixiadistrict', 'gdp')
-    """
-    return _SQUASH.sub("", unicodedata.normalize("NFKC", str(text)).casefold())
-
-
-def _candidates(name: object, *, markers: bool) -> list[str]:
-    """Keys to try for a name: itself, without a bracketed part, each bracketed part."""
-    text = unicodedata.normalize("NFKC", str(name)).strip()
-    if markers:
-        text = _ROW_MARKERS.sub("", text)
-    out = [text, _PARENS.sub(" ", text).strip()]
-    out += [m.strip() for m in re.findall(r"\(([^()]*)\)", text)]
-    return [normalise_name(c) for c in out if c.strip()]
-
-
-@cache
-def _region_table() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for code, reg in regions().items():
-        for alias in (code, reg.name_zh, reg.name_en, *reg.aliases):
-            table.setdefault(normalise_name(alias), code)
-    return table
 
 
 @cache
@@ -233,17 +176,6 @@ def _lookup(table: Mapping[str, str], keys: list[str]) -> str | None:
     return next((table[k] for k in keys if k in table), None)
 
 
-def lookup_region(name: object) -> str | None:
-    """Return the code of a region named by code, Chinese or English name or alias, or None.
-
-    Examples
-    --------
-    >>> lookup_region("历下"), lookup_region("lixia_district"), lookup_region("Atlantis")
-    ('370102', '370102', None)
-    """
-    return _lookup(_region_table(), _candidates(name, markers=False))
-
-
 def lookup_indicator(name: object, aliases: Mapping[str, str] | None = None) -> str | None:
     """Return the catalogue code of an indicator name, or None.
 
@@ -255,40 +187,14 @@ def lookup_indicator(name: object, aliases: Mapping[str, str] | None = None) -> 
     >>> lookup_indicator("其中：地区生产总值"), lookup_indicator("ＧＤＰ")
     ('gdp', 'gdp')
     """
-    keys = _candidates(name, markers=True)
+    text = _ROW_MARKERS.sub("", unicodedata.normalize("NFKC", str(name)).strip())
+    keys = name_candidates(text)
     if aliases:
         extra = {normalise_name(k): v for k, v in aliases.items()}
         found = _lookup(extra, keys)
         if found is not None:
             return found
     return _lookup(_indicator_table(), keys)
-
-
-def _unknown(kind: str, name: object, table: Mapping[str, str], listed: str) -> ParameterError:
-    close = difflib.get_close_matches(normalise_name(name), list(table), n=3, cutoff=0.6)
-    codes = list(dict.fromkeys(table[c] for c in close))
-    hint = f" Did you mean {', '.join(repr(c) for c in codes)}?" if codes else ""
-    return ParameterError(f"{str(name)!r} is not in the {kind} catalogue.{hint} Known: {listed}")
-
-
-def resolve_region(name: object) -> str:
-    """Return the GB/T 2260 code of a region named by code, Chinese or English name.
-
-    Raises
-    ------
-    ParameterError
-        The name is unknown; the message suggests the nearest entries.
-
-    Examples
-    --------
-    >>> resolve_region("历下区"), resolve_region("Lixia"), resolve_region("370102")
-    ('370102', '370102', '370102')
-    """
-    code = lookup_region(name)
-    if code is None:
-        listed = ", ".join(f"{c} ({r.name_zh} {r.name_en})" for c, r in regions().items())
-        raise _unknown("region", name, _region_table(), listed)
-    return code
 
 
 def resolve_indicator(name: object, aliases: Mapping[str, str] | None = None) -> str:
@@ -306,24 +212,15 @@ def resolve_indicator(name: object, aliases: Mapping[str, str] | None = None) ->
     """
     code = lookup_indicator(name, aliases)
     if code is None:
-        raise _unknown("indicator", name, _indicator_table(), ", ".join(indicators()))
+        table = _indicator_table()
+        close = difflib.get_close_matches(normalise_name(name), list(table), n=3, cutoff=0.6)
+        codes = list(dict.fromkeys(table[c] for c in close))
+        hint = f" Did you mean {', '.join(repr(c) for c in codes)}?" if codes else ""
+        raise ParameterError(
+            f"{str(name)!r} is not in the indicator catalogue.{hint} "
+            f"Known: {', '.join(indicators())}"
+        )
     return code
-
-
-def region_label(region: object, *, lang: Lang = "zh") -> str:
-    """Return a region's display name; a name not in the catalogue comes back unchanged.
-
-    Examples
-    --------
-    >>> region_label("370102"), region_label("Jinan", lang="en")
-    ('历下区', 'Jinan')
-    """
-    check_choice("lang", lang, ("zh", "en"))
-    code = lookup_region(region)
-    if code is None:
-        return str(region)
-    reg = regions()[code]
-    return reg.name_zh if lang == "zh" else reg.name_en
 
 
 def indicator_label(indicator: object, *, lang: Lang = "zh", unit: bool = False) -> str:
