@@ -50,8 +50,11 @@ from lixia_econ.errors import InsufficientDataError, ParameterError, PeriodError
 __all__ = [
     "PANDAS_FREQ",
     "TIDY_PERIOD_PATTERNS",
+    "TIME_FORMAT",
     "as_period_series",
+    "check_not_after",
     "coerce_period",
+    "format_periods",
     "freq_code",
     "latest_tidy_period",
     "parse_period",
@@ -60,6 +63,7 @@ __all__ = [
     "periods_per_year",
     "str_to_period",
     "tidy_period_index",
+    "to_period",
 ]
 
 Freq = Literal["A", "Q", "M"]
@@ -336,13 +340,17 @@ def parse_period(label: str, *, year: int | None = None) -> tuple[pd.Period, boo
     return _parse_cached(label, None if year is None else int(year))
 
 
-def freq_code(p: pd.Period) -> Freq:
-    """Return the tidy-table frequency letter of a period: ``'A'``, ``'Q'`` or ``'M'``.
+def freq_code(p: pd.Period | pd.PeriodIndex | pd.DateOffset | str) -> Freq:
+    """Return the tidy-table frequency letter: ``'A'``, ``'Q'`` or ``'M'``.
+
+    The one place that translates pandas frequencies into the letters of the tidy
+    table (pandas 3 spells annual ``Y``; older pandas ``A``).
 
     Parameters
     ----------
-    p : pandas.Period
-        A calendar-year annual, quarterly or monthly period.
+    p : pandas.Period, pandas.PeriodIndex, pandas offset or str
+        A calendar-year annual, quarterly or monthly period, the periods of a series,
+        or a frequency (``"Y"``, ``"A"``, ``"Q"``, ``"M"``, ``"Q-DEC"``, ``"YE"`` ...).
 
     Returns
     -------
@@ -351,23 +359,38 @@ def freq_code(p: pd.Period) -> Freq:
     Raises
     ------
     PeriodError
-        For any other frequency (weekly, fiscal years ending outside December ...).
+        For any other frequency (weekly, daily, fiscal years ending outside December ...).
 
     Examples
     --------
-    >>> freq_code(pd.Period("2020", freq="Y"))
+    >>> months = pd.period_range("2020-01", periods=2, freq="M")
+    >>> freq_code(pd.Period("2020", freq="Y")), freq_code(months)
+    ('A', 'M')
+    >>> freq_code("Y")
     'A'
     """
-    if not isinstance(p, pd.Period):
+    if isinstance(p, pd.Period | pd.PeriodIndex | pd.DateOffset):
+        fs = p.freqstr
+    elif isinstance(p, str):
+        fs = p
+    else:
         raise _fail(str(p), f"expected a pandas.Period, got {type(p).__name__}")
-    fs = p.freqstr
-    if fs in ("Y-DEC", "A-DEC", "Y", "A"):
-        return "A"
-    if fs in ("Q-DEC", "Q"):
-        return "Q"
-    if fs == "M":
-        return "M"
-    raise _fail(str(p), f"frequency {fs!r} is not one of annual (Y-DEC), quarterly, monthly")
+    code = _FREQ_LETTERS.get(str(fs).upper())
+    if code is None:
+        raise _fail(str(p), f"frequency {fs!r} is not one of annual (Y-DEC), quarterly, monthly")
+    return code
+
+
+#: pandas frequency strings of each tidy-table frequency letter.
+_FREQ_LETTERS: dict[str, Freq] = {
+    **dict.fromkeys(("Y", "A", "Y-DEC", "A-DEC", "YE", "YE-DEC"), "A"),
+    **dict.fromkeys(("Q", "Q-DEC", "QE", "QE-DEC"), "Q"),
+    **dict.fromkeys(("M", "ME"), "M"),
+}
+
+#: strftime / d3-time-format pattern that prints a period of each frequency letter
+#: (``2020``, ``2020 Q1``, ``2020-03``): chart axes, tables.
+TIME_FORMAT: dict[str, str] = {"A": "%Y", "Q": "%Y Q%q", "M": "%Y-%m"}
 
 
 def period_to_str(p: pd.Period) -> str:
@@ -538,8 +561,6 @@ def periods_per_year(index: pd.PeriodIndex, *, name: str = "series") -> int:
     >>> periods_per_year(pd.period_range("2020Q1", periods=2, freq="Q"))
     4
     """
-    from lixia_econ.errors import ParameterError
-
     freq = getattr(index, "freq", None)
     if isinstance(freq, pd.offsets.YearEnd) and freq.n == 1:
         return 1
@@ -694,3 +715,107 @@ def coerce_period(value: Any, freq: Any, *, name: str) -> pd.Period:
     raise ParameterError(
         f"{name} must be a period label (str) or a pandas Period, got {type(value).__name__}"
     )
+
+
+def to_period(value: Any, *, name: str = "period") -> pd.Period:
+    """Return a period given as a Period, a tidy-table text or any label :func:`parse_period` reads.
+
+    Parameters
+    ----------
+    value : pandas.Period or str
+        ``2020``, ``2020Q1``, ``2020-03`` (the tidy table's texts), ``2020年一季度`` ...
+    name : str
+        The argument's name, used in the error message.
+
+    Returns
+    -------
+    pandas.Period
+        Annual, quarterly or monthly.
+
+    Raises
+    ------
+    ParameterError
+        If ``value`` is not a period.
+
+    Examples
+    --------
+    >>> to_period("2020Q1"), to_period("2020-03"), to_period("2020")
+    (Period('2020Q1', 'Q-DEC'), Period('2020-03', 'M'), Period('2020', 'Y-DEC'))
+    """
+    if isinstance(value, pd.Period):
+        return value
+    text = str(value).strip()
+    for code, pattern in _STR_RE.items():
+        if pattern.match(text):
+            return str_to_period(text, code)
+    try:
+        return parse_period(text)[0]
+    except PeriodError:
+        raise ParameterError(
+            f"{name}={value!r} is not a period; use a year '2020', a quarter '2020Q1' or a "
+            "month '2020-03'"
+        ) from None
+
+
+def check_not_after(
+    shock: Any, as_of: Any, *, shock_name: str = "shock", as_of_name: str = "as_of"
+) -> None:
+    """Raise unless the shock starts at or before the end of the as-of period.
+
+    Parameters
+    ----------
+    shock, as_of : pandas.Period or str
+        Periods as :func:`to_period` reads them; frequencies may differ (a shock
+        ``"2020"`` and an as-of ``"2020Q4"`` compare by their dates).
+    shock_name, as_of_name : str
+        The arguments' names, used in the message.
+
+    Raises
+    ------
+    ParameterError
+        If either is not a period, or the shock starts after the as-of period ends.
+
+    Examples
+    --------
+    >>> check_not_after("2020Q1", "2023-06")
+    >>> check_not_after("2021", "2020Q4")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    ParameterError: shock='2021' starts after as_of='2020Q4' ends; the shock must be ...
+    """
+    start = to_period(shock, name=shock_name).start_time
+    end = to_period(as_of, name=as_of_name).end_time
+    if start > end:
+        raise ParameterError(
+            f"{shock_name}={str(shock)!r} starts after {as_of_name}={str(as_of)!r} ends; the "
+            "shock must be at or before the last period used"
+        )
+
+
+def format_periods(periods: Iterable[Any], limit: int = 12, *, empty: str = "") -> str:
+    """Write periods for a message: ``2019, 2022``; past ``limit``, the first and a count.
+
+    Parameters
+    ----------
+    periods : iterable
+        Periods (or their labels), in the order to print them.
+    limit : int
+        The most periods written out.
+    empty : str
+        What to return when there are none (``"none"`` reads well in a sentence).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> idx = pd.period_range("2020-01", periods=5, freq="M")
+    >>> format_periods(idx), format_periods(idx, limit=2), format_periods([], empty="none")
+    ('2020-01, 2020-02, 2020-03, 2020-04, 2020-05', '2020-01, 2020-02, ... (5 in all)', 'none')
+    """
+    labels = [str(p) for p in periods]
+    if not labels:
+        return empty
+    if len(labels) > limit:
+        return ", ".join(labels[:limit]) + f", ... ({len(labels)} in all)"
+    return ", ".join(labels)
