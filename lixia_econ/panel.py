@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from lixia_econ import config
+from lixia_econ.clean import JAN_FEB_STATUS
 from lixia_econ.errors import LixiaEconError, ParameterError
 from lixia_econ.periods import tidy_period_index
 from lixia_econ.schema import (
@@ -37,10 +38,10 @@ _MEASURE_PREFERENCE = ("level", "ytd_level", "index", "yoy_pct", "ytd_yoy_pct", 
 #: Statuses preferred, in order, when two observations cover the same period.
 _STATUS_RANK = {
     "published": 0,
-    "jan_feb_combined": 1,
+    JAN_FEB_STATUS["keep"]: 1,
     "derived": 1,
-    "jan_feb_split_days": 2,
-    "jan_feb_split_equal": 2,
+    JAN_FEB_STATUS["days"]: 2,
+    JAN_FEB_STATUS["equal"]: 2,
     "estimated": 3,
     "target": 4,
 }
