@@ -128,7 +128,8 @@ def get_series(
     freq: str | None = None,
     source: str | None = None,
     include_estimates: bool = False,
-) -> pd.Series:
+    status: bool = False,
+) -> pd.Series | pd.DataFrame:
     """Pick one series out of the panel.
 
     Parameters
@@ -153,12 +154,18 @@ def get_series(
     include_estimates : bool
         Include rows with status ``estimated`` (model estimates, e.g. disaggregated
         quarters). Off by default: estimates never mix silently with published figures.
+    status : bool
+        Return each value's status code with it (``published``, ``derived``,
+        ``jan_feb_combined`` ...), as a column (see Returns).
 
     Returns
     -------
-    pandas.Series
+    pandas.Series or pandas.DataFrame
         float64 values on a PeriodIndex. ``attrs``: region, indicator, measure, unit,
-        price_basis, freq, sources (list), status (Series aligned with the values).
+        price_basis, freq, sources (list), status (Series aligned with the values; for a
+        quick look only, pandas drops ``attrs`` in most operations). With
+        ``status=True``, a DataFrame with columns ``value`` and ``status`` (same
+        ``attrs``), so the status travels with the values.
 
     Raises
     ------
@@ -217,6 +224,10 @@ def get_series(
         sources=sorted(set(rows["source"])),
         status=pd.Series(rows["status"].to_numpy(), index=index).sort_index(),
     )
+    if status:
+        frame = pd.DataFrame({"value": out, "status": out.attrs["status"]})
+        frame.attrs = dict(out.attrs)
+        return frame
     return out
 
 

@@ -340,7 +340,7 @@ def parse_period(label: str, *, year: int | None = None) -> tuple[pd.Period, boo
     return _parse_cached(label, None if year is None else int(year))
 
 
-def freq_code(p: pd.Period | pd.PeriodIndex | pd.DateOffset | str) -> Freq:
+def freq_code(p: pd.Period | pd.PeriodIndex | pd.offsets.BaseOffset | str) -> Freq:
     """Return the tidy-table frequency letter: ``'A'``, ``'Q'`` or ``'M'``.
 
     The one place that translates pandas frequencies into the letters of the tidy
@@ -369,7 +369,7 @@ def freq_code(p: pd.Period | pd.PeriodIndex | pd.DateOffset | str) -> Freq:
     >>> freq_code("Y")
     'A'
     """
-    if isinstance(p, pd.Period | pd.PeriodIndex | pd.DateOffset):
+    if isinstance(p, pd.Period | pd.PeriodIndex | pd.offsets.BaseOffset):
         fs = p.freqstr
     elif isinstance(p, str):
         fs = p

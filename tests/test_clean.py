@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from lixia_econ.clean import (
+    JAN_FEB_STATUS,
     annualise,
     chain_yoy,
     compare_growth,
@@ -207,3 +208,17 @@ def test_decumulate_frame_equals_decumulate_per_series(jan_feb):
         assert got["period"].tolist() == [str(p) for p in expected.index]
         np.testing.assert_allclose(got["value"].to_numpy(), expected.to_numpy())
         assert got["status"].tolist() == expected.attrs["status"].tolist()
+
+
+@pytest.mark.parametrize("jan_feb", ["keep", "days", "equal"])
+def test_decumulate_status_travels_as_a_column(jan_feb):
+    ytd = _monthly("retail_ytd_100m_yuan")["2019":"2020"]
+    single = decumulate(ytd, jan_feb=jan_feb)
+    frame = decumulate(ytd, jan_feb=jan_feb, status=True)
+    assert list(frame.columns) == ["value", "status"]
+    np.testing.assert_allclose(frame["value"].to_numpy(), single.to_numpy())
+    # the status survives what drops attrs: selection, concatenation
+    joined = pd.concat([frame.loc["2019"], frame.loc["2020"]])
+    feb = pd.Period("2020-02", freq="M")
+    assert joined.loc[feb, "status"] == JAN_FEB_STATUS[jan_feb]
+    assert joined.loc[pd.Period("2020-03", freq="M"), "status"] == "derived"
