@@ -504,18 +504,21 @@ def test_layouts_are_the_registered_readers():
 
 def test_a_new_layout_is_one_registered_reader(tmp_path, monkeypatch):
     from lixia_econ.io import _registry
-    from lixia_econ.io._common import number_at, period_at
+    from lixia_econ.io._common import Stored, parse_at
+    from lixia_econ.periods import parse_period
+    from lixia_econ.units import parse_number
 
     def detect(source):
         return _registry.CERTAIN if source.first_lines(1)[0] == "#pipe" else 0.0
 
     def read(source, obs, *, region="000000"):
+        stored = Stored("gdp", "level", "亿元", "current")
         for lineno, line in enumerate(source.text.splitlines()[1:], start=2):
             label, cell = line.split("|")
-            p, _ = period_at(label, path=obs.path, row=lineno, column="period")
-            v = number_at(cell, path=obs.path, row=lineno, column="value")
-            obs.add(region=region, indicator="gdp", period=p, measure="level", value=v,
-                    unit="亿元", price_basis="current", line=lineno, column="value")  # fmt: skip
+            where = {"path": obs.path, "row": lineno, "column": "value"}
+            p, _ = parse_at(parse_period, label, **where)
+            v = parse_at(parse_number, cell, **where)
+            obs.add(stored, region=region, period=p, value=v, line=lineno, column="value")
 
     monkeypatch.setattr(_registry, "_READERS", dict(_registry._READERS))
     _registry.register(_registry.Reader("pipe", ("region",), detect, read))

@@ -11,18 +11,21 @@ import csv
 import io as _io
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from lixia_econ.errors import DataFormatError, ParameterError, SchemaError, UnitError
-from lixia_econ.periods import freq_code, parse_period, period_to_str
+from lixia_econ.periods import freq_code, period_to_str
 from lixia_econ.schema import COLUMNS, KEY, indicators, resolve_indicator
-from lixia_econ.units import CANONICAL, Unit, decimal_factor, parse_number, parse_unit
+from lixia_econ.units import CANONICAL, decimal_factor, parse_unit
+
+T = TypeVar("T")
 
 __all__ = [
     "GROWTH_WORDS",
@@ -31,6 +34,7 @@ __all__ = [
     "Grid",
     "Observations",
     "Source",
+    "Stored",
     "cell_text",
     "csv_grid",
     "decode_bytes",
@@ -38,11 +42,9 @@ __all__ = [
     "growth_basis",
     "indicator_code",
     "need_rows",
-    "number_at",
-    "period_at",
+    "parse_at",
     "scale",
     "target_unit",
-    "unit_at",
     "ytd_note",
 ]
 
@@ -117,28 +119,16 @@ def scale(v: float, factor: float, shift: float = 0.0) -> float:
 # located parsing: each error names the file, row, column and value
 
 
-def number_at(cell: Any, *, path: Path, row: int, column: Any) -> float:
-    """Parse a number cell (NaN for a missing marker); errors name where it is."""
+def parse_at(
+    parse: Callable[..., T], text: Any, *, path: Path, row: int, column: Any, **kw: Any
+) -> T:
+    """Return ``parse(text, **kw)``; a :class:`DataFormatError` names the file, row and column.
+
+    ``parse`` is :func:`~lixia_econ.units.parse_number`, :func:`~lixia_econ.units.parse_unit`
+    or :func:`~lixia_econ.periods.parse_period`.
+    """
     try:
-        return parse_number(cell)
-    except DataFormatError as exc:
-        raise exc.located(path=path, row=row, column=column) from None
-
-
-def period_at(
-    label: Any, *, path: Path, row: int, column: Any, year: int | None = None
-) -> tuple[pd.Period, bool]:
-    """Parse a period label (:func:`~lixia_econ.periods.parse_period`); errors name where."""
-    try:
-        return parse_period(str(label), year=year)
-    except DataFormatError as exc:
-        raise exc.located(path=path, row=row, column=column) from None
-
-
-def unit_at(text: str, *, path: Path, row: int, column: Any) -> Unit:
-    """Parse a unit (:func:`~lixia_econ.units.parse_unit`); errors name where it is."""
-    try:
-        return parse_unit(text)
+        return parse(text, **kw)
     except DataFormatError as exc:
         raise exc.located(path=path, row=row, column=column) from None
 
@@ -350,6 +340,23 @@ class Source:
 # observations -> tidy frame
 
 
+@dataclass(frozen=True)
+class Stored:
+    """How a printed value is stored: what it measures, in which unit, converted how.
+
+    The stored value is ``printed * factor - shift`` (:func:`scale`).
+    """
+
+    indicator: str
+    measure: str
+    unit: str
+    price_basis: str
+    factor: float = 1.0
+    shift: float = 0.0
+    status: str = "published"
+    note: str = ""
+
+
 class Observations:
     """Collects observations with their line numbers, then builds the tidy frame."""
 
@@ -361,36 +368,35 @@ class Observations:
 
     def add(
         self,
+        stored: Stored,
         *,
         region: str,
-        indicator: str,
         period: pd.Period,
-        measure: str,
         value: float,
-        unit: str,
-        price_basis: str,
-        status: str = "published",
-        source: str | None = None,
-        note: str = "",
         line: int,
         column: Any,
+        note: str | None = None,
+        source: str | None = None,
     ) -> None:
-        """Add one observation; a NaN value (a missing marker) is counted, not added."""
+        """Add a value as printed, stored as ``stored`` says; NaN (a missing marker) is counted.
+
+        ``note`` and ``source`` replace the stored note and the file's source text.
+        """
         if value != value:
             self.missing += 1
             return
         c = self.cols
         c["region"].append(region)
-        c["indicator"].append(indicator)
+        c["indicator"].append(stored.indicator)
         c["freq"].append(freq_code(period))
         c["period"].append(period_to_str(period))
-        c["measure"].append(measure)
-        c["value"].append(float(value))
-        c["unit"].append(unit)
-        c["price_basis"].append(price_basis)
-        c["status"].append(status)
+        c["measure"].append(stored.measure)
+        c["value"].append(float(scale(value, stored.factor, stored.shift)))
+        c["unit"].append(stored.unit)
+        c["price_basis"].append(stored.price_basis)
+        c["status"].append(stored.status)
         c["source"].append(self.source if source is None else source)
-        c["note"].append(note or "")
+        c["note"].append((stored.note if note is None else note) or "")
         c["_line"].append(line)
         c["_column"].append(column)
 

@@ -11,7 +11,7 @@ no other layout fits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +24,16 @@ from lixia_econ.io._common import (
     Grid,
     Observations,
     Source,
+    Stored,
     need_rows,
-    number_at,
-    period_at,
-    scale,
+    parse_at,
     target_unit,
     ytd_note,
 )
 from lixia_econ.io._registry import Reader, register
-from lixia_econ.periods import freq_code, period_to_str
+from lixia_econ.periods import freq_code, parse_period, period_to_str
 from lixia_econ.schema import MEASURES, PRICE_BASES, STATUSES, indicators, resolve_region
-from lixia_econ.units import parse_unit
+from lixia_econ.units import parse_number, parse_unit
 
 __all__ = ["READER", "read_columns"]
 
@@ -44,13 +43,11 @@ _FALLBACK = 0.1
 
 @dataclass(frozen=True)
 class _Series:
-    """A value column: where it is, what it holds, how to convert it."""
+    """A value column: where it is and how its values are stored."""
 
     index: int
     column: str
-    spec: dict[str, Any]
-    factor: float
-    unit: str
+    stored: Stored
 
 
 def _check_series(col: str, spec: dict[str, Any]) -> dict[str, Any]:
@@ -102,7 +99,10 @@ def _value_columns(
         unit = parse_unit(spec["unit"])
         out_unit = target_unit(spec["indicator"], unit.family)
         factor = unit.multiplier / parse_unit(out_unit).multiplier
-        out.append(_Series(header.index(col), col, spec, factor, out_unit))
+        status, note = spec.get("status", "published"), spec.get("note", "")
+        stored = Stored(spec["indicator"], spec["measure"], out_unit, spec["price_basis"],
+                        factor, status=status, note=note)  # fmt: skip
+        out.append(_Series(header.index(col), col, stored))
     return out
 
 
@@ -126,6 +126,12 @@ def _to_freq(p: pd.Period, freq: str | None, label: str, *, path: Path, row: int
             value=label,
         )
     return p.asfreq("Q" if want == "Q" else "Y")
+
+
+def _year_to_date(stored: Stored, label: str, p: pd.Period) -> Stored:
+    """Return how a value is stored when its period label is a range from January."""
+    note = "; ".join(x for x in (stored.note, ytd_note(label, p)) if x)
+    return replace(stored, measure=YTD_MEASURE.get(stored.measure, stored.measure), note=note)
 
 
 def read_columns(
@@ -158,29 +164,14 @@ def read_columns(
     for cells, lineno in zip(grid.rows[1:], grid.lines[1:], strict=True):
         label = cells[pi] if pi < len(cells) else ""
         if label not in cache:
-            p, ytd = period_at(label, path=path, row=lineno, column=pcol)
+            p, ytd = parse_at(parse_period, str(label), path=path, row=lineno, column=pcol)
             cache[label] = (_to_freq(p, freq, label, path=path, row=lineno, column=pcol), ytd)
         p, ytd = cache[label]
         for c in columns:
             cell = cells[c.index] if c.index < len(cells) else ""
-            v = number_at(cell, path=path, row=lineno, column=c.column)
-            measure, note = c.spec["measure"], c.spec.get("note", "")
-            if ytd:
-                measure = YTD_MEASURE.get(measure, measure)
-                note = "; ".join(x for x in (note, ytd_note(label, p)) if x)
-            obs.add(
-                region=region,
-                indicator=c.spec["indicator"],
-                period=p,
-                measure=measure,
-                value=scale(v, c.factor),
-                unit=c.unit,
-                price_basis=c.spec["price_basis"],
-                status=c.spec.get("status", "published"),
-                note=note,
-                line=lineno,
-                column=c.column,
-            )
+            v = parse_at(parse_number, cell, path=path, row=lineno, column=c.column)
+            stored = _year_to_date(c.stored, label, p) if ytd else c.stored
+            obs.add(stored, region=region, period=p, value=v, line=lineno, column=c.column)
 
 
 READER = register(

@@ -25,13 +25,13 @@ from lixia_econ.io._common import (
     Grid,
     Observations,
     Source,
+    Stored,
     cell_text,
     fold_text,
     growth_basis,
     indicator_code,
     need_rows,
-    number_at,
-    scale,
+    parse_at,
     target_unit,
 )
 from lixia_econ.io._registry import Reader, register
@@ -45,7 +45,7 @@ from lixia_econ.schema import (
     normalise_name,
     resolve_region,
 )
-from lixia_econ.units import CANONICAL, Unit, parse_unit, unit_from_label
+from lixia_econ.units import CANONICAL, Unit, parse_number, parse_unit, unit_from_label
 
 __all__ = ["READER", "long_columns", "read_long"]
 
@@ -97,14 +97,10 @@ def _detect(source: Source) -> float:
 
 @dataclass(frozen=True)
 class _Spec:
-    indicator: str
-    measure: str
-    unit: str
-    factor: float
-    price_basis: str
-    status: str
+    """What a row's text cells say: how its value is stored, and its period."""
+
+    stored: Stored
     period: pd.Period
-    note: str
 
 
 def _parse_indicator_text(text: str, aliases: dict[str, str] | None) -> tuple[str, str, bool]:
@@ -215,7 +211,7 @@ def _long_spec(
         if measure == "share_pct" and ytd
         else ""
     )
-    return _Spec(code, measure, out_unit, factor, basis, status, p, note)
+    return _Spec(Stored(code, measure, out_unit, basis, factor, status=status, note=note), p)
 
 
 # ---------------------------------------------------------------------------
@@ -301,22 +297,18 @@ def read_long(
     for cells, lineno in zip(grid.rows[1:], grid.lines[1:], strict=True):
         reg = rows.region(cells, lineno)
         spec = rows.spec(cells, lineno)
-        v = number_at(rows.cell(cells, "value"), path=obs.path, row=lineno, column=value_column)
+        where = {"path": obs.path, "row": lineno, "column": value_column}
+        v = parse_at(parse_number, rows.cell(cells, "value"), **where)
         url = rows.cell(cells, "source_url")
-        note = "; ".join(x for x in (rows.cell(cells, "note"), spec.note) if x)
         obs.add(
+            spec.stored,
             region=reg,
-            indicator=spec.indicator,
             period=spec.period,
-            measure=spec.measure,
-            value=scale(v, spec.factor),
-            unit=spec.unit,
-            price_basis=spec.price_basis,
-            status=spec.status,
-            source=f"{obs.source} | {url}" if url else obs.source,
-            note=note,
+            value=v,
             line=lineno,
             column=value_column,
+            note="; ".join(x for x in (rows.cell(cells, "note"), spec.stored.note) if x),
+            source=f"{obs.source} | {url}" if url else None,
         )
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -25,17 +24,16 @@ from lixia_econ.errors import DataFormatError, UnitError
 from lixia_econ.io._common import (
     Observations,
     Source,
+    Stored,
     fold_text,
     indicator_code,
-    number_at,
-    period_at,
-    scale,
+    parse_at,
     target_unit,
-    unit_at,
 )
 from lixia_econ.io._registry import CERTAIN, Reader, register
+from lixia_econ.periods import parse_period
 from lixia_econ.schema import PRICE_BASES, normalise_name, resolve_region
-from lixia_econ.units import Unit, parse_unit, unit_from_label
+from lixia_econ.units import Unit, parse_number, parse_unit, unit_from_label
 
 __all__ = ["READER", "portal_cells", "read_portal"]
 
@@ -125,35 +123,21 @@ def _says_constant_prices(notes: str) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class _Row:
-    """What a portal row holds: indicator, measure and how to convert its cells."""
-
-    indicator: str
-    measure: str
-    unit: str
-    price_basis: str
-    factor: float
-    shift: float
-    note: str
-
-
-def _index_row(indicator: str, ytd: bool, unit_text: str | None) -> _Row:
+def _index_row(indicator: str, ytd: bool, unit_text: str | None) -> Stored:
     """Describe an index row: ``preceding year=100`` becomes growth (index minus 100)."""
-    yoy = re.search(r"preceding year|上年|去年", fold_text(unit_text or "")) is not None
-    if yoy:
-        measure = "ytd_yoy_pct" if ytd else "yoy_pct"
-        return _Row(indicator, measure, "percent", "comparable", 1.0, 100.0,
-                    f"index ({unit_text}) minus 100")  # fmt: skip
-    return _Row(indicator, "index", "index", "comparable", 1.0, 0.0, f"index, {unit_text}")
+    if re.search(r"preceding year|上年|去年", fold_text(unit_text or "")) is None:
+        return Stored(indicator, "index", "index", "comparable", note=f"index, {unit_text}")
+    measure = "ytd_yoy_pct" if ytd else "yoy_pct"
+    note = f"index ({unit_text}) minus 100"
+    return Stored(indicator, measure, "percent", "comparable", shift=100.0, note=note)
 
 
-def _level_row(indicator: str, ytd: bool, unit: Unit, price_basis: str) -> _Row:
+def _level_row(indicator: str, ytd: bool, unit: Unit, price_basis: str) -> Stored:
     """Describe a money level row, converted to the indicator's unit."""
     out_unit = target_unit(indicator, unit.family)
     factor = unit.multiplier / parse_unit(out_unit).multiplier
     measure = "ytd_level" if ytd else "level"
-    return _Row(indicator, measure, out_unit, price_basis, factor, 0.0, "")
+    return Stored(indicator, measure, out_unit, price_basis, factor)
 
 
 def _row_spec(
@@ -162,7 +146,7 @@ def _row_spec(
     path: Path,
     aliases: dict[str, str] | None,
     level_basis: str,
-) -> _Row:
+) -> Stored:
     """Read a row label: ``<indicator>, <Current Quarter|Accumulated> (<unit>)``."""
     where = {"path": path, "row": lineno, "column": _LABEL_COLUMN}
     clean, unit_text = unit_from_label(label)
@@ -180,7 +164,7 @@ def _row_spec(
         stem, is_index = stem[len("indices of ") :], True
     elif stem.endswith("指数"):
         stem, is_index = stem[: -len("指数")], True
-    unit = unit_at(unit_text or "", **where)
+    unit = parse_at(parse_unit, unit_text or "", **where)
     indicator = indicator_code(stem, aliases, value=label, **where)
     if is_index or unit.family == "index":
         return _index_row(indicator, ytd, unit_text)
@@ -193,7 +177,7 @@ def _row_spec(
 
 def _add_row(
     obs: Observations,
-    spec: _Row,
+    stored: Stored,
     cells: list[str],
     lineno: int,
     header: list[str],
@@ -213,19 +197,9 @@ def _add_row(
                     value=cell,
                 )
             continue
-        v = number_at(cell, path=obs.path, row=lineno, column=header[j + 1])
-        obs.add(
-            region=region,
-            indicator=spec.indicator,
-            period=p,
-            measure=spec.measure,
-            value=scale(v, spec.factor, spec.shift),
-            unit=spec.unit,
-            price_basis=spec.price_basis,
-            note=spec.note,
-            line=lineno,
-            column=header[j + 1],
-        )
+        where = {"path": obs.path, "row": lineno, "column": header[j + 1]}
+        v = parse_at(parse_number, cell, **where)
+        obs.add(stored, region=region, period=p, value=v, line=lineno, column=header[j + 1])
 
 
 def read_portal(
@@ -245,7 +219,8 @@ def read_portal(
     header_i = _header_index(lines, path)
     header = portal_cells(lines[header_i])
     periods = [
-        period_at(h, path=path, row=header_i + 1, column=h)[0] if h else None for h in header[1:]
+        parse_at(parse_period, h, path=path, row=header_i + 1, column=h)[0] if h else None
+        for h in header[1:]
     ]
     data, notes = _body(lines, header_i, path)
     level_basis = price_basis or ("comparable" if _says_constant_prices(notes) else "current")
@@ -258,8 +233,8 @@ def read_portal(
                 column=cells[0],
                 value=cells[len(periods) + 1],
             )
-        spec = _row_spec(cells[0], lineno, path, aliases, level_basis)
-        _add_row(obs, spec, cells, lineno, header, periods, region)
+        stored = _row_spec(cells[0], lineno, path, aliases, level_basis)
+        _add_row(obs, stored, cells, lineno, header, periods, region)
 
 
 READER = register(

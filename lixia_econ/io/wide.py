@@ -27,15 +27,13 @@ from lixia_econ.io._common import (
     NA_BASIS,
     Observations,
     Source,
+    Stored,
     cell_text,
     fold_text,
     growth_basis,
     indicator_code,
-    number_at,
-    period_at,
-    scale,
+    parse_at,
     target_unit,
-    unit_at,
     ytd_note,
 )
 from lixia_econ.io._registry import Reader, register
@@ -47,7 +45,7 @@ from lixia_econ.schema import (
     normalise_name,
     resolve_region,
 )
-from lixia_econ.units import parse_unit, unit_from_label
+from lixia_econ.units import parse_number, parse_unit, unit_from_label
 
 __all__ = ["READER", "read_wide"]
 
@@ -172,7 +170,7 @@ def _column_period(
     if found is not None:
         return found
     if period is not None:
-        p, ytd = period_at(period, path=path, row=header_line, column=shown)
+        p, ytd = parse_at(parse_period, period, path=path, row=header_line, column=shown)
         return p, ytd, period
     if growth and last is not None:
         return last
@@ -226,32 +224,23 @@ def _row_info(
     return _RowInfo(label, code, True, real, row_unit)
 
 
-@dataclass(frozen=True)
-class _Cell:
-    """How to store one cell: measure, unit, conversion factor, price basis."""
-
-    measure: str
-    unit: str
-    factor: float
-    price_basis: str
-
-
 def _growth_cell(
     row: _RowInfo, col: _Column, utext: str, price_basis: str | None, where: dict[str, Any]
-) -> _Cell:
+) -> Stored:
     utext = utext or "%"
-    unit = unit_at(utext, **where)
+    unit = parse_at(parse_unit, utext, **where)
     if unit.family != "percent":
         raise UnitError(
             f"a growth rate must be in percent, got {unit.family}", value=utext, **where
         )
     measure = "ytd_yoy_pct" if col.ytd else "yoy_pct"
-    return _Cell(measure, "percent", 1.0, price_basis or growth_basis(row.indicator, row.real))
+    basis = price_basis or growth_basis(row.indicator, row.real)
+    return Stored(row.indicator, measure, "percent", basis, note=_note(col))
 
 
 def _level_cell(
     row: _RowInfo, col: _Column, utext: str, price_basis: str | None, where: dict[str, Any]
-) -> _Cell:
+) -> Stored:
     code = row.indicator
     if not utext:
         raise UnitError(
@@ -260,7 +249,7 @@ def _level_cell(
             value=row.label,
             **where,
         )
-    unit = unit_at(utext, **where)
+    unit = parse_at(parse_unit, utext, **where)
     cat_family = parse_unit(indicators()[code].unit).family
     if unit.family != cat_family:
         raise UnitError(
@@ -275,7 +264,11 @@ def _level_cell(
     out_unit = target_unit(code, unit.family)
     factor = unit.multiplier / parse_unit(out_unit).multiplier
     basis = price_basis or ("na" if code in NA_BASIS else "current")
-    return _Cell(measure, out_unit, factor, basis)
+    return Stored(code, measure, out_unit, basis, factor, note=_note(col))
+
+
+def _note(col: _Column) -> str:
+    return ytd_note(col.ytd_label, col.period) if col.ytd and col.ytd_label else ""
 
 
 def _add_row(
@@ -290,27 +283,18 @@ def _add_row(
     """Add a row's values, one per value column."""
     for col in columns:
         where = {"path": obs.path, "row": lines[col.index], "column": col.shown}
-        v = number_at(cells[col.index], **where)
+        v = parse_at(parse_number, cells[col.index], **where)
         if v != v:
             obs.missing += 1
             continue
         if row.growth or col.growth:
             utext = col.unit_text if col.growth else (row.unit_text or col.unit_text)
-            cell = _growth_cell(row, col, utext or "", price_basis, where)
+            stored = _growth_cell(row, col, utext or "", price_basis, where)
         else:
             utext = row.unit_text or col.unit_text or ""
-            cell = _level_cell(row, col, utext, price_basis, where)
+            stored = _level_cell(row, col, utext, price_basis, where)
         obs.add(
-            region=region,
-            indicator=row.indicator,
-            period=col.period,
-            measure=cell.measure,
-            value=scale(v, cell.factor),
-            unit=cell.unit,
-            price_basis=cell.price_basis,
-            note=ytd_note(col.ytd_label, col.period) if col.ytd and col.ytd_label else "",
-            line=where["row"],
-            column=col.shown,
+            stored, region=region, period=col.period, value=v, line=where["row"], column=col.shown
         )
 
 
