@@ -227,6 +227,49 @@ def _range_start(label: str, start: int, unit: str, limit: int) -> None:
         )
 
 
+def _range_to(label: str, year: int, start: int, end: int, unit: str) -> tuple[pd.Period, bool]:
+    """Return the end of a range from January (``1-3月``, ``Q1-Q3``), year to date."""
+    if unit == "quarter":
+        _range_start(label, start, unit, 4)
+        return _quarter(label, year, end), True
+    _range_start(label, start, unit, 12)
+    return _month(label, year, end), True
+
+
+def _half(label: str, year: int, half: str) -> tuple[pd.Period, bool]:
+    """Return the first half (``上半年``, ``H1``) as the second quarter, year to date."""
+    if half in ("上", "1"):
+        return _quarter(label, year, 2), True
+    if half in ("下", "2"):
+        _range_start(label, 7, "month", 12)
+    raise _fail(label, f"half {half} does not exist (expected H1 or H2)")
+
+
+def _period_of(kind: str, groups: dict[str, Any], y: int, label: str) -> tuple[pd.Period, bool]:
+    """Return the period and year-to-date flag of a label matched by pattern ``kind``."""
+    a, b = groups.get("a"), groups.get("b")
+    if kind == "year":
+        return pd.Period(year=y, freq="Y"), False
+    if kind in ("quarter", "quarter_cn"):
+        return _quarter(label, y, _cn_to_int(a)), False
+    if kind == "quarter_first":
+        return _quarter(label, y, _cn_to_int(b)), True
+    if kind == "half":
+        return _half(label, y, groups["half"])
+    if kind == "half_en":
+        return _half(label, y, str(int(a)))
+    if kind == "month":
+        return _month(label, y, _cn_to_int(a)), False
+    if kind == "month_first":
+        return _month(label, y, _cn_to_int(b)), True
+    if kind == "month_en":
+        return _month(label, y, _EN_MONTHS[a.lower()]), False
+    if kind == "month_range_en":
+        return _range_to(label, y, _EN_MONTHS[a.lower()], _EN_MONTHS[b.lower()], "month")
+    unit = "quarter" if kind == "quarter_range" else "month"
+    return _range_to(label, y, _cn_to_int(a), _cn_to_int(b), unit)
+
+
 @lru_cache(maxsize=65536)
 def _parse_cached(label: str, year: int | None) -> tuple[pd.Period, bool]:
     text = _normalise(label)
@@ -245,43 +288,7 @@ def _parse_cached(label: str, year: int | None) -> tuple[pd.Period, bool]:
             raise _fail(label, "the label has no year; pass year= for labels such as '1-3月'")
         if not 1000 <= y <= 2999:
             raise _fail(label, f"year {y} is out of range (expected four digits, 1000-2999)")
-        a = groups.get("a")
-        b = groups.get("b")
-        if kind == "year":
-            return pd.Period(year=y, freq="Y"), False
-        if kind in ("quarter", "quarter_cn"):
-            return _quarter(label, y, _cn_to_int(a)), False
-        if kind == "quarter_range":
-            start, end = _cn_to_int(a), _cn_to_int(b)
-            _range_start(label, start, "quarter", 4)
-            return _quarter(label, y, end), True
-        if kind == "quarter_first":
-            return _quarter(label, y, _cn_to_int(b)), True
-        if kind == "half":
-            if groups["half"] == "下":
-                _range_start(label, 7, "month", 12)
-            return _quarter(label, y, 2), True
-        if kind == "half_en":
-            h = int(a)
-            if h == 1:
-                return _quarter(label, y, 2), True
-            if h == 2:
-                _range_start(label, 7, "month", 12)
-            raise _fail(label, f"half {h} does not exist (expected H1 or H2)")
-        if kind == "month":
-            return _month(label, y, _cn_to_int(a)), False
-        if kind == "month_range":
-            start, end = _cn_to_int(a), _cn_to_int(b)
-            _range_start(label, start, "month", 12)
-            return _month(label, y, end), True
-        if kind == "month_first":
-            return _month(label, y, _cn_to_int(b)), True
-        if kind == "month_en":
-            return _month(label, y, _EN_MONTHS[a.lower()]), False
-        if kind == "month_range_en":
-            start, end = _EN_MONTHS[a.lower()], _EN_MONTHS[b.lower()]
-            _range_start(label, start, "month", 12)
-            return _month(label, y, end), True
+        return _period_of(kind, groups, y, label)
     raise _fail(
         label,
         "not a period label; expected a year ('2019', '2019年'), a quarter ('2020Q1', '1Q 2020', "

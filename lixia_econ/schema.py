@@ -211,22 +211,23 @@ def _candidates(name: object, *, markers: bool) -> list[str]:
     return [normalise_name(c) for c in out if c.strip()]
 
 
-@cache
-def _region_table() -> dict[str, str]:
+def _name_table(entries: Mapping[str, Region | Indicator]) -> dict[str, str]:
+    """Map the normalised code, names and aliases of each catalogue entry to its code."""
     table: dict[str, str] = {}
-    for code, reg in regions().items():
-        for alias in (code, reg.name_zh, reg.name_en, *reg.aliases):
+    for code, entry in entries.items():
+        for alias in (code, entry.name_zh, entry.name_en, *entry.aliases):
             table.setdefault(normalise_name(alias), code)
     return table
+
+
+@cache
+def _region_table() -> dict[str, str]:
+    return _name_table(regions())
 
 
 @cache
 def _indicator_table() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for code, ind in indicators().items():
-        for alias in (code, ind.name_zh, ind.name_en, *ind.aliases):
-            table.setdefault(normalise_name(alias), code)
-    return table
+    return _name_table(indicators())
 
 
 def _lookup(table: Mapping[str, str], keys: list[str]) -> str | None:
