@@ -360,8 +360,13 @@ def chain_yoy(yoy_pct: pd.Series, *, base_year: int = 2019) -> pd.Series:
     return out
 
 
-def growth_from_levels(levels: pd.Series, *, years: int = 1) -> pd.Series:
+def growth_from_levels(
+    levels: pd.Series, *, years: int = 1, periods: int | None = None, per_year: bool = False
+) -> pd.Series:
     """Growth over the same period ``years`` years earlier, percent, recomputed from levels.
+
+    The one place growth is computed from levels: year on year (同比), over several
+    years, period on period (环比) or as an average per year.
 
     Parameters
     ----------
@@ -369,22 +374,49 @@ def growth_from_levels(levels: pd.Series, *, years: int = 1) -> pd.Series:
         Levels on an annual, quarterly or monthly PeriodIndex.
     years : int
         How many years back to compare (1 = year on year).
+    periods : int, optional
+        Compare with the value this many periods back instead (1 = period on period,
+        not seasonally adjusted).
+    per_year : bool
+        Return the compound average growth per year over the span (NBS's "two-year
+        average growth" with ``years=2``): ``100 * ((x_t / x_{t-n}) ** (1 / n) - 1)``,
+        ``n`` the span in years.
 
     Returns
     -------
     pandas.Series
-        Percent change; periods whose comparison level is missing are left out.
+        Percent change (percent per year with ``per_year``); periods whose comparison
+        level is missing are left out.
+
+    Raises
+    ------
+    ParameterError
+        If ``years`` or ``periods`` is not a positive integer.
 
     Notes
     -----
     From current-price levels this is nominal growth. NBS real growth is computed at
     comparable prices on revised levels; see :func:`compare_growth`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> x = pd.Series([100.0, 110.0, 121.0], index=pd.period_range("2019", periods=3, freq="Y"))
+    >>> growth_from_levels(x).round(6).tolist(), growth_from_levels(x, years=2).round(6).tolist()
+    ([10.0, 10.0], [21.0])
+    >>> growth_from_levels(x, years=2, per_year=True).round(6).tolist()
+    [10.0]
     """
     s = _check_series(levels, "levels", freqs=("M", "Q", "Y", "A"))
-    lag = _periods_per_year(s.index) * years
+    ppy = _periods_per_year(s.index)
+    for name, n in (("years", years), ("periods", periods)):
+        if n is not None and (isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1):
+            raise ParameterError(f"{name}={n!r} must be a positive integer")
+    lag = int(periods) if periods is not None else ppy * int(years)
     shifted = s.copy()
     shifted.index = shifted.index + lag
-    out = (s / shifted.reindex(s.index) - 1) * 100
+    ratio = s / shifted.reindex(s.index)
+    out = (ratio ** (ppy / lag) - 1) * 100 if per_year else (ratio - 1) * 100
     return out.dropna().rename(levels.name)
 
 

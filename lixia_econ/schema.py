@@ -29,9 +29,9 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -108,32 +108,46 @@ STATUSES: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class Region:
-    """A region of the catalogue (GB/T 2260 code)."""
+class _Entry:
+    """What every catalogue entry has: a code and its Chinese and English names."""
 
     code: str
     name_zh: str
     name_en: str
+
+
+@dataclass(frozen=True)
+class Region(_Entry):
+    """A region of the catalogue (GB/T 2260 code)."""
+
     level: str
     parent: str
     aliases: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class Indicator:
+class Indicator(_Entry):
     """An indicator of the catalogue, with its canonical unit and kind (flow, stock, rate)."""
 
-    code: str
-    name_zh: str
-    name_en: str
     unit: str
     kind: str
     aliases: tuple[str, ...]
 
 
-def _read_catalogue(name: str) -> list[dict[str, str]]:
+_E = TypeVar("_E", Region, Indicator)
+
+
+def _read_catalogue(name: str, entry: type[_E]) -> dict[str, _E]:
+    """Read a catalogue CSV into entries keyed by code (``aliases`` are ``|``-separated)."""
+    names = [f.name for f in fields(entry)]
     with open(CATALOGUE_DIR / name, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+        rows = list(csv.DictReader(fh))
+    out = {}
+    for row in rows:
+        values: dict[str, Any] = {k: row[k] for k in names}
+        values["aliases"] = tuple(a for a in row["aliases"].split("|") if a)
+        out[row["code"]] = entry(**values)
+    return out
 
 
 @cache
@@ -145,13 +159,7 @@ def regions() -> dict[str, Region]:
     dict of str to Region
         Codes are strings (``"370102"``), never integers.
     """
-    out = {}
-    for row in _read_catalogue("regions.csv"):
-        aliases = tuple(a for a in row["aliases"].split("|") if a)
-        out[row["code"]] = Region(
-            row["code"], row["name_zh"], row["name_en"], row["level"], row["parent"], aliases
-        )
-    return out
+    return _read_catalogue("regions.csv", Region)
 
 
 @cache
@@ -162,13 +170,7 @@ def indicators() -> dict[str, Indicator]:
     -------
     dict of str to Indicator
     """
-    out = {}
-    for row in _read_catalogue("indicators.csv"):
-        aliases = tuple(a for a in row["aliases"].split("|") if a)
-        out[row["code"]] = Indicator(
-            row["code"], row["name_zh"], row["name_en"], row["unit"], row["kind"], aliases
-        )
-    return out
+    return _read_catalogue("indicators.csv", Indicator)
 
 
 # --------------------------------------------------------------------------------------
