@@ -509,7 +509,7 @@ def test_a_new_layout_is_one_registered_reader(tmp_path, monkeypatch):
     from lixia_econ.units import parse_number
 
     def detect(source):
-        return _registry.CERTAIN if source.first_lines(1)[0] == "#pipe" else 0.0
+        return _registry.CERTAIN if source.first_line() == "#pipe" else 0.0
 
     def read(source, obs, *, region="000000"):
         stored = Stored("gdp", "level", "亿元", "current")

@@ -171,7 +171,7 @@ def _load(path: Path, *, sheet: str | int | None, encoding: str | None) -> Sourc
     if not data.strip():
         raise DataFormatError("the file is empty", path=path)
     content = Source(path, text=decode_bytes(data, path=path, encoding=encoding))
-    if not content.first_lines(1):
+    if not content.first_line():
         raise DataFormatError("the file is empty", path=path)
     return content
 

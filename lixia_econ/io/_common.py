@@ -245,25 +245,21 @@ class Grid:
     lines: list[int]
 
 
-def csv_grid(text: str, *, delimiter: str | None = None, skiprows: int = 0) -> Grid:
+def csv_grid(text: str) -> Grid:
     """Split delimited text into a :class:`Grid`, skipping blank rows.
 
-    The delimiter, when not given, is the one of ``,``, tab and ``;`` that the first
-    non-blank line holds most of.
+    The delimiter is the one of ``,``, tab and ``;`` that the first non-blank line holds
+    most of.
     """
-    raw_lines = text.splitlines()
-    first = next((ln for ln in raw_lines[skiprows:] if ln.strip()), "")
-    if delimiter is None:
-        counts = {d: first.count(d) for d in (",", "\t", ";")}
-        delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    counts = {d: first.count(d) for d in (",", "\t", ";")}
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
     reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)
     rows, lines = [], []
     prev = 0
     for cells in reader:
         start = prev + 1
         prev = reader.line_num
-        if start <= skiprows:
-            continue
         cells = [c.strip() for c in cells]
         if not any(cells):
             continue
@@ -330,10 +326,10 @@ class Source:
             return self._grid
         return csv_grid(self.text)
 
-    def first_lines(self, n: int) -> list[str]:
-        """Return the first ``n`` non-blank lines of the text, stripped (BOM dropped)."""
+    def first_line(self) -> str:
+        """Return the first non-blank line of the text, stripped (BOM dropped); ``""`` if none."""
         lines = (ln.strip().lstrip("\ufeff") for ln in self.text.splitlines())
-        return [ln for ln in lines if ln][:n]
+        return next((ln for ln in lines if ln), "")
 
 
 # ---------------------------------------------------------------------------

@@ -47,7 +47,7 @@ from lixia_econ.schema import (
 )
 from lixia_econ.units import CANONICAL, Unit, parse_number, parse_unit, unit_from_label
 
-__all__ = ["READER", "long_columns", "read_long"]
+__all__ = ["READER", "read_long"]
 
 _COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "region": ("region", "geography", "geo", "region_code", "地区", "区域", "地区名称"),
@@ -70,7 +70,7 @@ _YTD_TYPES = ("ytd", "year to date", "year-to-date", "cumulative", "累计")
 _DETECTED = 0.9
 
 
-def long_columns(header: Sequence[str]) -> dict[str, int]:
+def _column_roles(header: Sequence[str]) -> dict[str, int]:
     """Return the position of each known column role (region, indicator ...) in a header."""
     found: dict[str, int] = {}
     normed = [normalise_name(h) for h in header]
@@ -87,7 +87,7 @@ def _detect(source: Source) -> float:
     """Score a header with indicator, period and value columns."""
     if not source.grid.rows:
         return 0.0
-    cols = long_columns([cell_text(h) for h in source.grid.rows[0]])
+    cols = _column_roles([cell_text(h) for h in source.grid.rows[0]])
     return _DETECTED if {"indicator", "period", "value"} <= set(cols) else 0.0
 
 
@@ -223,7 +223,7 @@ class _Rows:
 
     def __init__(self, grid: Grid, path: Path, region: str | None, aliases: dict[str, str] | None):
         header = grid.rows[0]
-        self.cols = long_columns(header)
+        self.cols = _column_roles(header)
         need = ["indicator", "period", "value", *([] if region is not None else ["region"])]
         if "unit" not in self.cols:
             need.append("unit")

@@ -35,7 +35,7 @@ from lixia_econ.periods import parse_period
 from lixia_econ.schema import PRICE_BASES, normalise_name, resolve_region
 from lixia_econ.units import Unit, parse_number, parse_unit, unit_from_label
 
-__all__ = ["READER", "portal_cells", "read_portal"]
+__all__ = ["READER", "read_portal"]
 
 _KIND = re.compile(
     r"^(?P<stem>.*?)[\s,，_]*(?P<kind>current quarter|accumulated|current month|current period|"
@@ -48,7 +48,7 @@ _HEADER_WORDS = {"indicators", "indicator", "指标"}
 _LABEL_COLUMN = "Indicators"
 
 
-def portal_cells(line: str) -> list[str]:
+def _cells(line: str) -> list[str]:
     """Split a portal line into cells: tab+comma separated (or plain CSV), trailing blanks cut."""
     if "\t" in line:
         parts = line.split("\t")
@@ -65,12 +65,9 @@ def _detect(source: Source) -> float:
     r"""Score a ``Database：`` title, or an ``Indicators\t,`` header, as certain."""
     if not source.is_text:
         return 0.0
-    head = source.first_lines(1)
-    if not head:
-        return 0.0
-    first = head[0]
+    first = source.first_line()
     if _TITLE.match(first) or (
-        "\t," in first and normalise_name(portal_cells(first)[0]) in ("indicators", "指标")
+        "\t," in first and normalise_name(_cells(first)[0]) in ("indicators", "指标")
     ):
         return CERTAIN
     return 0.0
@@ -83,7 +80,7 @@ def _detect(source: Source) -> float:
 def _header_index(lines: list[str], path: Path) -> int:
     """Return the index of the ``Indicators``/``指标`` header line."""
     for i, line in enumerate(lines):
-        first = portal_cells(line)[0] if line.strip() else ""
+        first = _cells(line)[0] if line.strip() else ""
         if normalise_name(first) in _HEADER_WORDS:
             return i
     if not any(ln.strip() for ln in lines):
@@ -107,7 +104,7 @@ def _body(lines: list[str], header_i: int, path: Path) -> tuple[list[tuple[int, 
             in_notes = True
             notes.append(line)
             continue
-        data.append((i + 1, portal_cells(lines[i])))
+        data.append((i + 1, _cells(lines[i])))
     if not data:
         raise DataFormatError("the file has a header row but no data rows", path=path)
     return data, " ".join(notes)
@@ -217,7 +214,7 @@ def read_portal(
         check_choice("price_basis", price_basis, PRICE_BASES)
     lines = source.text.splitlines()
     header_i = _header_index(lines, path)
-    header = portal_cells(lines[header_i])
+    header = _cells(lines[header_i])
     periods = [
         parse_at(parse_period, h, path=path, row=header_i + 1, column=h)[0] if h else None
         for h in header[1:]
