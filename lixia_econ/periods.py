@@ -48,7 +48,9 @@ import pandas as pd
 from lixia_econ.errors import InsufficientDataError, ParameterError, PeriodError
 
 __all__ = [
+    "FREQ_NAMES",
     "PANDAS_FREQ",
+    "PERIODS_PER_YEAR",
     "TIDY_PERIOD_PATTERNS",
     "TIME_FORMAT",
     "as_period_series",
@@ -394,6 +396,12 @@ _FREQ_LETTERS: dict[str, Freq] = {
     **dict.fromkeys(("Q", "Q-DEC", "QE", "QE-DEC"), "Q"),
     **dict.fromkeys(("M", "ME"), "M"),
 }
+
+#: Periods in a year, by frequency letter.
+PERIODS_PER_YEAR: dict[str, int] = {"A": 1, "Q": 4, "M": 12}
+
+#: The adjective of each frequency letter, for messages and labels.
+FREQ_NAMES: dict[str, str] = {"A": "annual", "Q": "quarterly", "M": "monthly"}
 
 #: strftime / d3-time-format pattern that prints a period of each frequency letter
 #: (``2020``, ``2020 Q1``, ``2020-03``): chart axes, tables.
