@@ -177,64 +177,121 @@ def build_panel(
     BuildResult
         ``ok`` is False when a file was rejected; then nothing was written.
     """
-    from lixia_econ.io import read_table
-
     say = echo or (lambda _line: None)
     raw = Path(raw_dir) if raw_dir is not None else config.RAW_DIR
     out_dir = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DIR
     result = BuildResult()
-    if not raw.is_dir():
-        err = DataFormatError("raw-data folder does not exist", path=raw)
-        result.rejected.append((str(raw), err))
-        say(f"rejected {raw}: {err}")
+    found = _find_inputs(raw, result, say)
+    if found is None:
         return result
+    listed, files = found
+    from lixia_econ import __version__
+
+    manifest = raw / config.MANIFEST_NAME
+    digest = _hash_files([manifest, *files] if listed else files, __version__)
+    if not force and _up_to_date(out_dir, digest, result, say):
+        return result
+    frames, jan_feb = _read_files(raw, files, listed, result, say)
+    if not result.ok:
+        say(f"build failed: {len(result.rejected)} file(s) rejected; {out_dir} left as it was")
+        return result
+    panel = _assemble(frames, jan_feb, result, say)
+    if panel is None:
+        say(f"build failed: {result.rejected[-1][1]}; {out_dir} left as it was")
+        return result
+    result.rows = len(panel)
+    order = [f.relative_to(raw).as_posix() for f in files]
+    _write_outputs(panel, out_dir, digest, order, result)
+    say(f"wrote {result.written[0]} and {result.written[1]}: {len(panel)} rows")
+    return result
+
+
+def _reject(
+    result: BuildResult, name: str, err: LixiaEconError, say: Callable[[str], None]
+) -> None:
+    result.rejected.append((name, err))
+    say(f"rejected {name}: {err}")
+
+
+def _find_inputs(
+    raw: Path, result: BuildResult, say: Callable[[str], None]
+) -> tuple[dict[Path, dict[str, Any]], list[Path]] | None:
+    """Return the manifest entries by file and the data files in manifest order.
+
+    Returns None (the reason in ``result.rejected``) when the folder or the manifest is
+    unusable; a file listed but missing is rejected without stopping the search.
+    """
+    if not raw.is_dir():
+        _reject(result, str(raw), DataFormatError("raw-data folder does not exist", path=raw), say)
+        return None
     try:
         entries = read_manifest(raw)
     except DataFormatError as err:
         result.rejected.append((config.MANIFEST_NAME, err))
         say(f"rejected {err}")
-        return result
+        return None
     listed = {(raw / e["path"]).resolve(): e for e in entries}
     files = _data_files(raw)
+    present = {f.resolve() for f in files}
     for e in entries:
-        if (raw / e["path"]).resolve() not in {f.resolve() for f in files}:
+        if (raw / e["path"]).resolve() not in present:
             err = DataFormatError("listed in the manifest but not found", path=raw / e["path"])
-            result.rejected.append((e["path"], err))
-            say(f"rejected {e['path']}: {err}")
+            _reject(result, e["path"], err, say)
     order = [e["path"] for e in entries] + [
         f.relative_to(raw).as_posix() for f in files if f.resolve() not in listed
     ]
     files.sort(key=lambda f: order.index(f.relative_to(raw).as_posix()))
+    return listed, files
 
-    from lixia_econ import __version__
 
-    digest = _hash_files([raw / config.MANIFEST_NAME, *files] if entries else files, __version__)
+def _up_to_date(
+    out_dir: Path, digest: str, result: BuildResult, say: Callable[[str], None]
+) -> bool:
+    """Say so and return True when the last build read exactly these inputs."""
     log_path = out_dir / "build_log.json"
     parquet = out_dir / f"{config.PANEL_STEM}.parquet"
-    if not force and parquet.exists() and log_path.exists():
-        previous = json.loads(log_path.read_text(encoding="utf-8"))
-        if previous.get("input_hash") == digest:
-            result.unchanged = True
-            result.rows = int(previous.get("rows", 0))
-            say(f"up to date: {parquet} ({result.rows} rows; inputs unchanged)")
-            return result
+    if not (parquet.exists() and log_path.exists()):
+        return False
+    previous = json.loads(log_path.read_text(encoding="utf-8"))
+    if previous.get("input_hash") != digest:
+        return False
+    result.unchanged = True
+    result.rows = int(previous.get("rows", 0))
+    say(f"up to date: {parquet} ({result.rows} rows; inputs unchanged)")
+    return True
 
+
+def _read_one(path: Path, rel: str, entry: dict[str, Any] | None) -> pd.DataFrame:
+    """Read and validate one raw file; an empty ``source`` is the file's name."""
+    from lixia_econ.io import read_table
+
+    options = dict(entry.get("options", {})) if entry else {}
+    layout = entry.get("layout") if entry else None
+    table = read_table(path, layout=layout, **options)
+    source_rows = table.attrs.get("source_rows")
+    table = table.assign(source=table["source"].where(table["source"] != "", rel))
+    table.attrs["source_rows"] = source_rows
+    return validate(table, path=path)
+
+
+def _read_files(
+    raw: Path,
+    files: list[Path],
+    listed: dict[Path, dict[str, Any]],
+    result: BuildResult,
+    say: Callable[[str], None],
+) -> tuple[list[pd.DataFrame], dict[str, str]]:
+    """Read every file; return the tables and the January–February choice per source."""
     frames, jan_feb = [], {}
     for f in files:
         rel = f.relative_to(raw).as_posix()
         entry = listed.get(f.resolve())
-        options = dict(entry.get("options", {})) if entry else {}
-        layout = entry.get("layout") if entry else None
         try:
-            table = read_table(f, layout=layout, **options)
-            source_rows = table.attrs.get("source_rows")
-            table = table.assign(source=table["source"].where(table["source"] != "", rel))
-            table.attrs["source_rows"] = source_rows
-            table = validate(table, path=f)
+            table = _read_one(f, rel, entry)
         except LixiaEconError as err:
-            result.rejected.append((rel, err))
-            say(f"rejected {rel}: {err}")
+            _reject(result, rel, err, say)
             continue
+        layout = entry.get("layout") if entry else None
         how = f"layout {layout}" if entry else "layout detected automatically (not in manifest)"
         dropped = int(table.attrs.get("dropped_missing", 0) or 0)
         info = {"file": rel, "rows": len(table), "layout": layout or "auto", "missing": dropped}
@@ -242,32 +299,45 @@ def build_panel(
         say(f"read {rel}: {len(table)} rows ({how}; {dropped} cells marked missing)")
         jan_feb.update(dict.fromkeys(set(table["source"]), (entry or {}).get("jan_feb", "keep")))
         frames.append(table)
-    if not result.ok:
-        say(f"build failed: {len(result.rejected)} file(s) rejected; {out_dir} left as it was")
-        return result
+    return frames, jan_feb
 
+
+def _assemble(
+    frames: list[pd.DataFrame],
+    jan_feb: dict[str, str],
+    result: BuildResult,
+    say: Callable[[str], None],
+) -> pd.DataFrame | None:
+    """Join the tables, add derived single periods, validate; None if the panel is invalid."""
     panel = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     derived = derive_single_periods(panel, jan_feb=jan_feb)
     result.derived = len(derived)
     say(f"derived {len(derived)} single-period values from year-to-date values")
     try:
-        panel = validate(pd.concat([panel, derived], ignore_index=True), path="panel")
+        return validate(pd.concat([panel, derived], ignore_index=True), path="panel")
     except LixiaEconError as err:
         result.rejected.append(("panel", err))
-        say(f"build failed: {err}; {out_dir} left as it was")
-        return result
-    result.rows = len(panel)
+        return None
+
+
+def _write_outputs(
+    panel: pd.DataFrame, out_dir: Path, digest: str, file_order: list[str], result: BuildResult
+) -> None:
+    """Write the panel (parquet, CSV with BOM) and the build log, each atomically."""
+    from lixia_econ import __version__
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    parquet = out_dir / f"{config.PANEL_STEM}.parquet"
     csv_path = out_dir / f"{config.PANEL_STEM}.csv"
+    log_path = out_dir / "build_log.json"
     _atomic_write(parquet, lambda p: panel.to_parquet(p, index=False))
     _atomic_write(csv_path, lambda p: panel.to_csv(p, index=False, encoding="utf-8-sig"))
     log = {
         "input_hash": digest,
         "rows": len(panel),
-        "derived": len(derived),
+        "derived": result.derived,
         "read": result.read,
-        "source_order": _source_order(panel, [f.relative_to(raw).as_posix() for f in files]),
+        "source_order": _source_order(panel, file_order),
         "version": __version__,
     }
     _atomic_write(
@@ -275,8 +345,6 @@ def build_panel(
         lambda p: p.write_text(json.dumps(log, ensure_ascii=False, indent=2), encoding="utf-8"),
     )
     result.written = [parquet, csv_path, log_path]
-    say(f"wrote {parquet} and {csv_path}: {len(panel)} rows")
-    return result
 
 
 def _source_order(panel: pd.DataFrame, file_order: list[str]) -> list[str]:

@@ -22,9 +22,12 @@ import pandas as pd
 
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, ParameterError, RevisionGapWarning
+from lixia_econ.periods import freq_code
 from lixia_econ.periods import periods_per_year as _periods_per_year
 
 __all__ = [
+    "JAN_FEB_SPLITS",
+    "JAN_FEB_STATUS",
     "annualise",
     "chain_yoy",
     "compare_growth",
@@ -38,6 +41,9 @@ __all__ = [
 ]
 
 JanFeb = Literal["keep", "days", "equal"]
+
+#: The ways to split a January–February total between the two months (:func:`january_share`).
+JAN_FEB_SPLITS: tuple[str, ...] = ("days", "equal")
 
 #: Status code given to each de-cumulated value, by ``jan_feb`` choice.
 JAN_FEB_STATUS = {
@@ -89,13 +95,15 @@ def january_share(year: int, how: Literal["days", "equal"]) -> float:
     >>> round(january_share(2020, "days"), 4), january_share(2021, "equal")
     (0.5167, 0.5)
     """
-    check_choice("how", how, ("days", "equal"))
+    check_choice("how", how, JAN_FEB_SPLITS)
     if how == "equal":
         return 0.5
     return 31 / (31 + calendar.monthrange(year, 2)[1])
 
 
-def decumulate(ytd: pd.Series, *, jan_feb: JanFeb = "keep") -> pd.Series:
+def decumulate(
+    ytd: pd.Series, *, jan_feb: JanFeb = "keep", status: bool = False
+) -> pd.Series | pd.DataFrame:
     """Turn year-to-date (累计) values into single-period values.
 
     The value of a month (quarter) is its year-to-date value less the previous month's
@@ -114,14 +122,19 @@ def decumulate(ytd: pd.Series, *, jan_feb: JanFeb = "keep") -> pd.Series:
         between January and February in proportion to their days (31 and 28 or 29; status
         ``jan_feb_split_days``). ``"equal"``: split it in halves (``jan_feb_split_equal``).
         Ignored for quarterly data and for years that do publish January.
+    status : bool
+        Return each value's status code with it, as a column (see Returns).
 
     Returns
     -------
-    pandas.Series
+    pandas.Series or pandas.DataFrame
         Single-period values on a PeriodIndex, in the same unit. A period whose previous
         year-to-date value is missing cannot be de-cumulated and is left out (never
-        guessed). ``result.attrs["status"]`` is a Series of status codes (``derived`` or
-        the January–February code above), aligned with the result.
+        guessed). With ``status=True``, a DataFrame on that index with columns ``value``
+        and ``status`` (``derived`` or the January–February code above): the status
+        travels with the data through selections, joins and concatenation. (The
+        Series also carries the codes in ``attrs["status"]`` for a quick look; pandas
+        drops ``attrs`` in most operations, so nothing relies on them.)
 
     Raises
     ------
@@ -143,33 +156,23 @@ def decumulate(ytd: pd.Series, *, jan_feb: JanFeb = "keep") -> pd.Series:
     >>> ytd = pd.Series([52129.8, 78579.7], index=pd.period_range("2020-02", periods=2, freq="M"))
     >>> decumulate(ytd).round(1).tolist()
     [52129.8, 26449.9]
+    >>> decumulate(ytd, status=True)["status"].tolist()
+    ['jan_feb_combined', 'derived']
     """
-    check_choice("jan_feb", jan_feb, JAN_FEB_STATUS)
     s = _check_series(ytd, "ytd", freqs=("M", "Q")).dropna()
-    monthly = s.index.freqstr[0] == "M"
-    values: dict[pd.Period, float] = {}
-    status: dict[pd.Period, str] = {}
-    for period, value in s.items():
-        if period.month == 1 or (not monthly and period.quarter == 1):
-            values[period], status[period] = value, "derived"
-            continue
-        previous = period - 1
-        if previous in s.index:
-            values[period], status[period] = value - s[previous], "derived"
-        elif monthly and period.month == 2:
-            # January absent: February carries the January-February total.
-            if jan_feb == "keep":
-                values[period] = value
-            else:
-                jan, feb = previous, period
-                share = january_share(feb.year, jan_feb)
-                values[jan], status[jan] = value * share, JAN_FEB_STATUS[jan_feb]
-                values[feb] = value * (1 - share)
-            status[period] = JAN_FEB_STATUS[jan_feb]
-        # else: the previous year-to-date value is missing; nothing can be derived.
-    index = pd.PeriodIndex(sorted(values), freq=s.index.freq)
-    out = pd.Series([values[p] for p in index], index=index, name=ytd.name, dtype="float64")
-    out.attrs["status"] = pd.Series([status[p] for p in index], index=index, dtype=object)
+    freq = freq_code(s.index)
+    long = pd.DataFrame({"series": 0, "period": s.index.astype(str), "value": s.to_numpy()})
+    single = decumulate_frame(long, by=["series"], freq=freq, jan_feb=jan_feb)
+    index = pd.PeriodIndex(single["period"], freq=s.index.freq)
+    if status:
+        frame = pd.DataFrame(
+            {"value": single["value"].to_numpy(), "status": single["status"].to_numpy()},
+            index=index,
+        )
+        frame.index.name = "period"
+        return frame
+    out = pd.Series(single["value"].to_numpy(), index=index, name=ytd.name, dtype="float64")
+    out.attrs["status"] = pd.Series(single["status"].to_numpy(), index=index, dtype=object)
     return out
 
 
@@ -357,8 +360,13 @@ def chain_yoy(yoy_pct: pd.Series, *, base_year: int = 2019) -> pd.Series:
     return out
 
 
-def growth_from_levels(levels: pd.Series, *, years: int = 1) -> pd.Series:
+def growth_from_levels(
+    levels: pd.Series, *, years: int = 1, periods: int | None = None, per_year: bool = False
+) -> pd.Series:
     """Growth over the same period ``years`` years earlier, percent, recomputed from levels.
+
+    The one place growth is computed from levels: year on year (同比), over several
+    years, period on period (环比) or as an average per year.
 
     Parameters
     ----------
@@ -366,22 +374,49 @@ def growth_from_levels(levels: pd.Series, *, years: int = 1) -> pd.Series:
         Levels on an annual, quarterly or monthly PeriodIndex.
     years : int
         How many years back to compare (1 = year on year).
+    periods : int, optional
+        Compare with the value this many periods back instead (1 = period on period,
+        not seasonally adjusted).
+    per_year : bool
+        Return the compound average growth per year over the span (NBS's "two-year
+        average growth" with ``years=2``): ``100 * ((x_t / x_{t-n}) ** (1 / n) - 1)``,
+        ``n`` the span in years.
 
     Returns
     -------
     pandas.Series
-        Percent change; periods whose comparison level is missing are left out.
+        Percent change (percent per year with ``per_year``); periods whose comparison
+        level is missing are left out.
+
+    Raises
+    ------
+    ParameterError
+        If ``years`` or ``periods`` is not a positive integer.
 
     Notes
     -----
     From current-price levels this is nominal growth. NBS real growth is computed at
     comparable prices on revised levels; see :func:`compare_growth`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> x = pd.Series([100.0, 110.0, 121.0], index=pd.period_range("2019", periods=3, freq="Y"))
+    >>> growth_from_levels(x).round(6).tolist(), growth_from_levels(x, years=2).round(6).tolist()
+    ([10.0, 10.0], [21.0])
+    >>> growth_from_levels(x, years=2, per_year=True).round(6).tolist()
+    [10.0]
     """
     s = _check_series(levels, "levels", freqs=("M", "Q", "Y", "A"))
-    lag = _periods_per_year(s.index) * years
+    ppy = _periods_per_year(s.index)
+    for name, n in (("years", years), ("periods", periods)):
+        if n is not None and (isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1):
+            raise ParameterError(f"{name}={n!r} must be a positive integer")
+    lag = int(periods) if periods is not None else ppy * int(years)
     shifted = s.copy()
     shifted.index = shifted.index + lag
-    out = (s / shifted.reindex(s.index) - 1) * 100
+    ratio = s / shifted.reindex(s.index)
+    out = (ratio ** (ppy / lag) - 1) * 100 if per_year else (ratio - 1) * 100
     return out.dropna().rename(levels.name)
 
 

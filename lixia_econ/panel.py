@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from lixia_econ import config
+from lixia_econ.clean import JAN_FEB_STATUS
 from lixia_econ.errors import LixiaEconError, ParameterError
 from lixia_econ.periods import tidy_period_index
 from lixia_econ.schema import (
@@ -37,10 +38,10 @@ _MEASURE_PREFERENCE = ("level", "ytd_level", "index", "yoy_pct", "ytd_yoy_pct", 
 #: Statuses preferred, in order, when two observations cover the same period.
 _STATUS_RANK = {
     "published": 0,
-    "jan_feb_combined": 1,
+    JAN_FEB_STATUS["keep"]: 1,
     "derived": 1,
-    "jan_feb_split_days": 2,
-    "jan_feb_split_equal": 2,
+    JAN_FEB_STATUS["days"]: 2,
+    JAN_FEB_STATUS["equal"]: 2,
     "estimated": 3,
     "target": 4,
 }
@@ -127,7 +128,8 @@ def get_series(
     freq: str | None = None,
     source: str | None = None,
     include_estimates: bool = False,
-) -> pd.Series:
+    status: bool = False,
+) -> pd.Series | pd.DataFrame:
     """Pick one series out of the panel.
 
     Parameters
@@ -152,12 +154,18 @@ def get_series(
     include_estimates : bool
         Include rows with status ``estimated`` (model estimates, e.g. disaggregated
         quarters). Off by default: estimates never mix silently with published figures.
+    status : bool
+        Return each value's status code with it (``published``, ``derived``,
+        ``jan_feb_combined`` ...), as a column (see Returns).
 
     Returns
     -------
-    pandas.Series
+    pandas.Series or pandas.DataFrame
         float64 values on a PeriodIndex. ``attrs``: region, indicator, measure, unit,
-        price_basis, freq, sources (list), status (Series aligned with the values).
+        price_basis, freq, sources (list), status (Series aligned with the values; for a
+        quick look only, pandas drops ``attrs`` in most operations). With
+        ``status=True``, a DataFrame with columns ``value`` and ``status`` (same
+        ``attrs``), so the status travels with the values.
 
     Raises
     ------
@@ -216,6 +224,10 @@ def get_series(
         sources=sorted(set(rows["source"])),
         status=pd.Series(rows["status"].to_numpy(), index=index).sort_index(),
     )
+    if status:
+        frame = pd.DataFrame({"value": out, "status": out.attrs["status"]})
+        frame.attrs = dict(out.attrs)
+        return frame
     return out
 
 

@@ -48,10 +48,15 @@ import pandas as pd
 from lixia_econ.errors import InsufficientDataError, ParameterError, PeriodError
 
 __all__ = [
+    "FREQ_NAMES",
     "PANDAS_FREQ",
+    "PERIODS_PER_YEAR",
     "TIDY_PERIOD_PATTERNS",
+    "TIME_FORMAT",
     "as_period_series",
+    "check_not_after",
     "coerce_period",
+    "format_periods",
     "freq_code",
     "latest_tidy_period",
     "parse_period",
@@ -60,6 +65,7 @@ __all__ = [
     "periods_per_year",
     "str_to_period",
     "tidy_period_index",
+    "to_period",
 ]
 
 Freq = Literal["A", "Q", "M"]
@@ -223,6 +229,49 @@ def _range_start(label: str, start: int, unit: str, limit: int) -> None:
         )
 
 
+def _range_to(label: str, year: int, start: int, end: int, unit: str) -> tuple[pd.Period, bool]:
+    """Return the end of a range from January (``1-3月``, ``Q1-Q3``), year to date."""
+    if unit == "quarter":
+        _range_start(label, start, unit, 4)
+        return _quarter(label, year, end), True
+    _range_start(label, start, unit, 12)
+    return _month(label, year, end), True
+
+
+def _half(label: str, year: int, half: str) -> tuple[pd.Period, bool]:
+    """Return the first half (``上半年``, ``H1``) as the second quarter, year to date."""
+    if half in ("上", "1"):
+        return _quarter(label, year, 2), True
+    if half in ("下", "2"):
+        _range_start(label, 7, "month", 12)
+    raise _fail(label, f"half {half} does not exist (expected H1 or H2)")
+
+
+def _period_of(kind: str, groups: dict[str, Any], y: int, label: str) -> tuple[pd.Period, bool]:
+    """Return the period and year-to-date flag of a label matched by pattern ``kind``."""
+    a, b = groups.get("a"), groups.get("b")
+    if kind == "year":
+        return pd.Period(year=y, freq="Y"), False
+    if kind in ("quarter", "quarter_cn"):
+        return _quarter(label, y, _cn_to_int(a)), False
+    if kind == "quarter_first":
+        return _quarter(label, y, _cn_to_int(b)), True
+    if kind == "half":
+        return _half(label, y, groups["half"])
+    if kind == "half_en":
+        return _half(label, y, str(int(a)))
+    if kind == "month":
+        return _month(label, y, _cn_to_int(a)), False
+    if kind == "month_first":
+        return _month(label, y, _cn_to_int(b)), True
+    if kind == "month_en":
+        return _month(label, y, _EN_MONTHS[a.lower()]), False
+    if kind == "month_range_en":
+        return _range_to(label, y, _EN_MONTHS[a.lower()], _EN_MONTHS[b.lower()], "month")
+    unit = "quarter" if kind == "quarter_range" else "month"
+    return _range_to(label, y, _cn_to_int(a), _cn_to_int(b), unit)
+
+
 @lru_cache(maxsize=65536)
 def _parse_cached(label: str, year: int | None) -> tuple[pd.Period, bool]:
     text = _normalise(label)
@@ -241,43 +290,7 @@ def _parse_cached(label: str, year: int | None) -> tuple[pd.Period, bool]:
             raise _fail(label, "the label has no year; pass year= for labels such as '1-3月'")
         if not 1000 <= y <= 2999:
             raise _fail(label, f"year {y} is out of range (expected four digits, 1000-2999)")
-        a = groups.get("a")
-        b = groups.get("b")
-        if kind == "year":
-            return pd.Period(year=y, freq="Y"), False
-        if kind in ("quarter", "quarter_cn"):
-            return _quarter(label, y, _cn_to_int(a)), False
-        if kind == "quarter_range":
-            start, end = _cn_to_int(a), _cn_to_int(b)
-            _range_start(label, start, "quarter", 4)
-            return _quarter(label, y, end), True
-        if kind == "quarter_first":
-            return _quarter(label, y, _cn_to_int(b)), True
-        if kind == "half":
-            if groups["half"] == "下":
-                _range_start(label, 7, "month", 12)
-            return _quarter(label, y, 2), True
-        if kind == "half_en":
-            h = int(a)
-            if h == 1:
-                return _quarter(label, y, 2), True
-            if h == 2:
-                _range_start(label, 7, "month", 12)
-            raise _fail(label, f"half {h} does not exist (expected H1 or H2)")
-        if kind == "month":
-            return _month(label, y, _cn_to_int(a)), False
-        if kind == "month_range":
-            start, end = _cn_to_int(a), _cn_to_int(b)
-            _range_start(label, start, "month", 12)
-            return _month(label, y, end), True
-        if kind == "month_first":
-            return _month(label, y, _cn_to_int(b)), True
-        if kind == "month_en":
-            return _month(label, y, _EN_MONTHS[a.lower()]), False
-        if kind == "month_range_en":
-            start, end = _EN_MONTHS[a.lower()], _EN_MONTHS[b.lower()]
-            _range_start(label, start, "month", 12)
-            return _month(label, y, end), True
+        return _period_of(kind, groups, y, label)
     raise _fail(
         label,
         "not a period label; expected a year ('2019', '2019年'), a quarter ('2020Q1', '1Q 2020', "
@@ -336,13 +349,17 @@ def parse_period(label: str, *, year: int | None = None) -> tuple[pd.Period, boo
     return _parse_cached(label, None if year is None else int(year))
 
 
-def freq_code(p: pd.Period) -> Freq:
-    """Return the tidy-table frequency letter of a period: ``'A'``, ``'Q'`` or ``'M'``.
+def freq_code(p: pd.Period | pd.PeriodIndex | pd.offsets.BaseOffset | str) -> Freq:
+    """Return the tidy-table frequency letter: ``'A'``, ``'Q'`` or ``'M'``.
+
+    The one place that translates pandas frequencies into the letters of the tidy
+    table (pandas 3 spells annual ``Y``; older pandas ``A``).
 
     Parameters
     ----------
-    p : pandas.Period
-        A calendar-year annual, quarterly or monthly period.
+    p : pandas.Period, pandas.PeriodIndex, pandas offset or str
+        A calendar-year annual, quarterly or monthly period, the periods of a series,
+        or a frequency (``"Y"``, ``"A"``, ``"Q"``, ``"M"``, ``"Q-DEC"``, ``"YE"`` ...).
 
     Returns
     -------
@@ -351,23 +368,44 @@ def freq_code(p: pd.Period) -> Freq:
     Raises
     ------
     PeriodError
-        For any other frequency (weekly, fiscal years ending outside December ...).
+        For any other frequency (weekly, daily, fiscal years ending outside December ...).
 
     Examples
     --------
-    >>> freq_code(pd.Period("2020", freq="Y"))
+    >>> months = pd.period_range("2020-01", periods=2, freq="M")
+    >>> freq_code(pd.Period("2020", freq="Y")), freq_code(months)
+    ('A', 'M')
+    >>> freq_code("Y")
     'A'
     """
-    if not isinstance(p, pd.Period):
+    if isinstance(p, pd.Period | pd.PeriodIndex | pd.offsets.BaseOffset):
+        fs = p.freqstr
+    elif isinstance(p, str):
+        fs = p
+    else:
         raise _fail(str(p), f"expected a pandas.Period, got {type(p).__name__}")
-    fs = p.freqstr
-    if fs in ("Y-DEC", "A-DEC", "Y", "A"):
-        return "A"
-    if fs in ("Q-DEC", "Q"):
-        return "Q"
-    if fs == "M":
-        return "M"
-    raise _fail(str(p), f"frequency {fs!r} is not one of annual (Y-DEC), quarterly, monthly")
+    code = _FREQ_LETTERS.get(str(fs).upper())
+    if code is None:
+        raise _fail(str(p), f"frequency {fs!r} is not one of annual (Y-DEC), quarterly, monthly")
+    return code
+
+
+#: pandas frequency strings of each tidy-table frequency letter.
+_FREQ_LETTERS: dict[str, Freq] = {
+    **dict.fromkeys(("Y", "A", "Y-DEC", "A-DEC", "YE", "YE-DEC"), "A"),
+    **dict.fromkeys(("Q", "Q-DEC", "QE", "QE-DEC"), "Q"),
+    **dict.fromkeys(("M", "ME"), "M"),
+}
+
+#: Periods in a year, by frequency letter.
+PERIODS_PER_YEAR: dict[str, int] = {"A": 1, "Q": 4, "M": 12}
+
+#: The adjective of each frequency letter, for messages and labels.
+FREQ_NAMES: dict[str, str] = {"A": "annual", "Q": "quarterly", "M": "monthly"}
+
+#: strftime / d3-time-format pattern that prints a period of each frequency letter
+#: (``2020``, ``2020 Q1``, ``2020-03``): chart axes, tables.
+TIME_FORMAT: dict[str, str] = {"A": "%Y", "Q": "%Y Q%q", "M": "%Y-%m"}
 
 
 def period_to_str(p: pd.Period) -> str:
@@ -538,8 +576,6 @@ def periods_per_year(index: pd.PeriodIndex, *, name: str = "series") -> int:
     >>> periods_per_year(pd.period_range("2020Q1", periods=2, freq="Q"))
     4
     """
-    from lixia_econ.errors import ParameterError
-
     freq = getattr(index, "freq", None)
     if isinstance(freq, pd.offsets.YearEnd) and freq.n == 1:
         return 1
@@ -694,3 +730,107 @@ def coerce_period(value: Any, freq: Any, *, name: str) -> pd.Period:
     raise ParameterError(
         f"{name} must be a period label (str) or a pandas Period, got {type(value).__name__}"
     )
+
+
+def to_period(value: Any, *, name: str = "period") -> pd.Period:
+    """Return a period given as a Period, a tidy-table text or any label :func:`parse_period` reads.
+
+    Parameters
+    ----------
+    value : pandas.Period or str
+        ``2020``, ``2020Q1``, ``2020-03`` (the tidy table's texts), ``2020年一季度`` ...
+    name : str
+        The argument's name, used in the error message.
+
+    Returns
+    -------
+    pandas.Period
+        Annual, quarterly or monthly.
+
+    Raises
+    ------
+    ParameterError
+        If ``value`` is not a period.
+
+    Examples
+    --------
+    >>> to_period("2020Q1"), to_period("2020-03"), to_period("2020")
+    (Period('2020Q1', 'Q-DEC'), Period('2020-03', 'M'), Period('2020', 'Y-DEC'))
+    """
+    if isinstance(value, pd.Period):
+        return value
+    text = str(value).strip()
+    for code, pattern in _STR_RE.items():
+        if pattern.match(text):
+            return str_to_period(text, code)
+    try:
+        return parse_period(text)[0]
+    except PeriodError:
+        raise ParameterError(
+            f"{name}={value!r} is not a period; use a year '2020', a quarter '2020Q1' or a "
+            "month '2020-03'"
+        ) from None
+
+
+def check_not_after(
+    shock: Any, as_of: Any, *, shock_name: str = "shock", as_of_name: str = "as_of"
+) -> None:
+    """Raise unless the shock starts at or before the end of the as-of period.
+
+    Parameters
+    ----------
+    shock, as_of : pandas.Period or str
+        Periods as :func:`to_period` reads them; frequencies may differ (a shock
+        ``"2020"`` and an as-of ``"2020Q4"`` compare by their dates).
+    shock_name, as_of_name : str
+        The arguments' names, used in the message.
+
+    Raises
+    ------
+    ParameterError
+        If either is not a period, or the shock starts after the as-of period ends.
+
+    Examples
+    --------
+    >>> check_not_after("2020Q1", "2023-06")
+    >>> check_not_after("2021", "2020Q4")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    ParameterError: shock='2021' starts after as_of='2020Q4' ends; the shock must be ...
+    """
+    start = to_period(shock, name=shock_name).start_time
+    end = to_period(as_of, name=as_of_name).end_time
+    if start > end:
+        raise ParameterError(
+            f"{shock_name}={str(shock)!r} starts after {as_of_name}={str(as_of)!r} ends; the "
+            "shock must be at or before the last period used"
+        )
+
+
+def format_periods(periods: Iterable[Any], limit: int = 12, *, empty: str = "") -> str:
+    """Write periods for a message: ``2019, 2022``; past ``limit``, the first and a count.
+
+    Parameters
+    ----------
+    periods : iterable
+        Periods (or their labels), in the order to print them.
+    limit : int
+        The most periods written out.
+    empty : str
+        What to return when there are none (``"none"`` reads well in a sentence).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> idx = pd.period_range("2020-01", periods=5, freq="M")
+    >>> format_periods(idx), format_periods(idx, limit=2), format_periods([], empty="none")
+    ('2020-01, 2020-02, 2020-03, 2020-04, 2020-05', '2020-01, 2020-02, ... (5 in all)', 'none')
+    """
+    labels = [str(p) for p in periods]
+    if not labels:
+        return empty
+    if len(labels) > limit:
+        return ", ".join(labels[:limit]) + f", ... ({len(labels)} in all)"
+    return ", ".join(labels)

@@ -29,9 +29,9 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -128,9 +128,20 @@ class Indicator:
     aliases: tuple[str, ...]
 
 
-def _read_catalogue(name: str) -> list[dict[str, str]]:
+_E = TypeVar("_E", bound=Indicator)
+
+
+def _read_catalogue(name: str, entry: type[_E]) -> dict[str, _E]:
+    """Read a catalogue CSV into entries keyed by code (``aliases`` are ``|``-separated)."""
+    names = [f.name for f in fields(entry)]
     with open(CATALOGUE_DIR / name, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+        rows = list(csv.DictReader(fh))
+    out = {}
+    for row in rows:
+        values: dict[str, Any] = {k: row[k] for k in names}
+        values["aliases"] = tuple(a for a in row["aliases"].split("|") if a)
+        out[row["code"]] = entry(**values)
+    return out
 
 
 @cache
@@ -141,13 +152,7 @@ def indicators() -> dict[str, Indicator]:
     -------
     dict of str to Indicator
     """
-    out = {}
-    for row in _read_catalogue("indicators.csv"):
-        aliases = tuple(a for a in row["aliases"].split("|") if a)
-        out[row["code"]] = Indicator(
-            row["code"], row["name_zh"], row["name_en"], row["unit"], row["kind"], aliases
-        )
-    return out
+    return _read_catalogue("indicators.csv", Indicator)
 
 
 # --------------------------------------------------------------------------------------
@@ -163,13 +168,18 @@ _ROW_MARKERS = re.compile(
 )
 
 
-@cache
-def _indicator_table() -> dict[str, str]:
+def _name_table(entries: Mapping[str, Indicator]) -> dict[str, str]:
+    """Map the normalised code, names and aliases of each catalogue entry to its code."""
     table: dict[str, str] = {}
-    for code, ind in indicators().items():
-        for alias in (code, ind.name_zh, ind.name_en, *ind.aliases):
+    for code, entry in entries.items():
+        for alias in (code, entry.name_zh, entry.name_en, *entry.aliases):
             table.setdefault(normalise_name(alias), code)
     return table
+
+
+@cache
+def _indicator_table() -> dict[str, str]:
+    return _name_table(indicators())
 
 
 def _lookup(table: Mapping[str, str], keys: list[str]) -> str | None:
@@ -323,6 +333,19 @@ def validate(frame: pd.DataFrame, *, path: object = None) -> pd.DataFrame:
             f"columns must be {list(COLUMNS)}; missing {missing}, unexpected {extra}", path=path
         )
     frame = frame.reset_index(drop=True)
+    out = _check_cells(frame, path)
+    out = _check_unique(out, frame, path)
+    _check_ytd_flows(out, frame, path)
+    _check_ranges(out, frame, path)
+    out = out.sort_values(list(KEY)).reset_index(drop=True)
+    return out[list(COLUMNS)]
+
+
+def _check_cells(frame: pd.DataFrame, path: object) -> pd.DataFrame:
+    """Check each cell (present, a known code, a period of its frequency, a finite value).
+
+    Returns the table with canonical dtypes.
+    """
     text_cols = [c for c in COLUMNS if c != "value"]
     for col in text_cols:
         bad = frame.index[frame[col].isna()]
@@ -351,47 +374,58 @@ def validate(frame: pd.DataFrame, *, path: object = None) -> pd.DataFrame:
         raise _fail(frame, path, bad, "value", "value must be a finite number")
     out = frame.astype({c: str for c in text_cols}).assign(value=values.astype("float64"))
     out["note"] = frame["note"].fillna("").astype(str)
+    return out
 
-    dup_all = out.duplicated([*KEY, "value"], keep="first")
-    out = out[~dup_all]
+
+def _check_unique(out: pd.DataFrame, frame: pd.DataFrame, path: object) -> pd.DataFrame:
+    """Drop rows repeated with the same value; raise for one key with two values."""
+    out = out[~out.duplicated([*KEY, "value"], keep="first")]
     dup = out.duplicated(list(KEY), keep=False)
-    if dup.any():
-        first = out[dup].iloc[0]
-        same = out[dup & (out[list(KEY)] == first[list(KEY)]).all(axis=1)]
-        positions = same.index
-        rows = [_row_label(frame, int(i)) for i in positions]
-        shown = ", ".join(
-            f"row {r}" if r is not None else f"table row {i + 1}"
-            for r, i in zip(rows, positions, strict=True)
-        )
-        raise SchemaError(
-            f"{first['region']} {first['indicator']} {first['measure']} {first['period']} "
-            f"appears more than once with different values: "
-            f"{same['value'].tolist()} ({shown})",
-            path=path,
-            row=rows[0],
-            column="value",
-        )
+    if not dup.any():
+        return out
+    first = out[dup].iloc[0]
+    same = out[dup & (out[list(KEY)] == first[list(KEY)]).all(axis=1)]
+    positions = same.index
+    rows = [_row_label(frame, int(i)) for i in positions]
+    shown = ", ".join(
+        f"row {r}" if r is not None else f"table row {i + 1}"
+        for r, i in zip(rows, positions, strict=True)
+    )
+    raise SchemaError(
+        f"{first['region']} {first['indicator']} {first['measure']} {first['period']} "
+        f"appears more than once with different values: "
+        f"{same['value'].tolist()} ({shown})",
+        path=path,
+        row=rows[0],
+        column="value",
+    )
 
+
+def _check_ytd_flows(out: pd.DataFrame, frame: pd.DataFrame, path: object) -> None:
+    """Raise if a year-to-date flow falls within a year."""
     flows = {code for code, ind in indicators().items() if ind.kind == "flow"}
     ytd = out[(out["measure"] == "ytd_level") & out["indicator"].isin(flows)]
-    if len(ytd):
-        ytd = ytd.assign(_year=ytd["period"].str[:4]).sort_values("period")
-        group_cols = ["region", "indicator", "freq", "price_basis", "source", "_year"]
-        step = ytd.groupby(group_cols, sort=False)["value"].diff()
-        falling = step.index[step < 0]
-        if len(falling):
-            i = falling[0]
-            r = out.loc[i]
-            raise _fail(
-                frame,
-                path,
-                pd.Index([i]),
-                "value",
-                f"year-to-date {r['indicator']} for {r['region']} falls within the year at "
-                f"{r['period']} (by {-step[i]:g}); year-to-date flows cannot decrease",
-            )
+    if not len(ytd):
+        return
+    ytd = ytd.assign(_year=ytd["period"].str[:4]).sort_values("period")
+    group_cols = ["region", "indicator", "freq", "price_basis", "source", "_year"]
+    step = ytd.groupby(group_cols, sort=False)["value"].diff()
+    falling = step.index[step < 0]
+    if len(falling):
+        i = falling[0]
+        r = out.loc[i]
+        raise _fail(
+            frame,
+            path,
+            pd.Index([i]),
+            "value",
+            f"year-to-date {r['indicator']} for {r['region']} falls within the year at "
+            f"{r['period']} (by {-step[i]:g}); year-to-date flows cannot decrease",
+        )
 
+
+def _check_ranges(out: pd.DataFrame, frame: pd.DataFrame, path: object) -> None:
+    """Raise for implausible growth rates and shares outside 0–100."""
     growth = out["measure"].isin(["yoy_pct", "ytd_yoy_pct", "target_yoy_pct"])
     lo, hi = PLAUSIBLE_GROWTH
     bad = out.index[growth & ~out["value"].between(lo, hi)]
@@ -402,5 +436,3 @@ def validate(frame: pd.DataFrame, *, path: object = None) -> pd.DataFrame:
     bad = out.index[(out["measure"] == "share_pct") & ~out["value"].between(0, 100)]
     if len(bad):
         raise _fail(frame, path, bad, "value", "a share must be between 0 and 100 percent")
-    out = out.sort_values(list(KEY)).reset_index(drop=True)
-    return out[list(COLUMNS)]

@@ -41,6 +41,7 @@ __all__ = [
     "MISSING_MARKERS",
     "Unit",
     "convert",
+    "decimal_factor",
     "known_units",
     "parse_number",
     "parse_numbers",
@@ -215,7 +216,7 @@ def convert(values: Any, from_unit: str | Unit, to_unit: str | Unit | None = Non
         )
     if isinstance(values, (list, tuple)):
         values = np.asarray(values, dtype=float)
-    factor = _factor(src.multiplier, dst.multiplier)
+    factor = decimal_factor(src.multiplier, dst.multiplier)
     if isinstance(values, (int, float, np.integer, np.floating)) and not isinstance(values, bool):
         if values != values or factor == 1:
             return float(values)
@@ -226,8 +227,28 @@ def convert(values: Any, from_unit: str | Unit, to_unit: str | Unit | None = Non
     return values * float(factor)
 
 
-def _factor(src: float, dst: float) -> Decimal:
-    """Return src / dst as a decimal, exact for the powers of ten of the unit table."""
+def decimal_factor(src: float, dst: float) -> Decimal:
+    """Return ``src / dst`` as a decimal, exact for the powers of ten of the unit table.
+
+    Readers multiply printed figures by it in decimal arithmetic, so ``263.39`` billion
+    yuan becomes ``2633.9`` 亿元 and not ``2633.8999999999996``.
+
+    Parameters
+    ----------
+    src, dst : float
+        Multipliers of two units (:attr:`Unit.multiplier`), e.g. ``1e9`` and ``1e8``.
+
+    Returns
+    -------
+    decimal.Decimal
+        An integer or the reciprocal of an integer when the ratio is a power of ten
+        (or any whole number), else the ratio's shortest repr.
+
+    Examples
+    --------
+    >>> decimal_factor(1e9, 1e8), decimal_factor(1e4, 1e8)
+    (Decimal('10'), Decimal('0.0001'))
+    """
     ratio = src / dst
     if ratio >= 1 and abs(ratio - round(ratio)) < 1e-9 * ratio:
         return Decimal(round(ratio))

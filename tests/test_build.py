@@ -186,3 +186,12 @@ def test_accessor_picks_series_and_tab_completes(built):
     assert panel.econ.series("济南市", "地区生产总值").attrs["region"] == "370100"
     table = panel.econ.available()
     assert {"region_name", "observations", "first", "last"} <= set(table.columns)
+
+
+def test_get_series_gives_the_status_as_a_column(built):
+    _, panel = built
+    retail = get_series(panel, "China", "retail_sales", status=True)
+    assert list(retail.columns) == ["value", "status"]
+    feb, mar = pd.Period("2020-02", freq="M"), pd.Period("2020-03", freq="M")
+    assert retail.loc[feb, "status"] == "jan_feb_combined"
+    assert retail.loc[mar, "value"] == pytest.approx(26450, abs=1)

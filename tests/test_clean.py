@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from lixia_econ.clean import (
+    JAN_FEB_STATUS,
     annualise,
     chain_yoy,
     compare_growth,
@@ -207,3 +208,34 @@ def test_decumulate_frame_equals_decumulate_per_series(jan_feb):
         assert got["period"].tolist() == [str(p) for p in expected.index]
         np.testing.assert_allclose(got["value"].to_numpy(), expected.to_numpy())
         assert got["status"].tolist() == expected.attrs["status"].tolist()
+
+
+@pytest.mark.parametrize("jan_feb", ["keep", "days", "equal"])
+def test_decumulate_status_travels_as_a_column(jan_feb):
+    ytd = _monthly("retail_ytd_100m_yuan")["2019":"2020"]
+    single = decumulate(ytd, jan_feb=jan_feb)
+    frame = decumulate(ytd, jan_feb=jan_feb, status=True)
+    assert list(frame.columns) == ["value", "status"]
+    np.testing.assert_allclose(frame["value"].to_numpy(), single.to_numpy())
+    # the status survives what drops attrs: selection, concatenation
+    joined = pd.concat([frame.loc["2019"], frame.loc["2020"]])
+    feb = pd.Period("2020-02", freq="M")
+    assert joined.loc[feb, "status"] == JAN_FEB_STATUS[jan_feb]
+    assert joined.loc[pd.Period("2020-03", freq="M"), "status"] == "derived"
+
+
+def test_growth_from_levels_serves_every_growth_from_levels():
+    # one owner: the models' year-on-year, period-on-period and n-year average rates agree
+    from lixia_econ.models.growth import average_growth, growth_rate
+
+    x = _monthly("retail_ytd_100m_yuan")["2017":"2019"].to_timestamp().to_period("Q")
+    x = x.groupby(level=0).last()
+    yoy = growth_rate(x, kind="yoy").dropna()
+    pd.testing.assert_series_equal(growth_from_levels(x), yoy, check_names=False)
+    pop = growth_rate(x, kind="pop").dropna()
+    pd.testing.assert_series_equal(growth_from_levels(x, periods=1), pop, check_names=False)
+    two = average_growth(x, years=2).dropna()
+    got = growth_from_levels(x, years=2, per_year=True)
+    pd.testing.assert_series_equal(got, two, check_names=False)
+    with pytest.raises(ParameterError, match="years=0 must be a positive integer"):
+        growth_from_levels(x, years=0)

@@ -490,3 +490,50 @@ def test_unknown_indicator_and_region(tmp_path):
 def test_file_not_found(tmp_path):
     with pytest.raises(DataFormatError, match="file not found"):
         read_table(tmp_path / "nope.csv")
+
+
+# ---------------------------------------------------------------------------
+# the layout registry
+
+
+def test_layouts_are_the_registered_readers():
+    from lixia_econ.io import LAYOUTS
+
+    assert LAYOUTS == ("nbs_portal", "columns", "long", "wide")
+
+
+def test_a_new_layout_is_one_registered_reader(tmp_path, monkeypatch):
+    from lixia_econ.io import _registry
+    from lixia_econ.io._common import Stored, parse_at
+    from lixia_econ.periods import parse_period
+    from lixia_econ.units import parse_number
+
+    def detect(source):
+        return _registry.CERTAIN if source.first_line() == "#pipe" else 0.0
+
+    def read(source, obs, *, region="000000"):
+        stored = Stored("gdp", "level", "亿元", "current")
+        for lineno, line in enumerate(source.text.splitlines()[1:], start=2):
+            label, cell = line.split("|")
+            where = {"path": obs.path, "row": lineno, "column": "value"}
+            p, _ = parse_at(parse_period, label, **where)
+            v = parse_at(parse_number, cell, **where)
+            obs.add(stored, region=region, period=p, value=v, line=lineno, column="value")
+
+    monkeypatch.setattr(_registry, "_READERS", dict(_registry._READERS))
+    _registry.register(_registry.Reader("pipe", ("region",), detect, read))
+    path = tmp_path / "p.txt"
+    path.write_text("#pipe\n2019|1685.4\n2020年|1800\n", encoding="utf-8")
+    df = read_table(path)
+    assert df.attrs["layout"] == "pipe"
+    assert df["period"].tolist() == ["2019", "2020"]
+    with pytest.raises(ParameterError, match=r"not known for layout 'pipe'"):
+        read_table(path, layout="pipe", orientation="rows")
+
+
+def test_unknown_indicator_names_the_nearest_entries(tmp_path):
+    path = tmp_path / "u.csv"
+    text = "region,indicator,period,value,unit\n历下区,地区生产总直,2019,1,亿元\n"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFormatError, match="Did you mean 'gdp'"):
+        read_table(path)

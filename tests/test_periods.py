@@ -9,13 +9,16 @@ import pandas as pd
 import pytest
 
 from lixia_econ.config import RAW_DIR
-from lixia_econ.errors import LixiaEconError, PeriodError
+from lixia_econ.errors import LixiaEconError, ParameterError, PeriodError
 from lixia_econ.periods import (
+    check_not_after,
+    format_periods,
     freq_code,
     parse_period,
     parse_periods,
     period_to_str,
     str_to_period,
+    to_period,
 )
 
 Y = "Y"
@@ -317,3 +320,76 @@ def test_str_to_period_errors(text, freq, fragment):
 def test_freq_code_rejects_other_frequencies(period):
     with pytest.raises(PeriodError):
         freq_code(period)
+
+
+# ---------------------------------------------------------------------------
+# frequency letters, period lists and the shock/as-of check
+
+
+@pytest.mark.parametrize(
+    ("given", "letter"),
+    [
+        (pd.Period("2020", freq="Y"), "A"),
+        (pd.period_range("2020Q1", periods=2, freq="Q"), "Q"),
+        (pd.period_range("2020-01", periods=2, freq="M"), "M"),
+        ("Y", "A"),
+        ("A", "A"),
+        ("Q-DEC", "Q"),
+        ("M", "M"),
+        (pd.offsets.QuarterEnd(startingMonth=12), "Q"),
+    ],
+)
+def test_freq_code_reads_periods_indexes_and_frequencies(given, letter):
+    assert freq_code(given) == letter
+
+
+def test_freq_code_rejects_daily_index():
+    with pytest.raises(PeriodError, match="not one of annual"):
+        freq_code(pd.period_range("2020-01-01", periods=2, freq="D"))
+
+
+@pytest.mark.parametrize(
+    ("periods", "limit", "empty", "expected"),
+    [
+        (["2019", "2022"], 12, "", "2019, 2022"),
+        (pd.period_range("2020Q1", periods=3, freq="Q"), 2, "", "2020Q1, 2020Q2, ... (3 in all)"),
+        ([], 12, "", ""),
+        ([], 12, "none", "none"),
+    ],
+)
+def test_format_periods(periods, limit, empty, expected):
+    assert format_periods(periods, limit, empty=empty) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2020", pd.Period("2020", freq="Y")),
+        ("2020Q1", pd.Period("2020Q1", freq="Q")),
+        ("2020-03", pd.Period("2020-03", freq="M")),
+        ("2020年一季度", pd.Period("2020Q1", freq="Q")),
+        (pd.Period("2020-03", freq="M"), pd.Period("2020-03", freq="M")),
+    ],
+)
+def test_to_period(value, expected):
+    assert to_period(value) == expected
+
+
+def test_to_period_names_the_argument():
+    with pytest.raises(ParameterError, match=r"as_of='2020Q5' is not a period"):
+        to_period("2020Q5", name="as_of")
+
+
+@pytest.mark.parametrize(
+    ("shock", "as_of"),
+    [("2020Q1", "2020Q1"), ("2020", "2020-01"), ("2020-12", "2020"), ("2019Q4", "2023-06")],
+)
+def test_check_not_after_accepts_shock_up_to_as_of(shock, as_of):
+    check_not_after(shock, as_of)
+
+
+def test_check_not_after_rejects_a_later_shock():
+    with pytest.raises(ParameterError, match=r"shock='2021' starts after as_of='2020Q4' ends"):
+        check_not_after("2021", "2020Q4")
+    with pytest.raises(ParameterError, match="not a period"):
+        check_not_after("2020Q9", "2021")

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from lixia_econ._checks import check_choice
-from lixia_econ.clean import january_share
+from lixia_econ.clean import JAN_FEB_SPLITS, january_share
 from lixia_econ.errors import EstimateWarning, InsufficientDataError, ParameterError
 from lixia_econ.models._base import ModelResult, as_period_series
 from lixia_econ.models.growth import (
@@ -180,20 +180,17 @@ class SeasonalResult(ModelResult):
 
 
 def _combined_jan_feb(s: pd.Series) -> list[pd.Period]:
-    """Februaries that have a value while their January is absent or missing."""
-    status = s.attrs.get("status")
+    """Februaries that have a value while their January is absent or missing.
+
+    Read from the data alone: NBS's combined release, and ``decumulate(jan_feb="keep")``
+    (status ``jan_feb_combined``), leave January out and the total at February.
+    """
     febs = []
     for p, x in s.items():
         if p.month != 2 or not np.isfinite(x):
             continue
         jan = p - 1
-        jan_missing = jan not in s.index or not np.isfinite(s.loc[jan])
-        flagged = (
-            isinstance(status, pd.Series)
-            and p in status.index
-            and status.loc[p] == "jan_feb_combined"
-        )
-        if jan_missing or flagged:
+        if jan not in s.index or not np.isfinite(s.loc[jan]):
             febs.append(p)
     return febs
 
@@ -265,9 +262,9 @@ def seasonal_adjust(
         of the seasonal pattern (recommended).
     jan_feb : {"raise", "days", "equal", "single"}
         Monthly data whose January is missing while February has a value look like NBS's
-        combined January–February release (February = the two-month total; also
-        recognised from ``series.attrs["status"] == "jan_feb_combined"`` as set by
-        :func:`lixia_econ.clean.decumulate`). ``"raise"``: refuse and say how to split.
+        combined January–February release (February = the two-month total, as
+        :func:`lixia_econ.clean.decumulate` with ``jan_feb="keep"`` returns it, status
+        ``jan_feb_combined``). ``"raise"``: refuse and say how to split.
         ``"days"``: split each total in proportion to days (31 : 28 or 29). ``"equal"``:
         split it in halves. Split values are flagged in ``result.jan_feb_split``; they are
         estimates of the single months. ``"single"``: February holds February alone; a
@@ -312,9 +309,8 @@ def seasonal_adjust(
     from statsmodels.tsa.seasonal import STL
 
     check_choice("missing", missing, ("raise", "impute"))
-    check_choice("jan_feb", jan_feb, ("raise", "days", "equal", "single"))
+    check_choice("jan_feb", jan_feb, ("raise", *JAN_FEB_SPLITS, "single"))
     s = as_period_series(series, name="series")
-    s.attrs = dict(getattr(series, "attrs", {}))
     ppy = _periods_per_year(s.index)
     if ppy == 1:
         raise ParameterError(

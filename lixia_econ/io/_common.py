@@ -1,0 +1,436 @@
+"""What every layout reader shares: decoding, the cell grid, the observation collector.
+
+Names here are public to the :mod:`lixia_econ.io` package (the module itself is
+private): a layout module imports them, nothing outside the package does.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io as _io
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from lixia_econ.errors import DataFormatError, ParameterError, SchemaError, UnitError
+from lixia_econ.periods import freq_code, period_to_str
+from lixia_econ.schema import COLUMNS, KEY, indicators, resolve_indicator
+from lixia_econ.units import CANONICAL, decimal_factor, parse_unit
+
+T = TypeVar("T")
+
+__all__ = [
+    "GROWTH_WORDS",
+    "NA_BASIS",
+    "YTD_MEASURE",
+    "Grid",
+    "Observations",
+    "Source",
+    "Stored",
+    "cell_text",
+    "csv_grid",
+    "decode_bytes",
+    "fold_text",
+    "growth_basis",
+    "indicator_code",
+    "need_rows",
+    "parse_at",
+    "scale",
+    "target_unit",
+    "ytd_note",
+]
+
+# ---------------------------------------------------------------------------
+# conventions shared by the layouts
+
+#: Indicators whose growth rates NBS publishes on a comparable (real) basis.
+_REAL_GROWTH = {"gdp", "industrial_va_above_size"}
+
+#: Indicators that are not price concepts (price_basis 'na').
+NA_BASIS = {"cpi", "mfg_pmi"}
+
+#: Words that make an indicator name a growth rate ("real growth rate", "比上年增长").
+GROWTH_WORDS = re.compile(
+    r"(?:\s*(?P<real>real\s+)?growth(?:\s+rate)?|\s*(?P<cnreal>实际)?(?:比上年同期|比上年|同比)?"
+    r"(?:增长|增速|增幅)(?:率)?)$",
+    re.IGNORECASE,
+)
+
+#: Measure of a value whose period label says "cumulative from January".
+YTD_MEASURE = {"level": "ytd_level", "yoy_pct": "ytd_yoy_pct"}
+
+
+def fold_text(text: str) -> str:
+    """Return text with full-width characters folded, lower case, runs of space as one."""
+    text = unicodedata.normalize("NFKC", str(text)).lower()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def target_unit(indicator: str, unit_family: str) -> str:
+    """Return the unit a value of ``indicator`` is stored in: its catalogue unit if compatible."""
+    cat = indicators()[indicator].unit
+    try:
+        if parse_unit(cat).family == unit_family:
+            return cat
+    except UnitError:
+        pass
+    return CANONICAL[unit_family]
+
+
+def growth_basis(indicator: str, real: bool) -> str:
+    """Return the price basis of a growth rate of ``indicator`` (see the package docstring)."""
+    if indicator in NA_BASIS:
+        return "na"
+    if real or indicator in _REAL_GROWTH or indicator.startswith("va_"):
+        return "comparable"
+    return "current"
+
+
+def ytd_note(label: str, p: pd.Period) -> str:
+    """Return the note of a value whose period label is a range from January."""
+    if freq_code(p) == "M" and p.month == 2:
+        return (
+            f"period as printed {label!r}: January and February released together; "
+            "the value covers both months"
+        )
+    return f"period as printed {label!r}: cumulative from January"
+
+
+def scale(v: float, factor: float, shift: float = 0.0) -> float:
+    """Return ``v * factor - shift`` computed in decimal, so printed figures stay exact.
+
+    ``263.39`` billion yuan is ``2633.9`` 亿元 (not ``2633.8999999999996``), and an
+    index of ``104.8`` minus 100 is ``4.8``.
+    """
+    if v != v or (factor == 1.0 and shift == 0.0):
+        return v
+    return float(Decimal(repr(float(v))) * decimal_factor(factor, 1.0) - Decimal(repr(shift)))
+
+
+# ---------------------------------------------------------------------------
+# located parsing: each error names the file, row, column and value
+
+
+def parse_at(
+    parse: Callable[..., T], text: Any, *, path: Path, row: int, column: Any, **kw: Any
+) -> T:
+    """Return ``parse(text, **kw)``; a :class:`DataFormatError` names the file, row and column.
+
+    ``parse`` is :func:`~lixia_econ.units.parse_number`, :func:`~lixia_econ.units.parse_unit`
+    or :func:`~lixia_econ.periods.parse_period`.
+    """
+    try:
+        return parse(text, **kw)
+    except DataFormatError as exc:
+        raise exc.located(path=path, row=row, column=column) from None
+
+
+def indicator_code(
+    name: str,
+    aliases: dict[str, str] | None,
+    *,
+    path: Path | None = None,
+    row: int | None = None,
+    column: Any = None,
+    value: Any = None,
+) -> str:
+    """Return the catalogue code of an indicator name (as :func:`.schema.resolve_indicator`).
+
+    Raises
+    ------
+    DataFormatError
+        The name is unknown; the message names the nearest catalogue entries.
+    """
+    try:
+        return resolve_indicator(name, aliases)
+    except ParameterError as exc:
+        raise DataFormatError(
+            f"unknown indicator: {exc} Or pass aliases={{name: code}}",
+            path=path,
+            row=row,
+            column=column,
+            value=name if value is None else value,
+        ) from None
+
+
+# ---------------------------------------------------------------------------
+# decoding and the cell grid
+
+
+def decode_bytes(
+    data: bytes, *, path: str | Path | None = None, encoding: str | None = None
+) -> str:
+    """Decode a text file's bytes: BOM, else UTF-8, else GB18030.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    path : str or Path, optional
+        Named in errors.
+    encoding : str, optional
+        Use this encoding and no other (a BOM of that encoding is dropped).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    DataFormatError
+        No encoding decodes the bytes; the message gives the byte offset and its line.
+    """
+    if encoding is not None:
+        return _decode_as(data, encoding, path)
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            exc.start += 3
+            raise _decode_error(data, path, [("utf-8 (with BOM)", exc)]) from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    errors = []
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError as exc:
+            errors.append((enc, exc))
+    raise _decode_error(data, path, errors)
+
+
+def _decode_as(data: bytes, encoding: str, path: str | Path | None) -> str:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ParameterError(f"encoding={encoding!r} is not an encoding Python knows") from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise _decode_error(data, path, [(encoding, exc)]) from None
+    return text.removeprefix("\ufeff")
+
+
+def _decode_error(
+    data: bytes, path: str | Path | None, errors: list[tuple[str, UnicodeDecodeError]]
+) -> DataFormatError:
+    first = min(errors, key=lambda e: e[1].start)[1].start
+    last = max(errors, key=lambda e: e[1].start)[1].start
+    line = data[:last].count(b"\n") + 1
+    tried = "; ".join(
+        f"{enc} fails at byte offset {exc.start} ({data[exc.start : exc.start + 4]!r})"
+        for enc, exc in errors
+    )
+    return DataFormatError(
+        f"cannot decode the file: {tried}; pass encoding= if you know it",
+        path=path,
+        row=line,
+        value=data[first : first + 8],
+    )
+
+
+@dataclass
+class Grid:
+    """Rows of cells (text, or numbers from xlsx) with their line numbers."""
+
+    rows: list[list[Any]]
+    lines: list[int]
+
+
+def csv_grid(text: str) -> Grid:
+    """Split delimited text into a :class:`Grid`, skipping blank rows.
+
+    The delimiter is the one of ``,``, tab and ``;`` that the first non-blank line holds
+    most of.
+    """
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    counts = {d: first.count(d) for d in (",", "\t", ";")}
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, lines = [], []
+    prev = 0
+    for cells in reader:
+        start = prev + 1
+        prev = reader.line_num
+        cells = [c.strip() for c in cells]
+        if not any(cells):
+            continue
+        rows.append(cells)
+        lines.append(start)
+    return Grid(rows, lines)
+
+
+def cell_text(v: Any) -> str:
+    """Return a cell as text: whole floats without ``.0``, dates as ``YYYY-MM``."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    if hasattr(v, "year") and hasattr(v, "month"):
+        return f"{v.year:04d}-{v.month:02d}"
+    return str(v).strip()
+
+
+def need_rows(grid: Grid, path: Path) -> None:
+    """Raise unless the grid has a header row and at least one data row."""
+    if not grid.rows:
+        raise DataFormatError("the file is empty", path=path)
+    if len(grid.rows) == 1:
+        raise DataFormatError(
+            "the file has a header row but no data rows", path=path, row=grid.lines[0]
+        )
+
+
+class Source:
+    """A file's content as a reader wants it: its text, or its cells as a :class:`Grid`.
+
+    A text file gives its grid on demand (split by :func:`csv_grid`); a workbook sheet
+    gives its text on demand (cells joined by the portal's tab+comma).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        text: str | None = None,
+        grid: Grid | None = None,
+        header_rows: int | None = None,
+    ) -> None:
+        self.path = path
+        self.is_text = text is not None
+        self._text = text
+        self._grid = grid
+        #: Header depth known from the file (merged cells of a workbook), else None.
+        self.header_rows = header_rows
+
+    @cached_property
+    def text(self) -> str:
+        """The file's text (a workbook's cells joined by tab+comma)."""
+        if self._text is not None:
+            return self._text
+        assert self._grid is not None
+        return "\n".join("\t,".join(cell_text(c) for c in r) for r in self._grid.rows)
+
+    @cached_property
+    def grid(self) -> Grid:
+        """The file's cells, row by row, with line numbers."""
+        if self._grid is not None:
+            return self._grid
+        return csv_grid(self.text)
+
+    def first_line(self) -> str:
+        """Return the first non-blank line of the text, stripped (BOM dropped); ``""`` if none."""
+        lines = (ln.strip().lstrip("\ufeff") for ln in self.text.splitlines())
+        return next((ln for ln in lines if ln), "")
+
+
+# ---------------------------------------------------------------------------
+# observations -> tidy frame
+
+
+@dataclass(frozen=True)
+class Stored:
+    """How a printed value is stored: what it measures, in which unit, converted how.
+
+    The stored value is ``printed * factor - shift`` (:func:`scale`).
+    """
+
+    indicator: str
+    measure: str
+    unit: str
+    price_basis: str
+    factor: float = 1.0
+    shift: float = 0.0
+    status: str = "published"
+    note: str = ""
+
+
+class Observations:
+    """Collects observations with their line numbers, then builds the tidy frame."""
+
+    def __init__(self, path: Path, source: str) -> None:
+        self.path = path
+        self.source = source
+        self.cols: dict[str, list[Any]] = {c: [] for c in (*COLUMNS, "_line", "_column")}
+        self.missing = 0
+
+    def add(
+        self,
+        stored: Stored,
+        *,
+        region: str,
+        period: pd.Period,
+        value: float,
+        line: int,
+        column: Any,
+        note: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        """Add a value as printed, stored as ``stored`` says; NaN (a missing marker) is counted.
+
+        ``note`` and ``source`` replace the stored note and the file's source text.
+        """
+        if value != value:
+            self.missing += 1
+            return
+        c = self.cols
+        c["region"].append(region)
+        c["indicator"].append(stored.indicator)
+        c["freq"].append(freq_code(period))
+        c["period"].append(period_to_str(period))
+        c["measure"].append(stored.measure)
+        c["value"].append(float(scale(value, stored.factor, stored.shift)))
+        c["unit"].append(stored.unit)
+        c["price_basis"].append(stored.price_basis)
+        c["status"].append(stored.status)
+        c["source"].append(self.source if source is None else source)
+        c["note"].append((stored.note if note is None else note) or "")
+        c["_line"].append(line)
+        c["_column"].append(column)
+
+    def frame(self, layout: str) -> pd.DataFrame:
+        """Return the tidy frame (see :func:`lixia_econ.io.read_table` for its ``attrs``)."""
+        df = pd.DataFrame(self.cols)
+        if len(df) == 0 and self.missing == 0:
+            raise DataFormatError("no observations found in the file", path=self.path)
+        df, dropped_dup = _drop_repeats(df, self.path)
+        out = pd.DataFrame({c: df[c].to_numpy() for c in COLUMNS})
+        for c in COLUMNS:
+            out[c] = out[c].astype("float64") if c == "value" else out[c].astype(str)
+        out.attrs["dropped_missing"] = int(self.missing)
+        out.attrs["dropped_duplicates"] = dropped_dup
+        out.attrs["source_rows"] = [int(x) for x in df["_line"]]
+        out.attrs["layout"] = layout
+        out.attrs["path"] = str(self.path)
+        return out
+
+
+def _drop_repeats(df: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, int]:
+    """Drop rows repeating another exactly; the same key with two values is an error."""
+    key = list(KEY)
+    dup = df.duplicated(key, keep=False)
+    if not dup.any():
+        return df, 0
+    for k, g in df[dup].groupby(key, sort=False):
+        if g["value"].nunique() > 1:
+            a, b = g.iloc[0], g[g["value"] != g["value"].iloc[0]].iloc[0]
+            desc = " ".join(str(x) for x in k[:-1])
+            raise SchemaError(
+                f"the same observation ({desc}) appears twice with different values: "
+                f"{float(a['value'])!r} (row {a['_line']}) and "
+                f"{float(b['value'])!r} (row {b['_line']})",
+                path=path,
+                row=int(b["_line"]),
+                column=b["_column"],
+                value=float(b["value"]),
+            )
+    keep = ~df.duplicated([*key, "value"], keep="first")
+    return df[keep], int((~keep).sum())

@@ -1,0 +1,346 @@
+"""Layout ``wide``: bulletin tables, indicators as rows and periods as columns.
+
+Or transposed, periods as rows (``orientation="columns"``). The unit is in the
+indicator name (``社会消费品零售总额（亿元）``), in a ``单位``/``unit`` column or in the
+column header; growth columns or rows are recognised by their words (``增长（%）``,
+``比上年同期增长(%)``).
+
+Options: ``region`` (required), ``orientation`` (``"rows"``, the default, or
+``"columns"``), ``header_rows`` (default 1; for xlsx, taken from the merged header
+cells), ``period`` (for columns whose header is not a period, e.g. ``绝对额（亿元）``),
+``price_basis``, ``aliases``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from lixia_econ._checks import check_choice
+from lixia_econ.errors import DataFormatError, ParameterError, UnitError
+from lixia_econ.io._common import (
+    GROWTH_WORDS,
+    NA_BASIS,
+    Observations,
+    Source,
+    Stored,
+    cell_text,
+    fold_text,
+    growth_basis,
+    indicator_code,
+    parse_at,
+    target_unit,
+    ytd_note,
+)
+from lixia_econ.io._registry import Reader, register
+from lixia_econ.periods import parse_period
+from lixia_econ.schema import (
+    PRICE_BASES,
+    indicators,
+    lookup_indicator,
+    normalise_name,
+    resolve_region,
+)
+from lixia_econ.units import parse_number, parse_unit, unit_from_label
+
+__all__ = ["READER", "read_wide"]
+
+_GROWTH_HEADER = re.compile(r"增长|增速|增幅|同比|growth|change|±", re.IGNORECASE)
+_UNIT_HEADER = {normalise_name(h) for h in ("单位", "unit", "units", "计量单位")}
+_DETECTED = 0.5
+
+
+def _try_period(text: str) -> tuple[pd.Period, bool] | None:
+    """Return the period a label names, or None."""
+    try:
+        return parse_period(text)
+    except DataFormatError:
+        return None
+
+
+def _detect(source: Source) -> float:
+    """Score period labels across the header rows (after the first column)."""
+    for row in source.grid.rows[: max(source.header_rows or 1, 1)]:
+        if any(_try_period(unit_from_label(cell_text(h))[0]) for h in row[1:]):
+            return _DETECTED
+    return 0.0
+
+
+# ---------------------------------------------------------------------------
+# the table's shape
+
+
+@dataclass
+class _Table:
+    """The cells (indicators as rows), each cell's line, and where the header ends."""
+
+    rows: list[list[Any]]
+    cell_lines: list[list[int]]
+    header_rows: int
+    header_line: int
+    first_line: int
+    oriented_rows: bool
+
+    def row_line(self, r: int) -> int:
+        """Return the line of a row label (periods-as-rows tables: the first line)."""
+        return self.cell_lines[r][0] if self.oriented_rows else self.first_line
+
+
+def _table(source: Source, orientation: str, header_rows: int, path: Path) -> _Table:
+    """Pad the rows to one width; transpose a periods-as-rows table; keep each cell's line."""
+    grid = source.grid
+    rows, lines = grid.rows, grid.lines
+    if not rows:
+        raise DataFormatError("the file is empty", path=path)
+    width = max(len(r) for r in rows)
+    rows = [[*r, *[""] * (width - len(r))] for r in rows]
+    cell_lines = [[ln] * width for ln in lines]
+    if orientation == "columns":
+        rows = [list(x) for x in zip(*rows, strict=True)]
+        cell_lines = [list(x) for x in zip(*cell_lines, strict=True)]
+    if len(rows) <= header_rows:
+        raise DataFormatError("the file has a header row but no data rows", path=path, row=lines[0])
+    header_line = lines[header_rows - 1] if orientation == "rows" else lines[0]
+    return _Table(rows, cell_lines, header_rows, header_line, lines[0], orientation == "rows")
+
+
+@dataclass(frozen=True)
+class _Column:
+    """A value column: its position, header as shown, period and whether it holds growth."""
+
+    index: int
+    shown: str
+    period: pd.Period
+    ytd: bool
+    growth: bool
+    unit_text: str | None
+    ytd_label: str
+
+
+def _columns(
+    table: _Table, period: str | None, path: Path
+) -> tuple[list[_Column], int | None, str]:
+    """Classify the value columns; return them, the unit column and the last header text."""
+    heads = table.rows[: table.header_rows]
+    ncol = len(table.rows[0])
+    col_heads = [[cell_text(h[j]) for h in heads] for j in range(ncol)]
+    unit_col = next(
+        (j for j in range(1, ncol) if any(normalise_name(t) in _UNIT_HEADER for t in col_heads[j])),
+        None,
+    )
+    columns: list[_Column] = []
+    last: tuple[pd.Period, bool, str] | None = None
+    for j in range(1, ncol):
+        texts = [t for t in col_heads[j] if t]
+        if j == unit_col or not texts:
+            continue
+        shown = " / ".join(dict.fromkeys(texts))
+        growth = any(_GROWTH_HEADER.search(t) for t in texts)
+        found = _column_period(texts, j + 1, growth, last, period, table.header_line, path)
+        last = found
+        unit_text = next((u for t in texts if (u := unit_from_label(t)[1])), None)
+        columns.append(_Column(j, shown, found[0], found[1], growth, unit_text, found[2]))
+    return columns, unit_col, cell_text(heads[-1][0])
+
+
+def _column_period(
+    texts: list[str],
+    position: int,
+    growth: bool,
+    last: tuple[pd.Period, bool, str] | None,
+    period: str | None,
+    header_line: int,
+    path: Path,
+) -> tuple[pd.Period, bool, str]:
+    """Return a column's period: its header's (the last that parses), ``period=``, or growth's.
+
+    A growth column without a period of its own belongs to the period column before it.
+    """
+    shown = " / ".join(dict.fromkeys(texts))
+    found = None
+    for t in texts:
+        clean = unit_from_label(t)[0]
+        parsed = _try_period(clean)
+        if parsed is not None:
+            found = (parsed[0], parsed[1], clean)
+    if found is not None:
+        return found
+    if period is not None:
+        p, ytd = parse_at(parse_period, period, path=path, row=header_line, column=shown)
+        return p, ytd, period
+    if growth and last is not None:
+        return last
+    raise DataFormatError(
+        "column header is not a period label and no period= was given",
+        path=path,
+        row=header_line,
+        column=position,
+        value=shown,
+    )
+
+
+# ---------------------------------------------------------------------------
+# rows
+
+
+@dataclass(frozen=True)
+class _RowInfo:
+    """What a row label says: indicator, whether a growth row, its unit."""
+
+    label: str
+    indicator: str
+    growth: bool
+    real: bool
+    unit_text: str
+
+
+def _row_info(
+    label: str,
+    row_unit: str,
+    previous: _RowInfo | None,
+    aliases: dict[str, str] | None,
+    where: dict[str, Any],
+) -> _RowInfo:
+    """Read a row label; a growth row without an indicator of its own is the row above's."""
+    clean, label_unit = unit_from_label(label)
+    row_unit = row_unit or label_unit or ""
+    growth = _GROWTH_HEADER.search(clean) is not None and lookup_indicator(clean, aliases) is None
+    if not growth:
+        code = indicator_code(clean, aliases, value=label, **where)
+        return _RowInfo(label, code, False, False, row_unit)
+    stripped = GROWTH_WORDS.sub("", fold_text(clean)).strip()
+    code = lookup_indicator(stripped, aliases) if stripped else None
+    if code is None:
+        if previous is None:
+            raise DataFormatError(
+                "a growth row with no indicator row above it", value=label, **where
+            )
+        code = previous.indicator
+    real = "实际" in clean or "real" in clean.lower()
+    return _RowInfo(label, code, True, real, row_unit)
+
+
+def _growth_cell(
+    row: _RowInfo, col: _Column, utext: str, price_basis: str | None, where: dict[str, Any]
+) -> Stored:
+    utext = utext or "%"
+    unit = parse_at(parse_unit, utext, **where)
+    if unit.family != "percent":
+        raise UnitError(
+            f"a growth rate must be in percent, got {unit.family}", value=utext, **where
+        )
+    measure = "ytd_yoy_pct" if col.ytd else "yoy_pct"
+    basis = price_basis or growth_basis(row.indicator, row.real)
+    return Stored(row.indicator, measure, "percent", basis, note=_note(col))
+
+
+def _level_cell(
+    row: _RowInfo, col: _Column, utext: str, price_basis: str | None, where: dict[str, Any]
+) -> Stored:
+    code = row.indicator
+    if not utext:
+        raise UnitError(
+            "no unit for this value: expected it in the indicator name "
+            "(社会消费品零售总额（亿元）), a 单位/unit column or the column header",
+            value=row.label,
+            **where,
+        )
+    unit = parse_at(parse_unit, utext, **where)
+    cat_family = parse_unit(indicators()[code].unit).family
+    if unit.family != cat_family:
+        raise UnitError(
+            f"a level of {code} must be in {cat_family}, got {unit.family}", value=utext, **where
+        )
+    if unit.family == "index":
+        measure = "index"
+    elif code == "cpi":
+        measure = "ytd_yoy_pct" if col.ytd else "yoy_pct"
+    else:
+        measure = "ytd_level" if col.ytd else "level"
+    out_unit = target_unit(code, unit.family)
+    factor = unit.multiplier / parse_unit(out_unit).multiplier
+    basis = price_basis or ("na" if code in NA_BASIS else "current")
+    return Stored(code, measure, out_unit, basis, factor, note=_note(col))
+
+
+def _note(col: _Column) -> str:
+    return ytd_note(col.ytd_label, col.period) if col.ytd and col.ytd_label else ""
+
+
+def _add_row(
+    obs: Observations,
+    cells: list[Any],
+    lines: list[int],
+    row: _RowInfo,
+    columns: list[_Column],
+    region: str,
+    price_basis: str | None,
+) -> None:
+    """Add a row's values, one per value column."""
+    for col in columns:
+        where = {"path": obs.path, "row": lines[col.index], "column": col.shown}
+        v = parse_at(parse_number, cells[col.index], **where)
+        if v != v:
+            obs.missing += 1
+            continue
+        if row.growth or col.growth:
+            utext = col.unit_text if col.growth else (row.unit_text or col.unit_text)
+            stored = _growth_cell(row, col, utext or "", price_basis, where)
+        else:
+            utext = row.unit_text or col.unit_text or ""
+            stored = _level_cell(row, col, utext, price_basis, where)
+        obs.add(
+            stored, region=region, period=col.period, value=v, line=where["row"], column=col.shown
+        )
+
+
+def read_wide(
+    source: Source,
+    obs: Observations,
+    *,
+    region: str | None = None,
+    orientation: Literal["rows", "columns"] = "rows",
+    header_rows: int = 1,
+    period: str | None = None,
+    price_basis: str | None = None,
+    aliases: dict[str, str] | None = None,
+) -> None:
+    """Read a bulletin table into ``obs`` (see the module docstring)."""
+    path = obs.path
+    check_choice("orientation", orientation, ("rows", "columns"))
+    if region is None:
+        raise ParameterError(
+            "a wide bulletin table does not say which region it is about; pass region= "
+            "(a code or name of the region catalogue, e.g. '370102' or '历下区')"
+        )
+    region = resolve_region(region)
+    if price_basis is not None:
+        check_choice("price_basis", price_basis, PRICE_BASES)
+    table = _table(source, orientation, header_rows, path)
+    columns, unit_col, corner = _columns(table, period, path)
+    previous: _RowInfo | None = None
+    for r in range(table.header_rows, len(table.rows)):
+        cells = table.rows[r]
+        label = cell_text(cells[0])
+        if not label:
+            continue
+        row_unit = cell_text(cells[unit_col]) if unit_col is not None else ""
+        where = {"path": path, "row": table.row_line(r), "column": corner or 1}
+        row = _row_info(label, row_unit, previous, aliases, where)
+        if not row.growth:
+            previous = row
+        _add_row(obs, cells, table.cell_lines[r], row, columns, region, price_basis)
+
+
+READER = register(
+    Reader(
+        name="wide",
+        options=("region", "orientation", "header_rows", "period", "price_basis", "aliases"),
+        detect=_detect,
+        read=read_wide,
+    )
+)
