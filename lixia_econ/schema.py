@@ -271,6 +271,23 @@ def label(code: object, lang: Lang = "zh", *, unit: bool = False) -> str:
 PLAUSIBLE_GROWTH = (-80.0, 200.0)
 
 
+class _SharedRows:
+    """Source line numbers carried in ``attrs`` without pandas deep-copying them.
+
+    pandas deep-copies ``attrs`` on nearly every operation; a list of 60,000 line numbers
+    made validating a county panel take 20 s instead of 1 s.
+    """
+
+    def __init__(self, rows: object) -> None:
+        self.rows = rows
+
+    def __getitem__(self, i: int) -> object:
+        return self.rows[i]  # type: ignore[index]
+
+    def __deepcopy__(self, memo: dict) -> _SharedRows:
+        return self
+
+
 def _row_label(frame: pd.DataFrame, i: int) -> int | None:
     """Return the source row of the frame's i-th row, if the reader recorded it."""
     rows = frame.attrs.get("source_rows")
@@ -333,6 +350,8 @@ def validate(frame: pd.DataFrame, *, path: object = None) -> pd.DataFrame:
             f"columns must be {list(COLUMNS)}; missing {missing}, unexpected {extra}", path=path
         )
     frame = frame.reset_index(drop=True)
+    rows = frame.attrs.get("source_rows")
+    frame.attrs = {} if rows is None else {"source_rows": _SharedRows(rows)}
     out = _check_cells(frame, path)
     out = _check_unique(out, frame, path)
     _check_ytd_flows(out, frame, path)
