@@ -35,16 +35,25 @@ from scipy import stats
 
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, ParameterError
-from lixia_econ.models._base import (
-    ModelResult,
-    as_period_series,
+from lixia_econ.models._base import ModelResult
+from lixia_econ.models._tools import (
+    DEFAULT_PRE_YEARS,
+    DEFAULT_PRE_YEARS_ANNUAL,
     check_level,
-    coerce_period,
-    seasonal_dummies,
+    describe_periods,
+    pre_window_values,
+    trend_design,
 )
+from lixia_econ.periods import as_period_series, coerce_period
 from lixia_econ.periods import periods_per_year as _periods_per_year
 
-__all__ = ["CounterfactualResult", "counterfactual"]
+__all__ = [
+    "DEFAULT_PRE_YEARS",
+    "DEFAULT_PRE_YEARS_ANNUAL",
+    "METHODS",
+    "CounterfactualResult",
+    "counterfactual",
+]
 
 METHODS = ("trend", "ets", "structural")
 Method = Literal["trend", "ets", "structural"]
@@ -52,18 +61,6 @@ PeriodLike = str | pd.Period
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _trend_design(index: pd.PeriodIndex, origin: pd.Period, ppy: int) -> np.ndarray:
-    """Design matrix of the log-linear trend: 1, t (periods from ``origin``), dummies.
-
-    Seasonal dummies are for seasons 2..s (the first season is the reference).
-    """
-    t = np.asarray(index.asi8 - origin.ordinal, dtype=float)
-    cols = [np.ones(len(index)), t]
-    if ppy > 1:
-        cols += list(seasonal_dummies(index, ppy).T)
-    return np.column_stack(cols)
 
 
 def _min_points(method: str, ppy: int, n_controls: int) -> tuple[int, str]:
@@ -76,14 +73,6 @@ def _min_points(method: str, ppy: int, n_controls: int) -> tuple[int, str]:
         return need, "two full seasonal cycles plus four points for the smoothing parameters"
     need = max(2 * ppy + 4, 8) + n_controls
     return need, "two full seasonal cycles plus the variances and regression coefficients"
-
-
-def _describe(periods: pd.PeriodIndex, limit: int = 8) -> str:
-    """List periods for an error message, shortened if long."""
-    labels = [str(p) for p in periods]
-    if len(labels) > limit:
-        labels = [*labels[: limit // 2], "...", *labels[-limit // 2 :]]
-    return ", ".join(labels) if labels else "none"
 
 
 def _as_controls(controls: Any, index: pd.PeriodIndex) -> pd.DataFrame | None:
@@ -106,7 +95,7 @@ def _as_controls(controls: Any, index: pd.PeriodIndex) -> pd.DataFrame | None:
         if len(missing):
             raise InsufficientDataError(
                 f"controls[{col!r}] must cover every period of the pre-shock window and the "
-                f"post-shock periods; missing {_describe(missing)}"
+                f"post-shock periods; missing {describe_periods(missing)}"
             )
         if (aligned <= 0).any():
             bad = aligned[aligned <= 0]
@@ -195,7 +184,21 @@ class CounterfactualResult(ModelResult):
         self.post_index = post_index
         frame = self._interval_frame(level) if pointwise is None else pointwise
         frame.insert(0, "actual", actual.reindex(post_index).to_numpy())
-        self.frame = frame
+        self._frame = frame
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The path by post-shock period: ``actual``, ``predicted``, ``lower``, ``upper``."""
+        return self._frame
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        """``last_gap_pct``: the gap at the last observed period, percent of the path."""
+        observed = self._frame.dropna(subset=["actual"])
+        if observed.empty:
+            return {"last_gap_pct": None}
+        last = observed.iloc[-1]
+        return {"last_gap_pct": float(100.0 * (last["actual"] / last["predicted"] - 1.0))}
 
     @property
     def log_mean(self) -> np.ndarray:
@@ -282,8 +285,8 @@ def _fit_trend(
 ) -> tuple[_LogPath, Any, pd.DataFrame]:
     import statsmodels.api as sm
 
-    X_pre = _trend_design(y_pre.index, shock, ppy)
-    X_post = _trend_design(post_index, shock, ppy)
+    X_pre = trend_design(y_pre.index, shock, ppy)
+    X_post = trend_design(post_index, shock, ppy)
     if ctrl is not None:
         X_pre = np.column_stack([X_pre, ctrl.loc[y_pre.index].to_numpy()])
         X_post = np.column_stack([X_post, ctrl.loc[post_index].to_numpy()])
@@ -409,49 +412,6 @@ def _fit_structural(
     return mean, _ss_forecast_cov(res, steps), res
 
 
-#: Default pre-shock window, years, for quarterly and monthly series.
-DEFAULT_PRE_YEARS = 5
-#: Default pre-shock window, years, for annual series.
-DEFAULT_PRE_YEARS_ANNUAL = 10
-
-
-def _resolve_window(
-    y: pd.Series,
-    shock: pd.Period,
-    pre_window: Any,
-) -> pd.Series:
-    """Return the observed-or-missing values of the pre-shock window."""
-    freq = y.index.freqstr
-    before = y[y.index < shock]
-    if pre_window is None:
-        ppy = _periods_per_year(y.index)
-        years = DEFAULT_PRE_YEARS_ANNUAL if ppy == 1 else DEFAULT_PRE_YEARS
-        return before[before.index >= shock - years * ppy]
-    if isinstance(pre_window, int) and not isinstance(pre_window, bool):
-        if pre_window < 1:
-            raise ParameterError(f"pre_window={pre_window!r} must be a positive number of periods")
-        start = shock - pre_window
-        return before[before.index >= start]
-    if isinstance(pre_window, tuple | list) and len(pre_window) == 2:
-        start = None if pre_window[0] is None else coerce_period(pre_window[0], freq, name="start")
-        end = None if pre_window[1] is None else coerce_period(pre_window[1], freq, name="end")
-        if end is not None and end >= shock:
-            raise ParameterError(
-                f"pre_window ends at {end}, which is not before the shock {shock}; the "
-                "pre-shock window must end before the first affected period"
-            )
-        out = before
-        if start is not None:
-            out = out[out.index >= start]
-        if end is not None:
-            out = out[out.index <= end]
-        return out
-    raise ParameterError(
-        f"pre_window={pre_window!r} is not allowed; give None (the default window), "
-        "a number of periods, or a (start, end) pair of period labels"
-    )
-
-
 def counterfactual(
     series: pd.Series,
     *,
@@ -546,7 +506,7 @@ def counterfactual(
             f"series has no value from the shock {shock_p} on (last value: "
             f"{finite.index[-1]}); nothing to compare with a counterfactual"
         )
-    window = _resolve_window(y, shock_p, pre_window)
+    window = pre_window_values(y, shock_p, pre_window)
     observed = window[np.isfinite(window.to_numpy())]
     if controls is not None and not isinstance(controls, pd.Series | pd.DataFrame):
         raise ParameterError(
@@ -561,8 +521,8 @@ def counterfactual(
         missing = window.index[~np.isfinite(window.to_numpy())]
         raise InsufficientDataError(
             f"method={method!r} needs at least {need} observed pre-shock values ({why}); the "
-            f"window before {shock_p} has {len(observed)} ({_describe(observed.index)})"
-            + (f"; missing: {_describe(missing)}" if len(missing) else "")
+            f"window before {shock_p} has {len(observed)} ({describe_periods(observed.index)})"
+            + (f"; missing: {describe_periods(missing)}" if len(missing) else "")
             + ". Missing periods are never interpolated."
         )
     notes: list[str] = []
@@ -571,8 +531,9 @@ def counterfactual(
         gaps = window.index[~np.isfinite(window.to_numpy())]
         if len(gaps):
             raise InsufficientDataError(
-                f"method='ets' needs a complete pre-shock window; missing {_describe(gaps)}. "
-                "Use method='trend' or 'structural', which handle gaps without interpolating"
+                "method='ets' needs a complete pre-shock window; missing "
+                f"{describe_periods(gaps)}. Use method='trend' or 'structural', which handle "
+                "gaps without interpolating"
             )
     if observed.index[-1] < shock_p - 1:
         notes.append(

@@ -70,8 +70,9 @@ from scipy import linalg, optimize, stats
 
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, LixiaEconWarning, ParameterError
-from lixia_econ.models._base import ModelResult, as_period_series, check_level
-from lixia_econ.periods import periods_per_year
+from lixia_econ.models._base import ModelResult
+from lixia_econ.models._tools import check_level
+from lixia_econ.periods import as_period_series, periods_per_year
 
 __all__ = ["DisaggregationResult", "disaggregate", "to_panel_rows"]
 
@@ -162,6 +163,16 @@ class DisaggregationResult(ModelResult):
     def title(self) -> str:  # type: ignore[override]
         """Heading of the summary."""
         return f"Temporal disaggregation: {self.method}, {self.conversion} conversion"
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """By high-frequency period: ``estimate`` and ``std_error`` (NaN for Denton-Cholette).
+
+        No ``actual`` column: the input is low-frequency (its figures are in
+        :attr:`coverage`).
+        """
+        tidy = self.to_frame()
+        return tidy.set_index("period")[["estimate", "std_error"]]
 
     @property
     def covered_periods(self) -> pd.PeriodIndex:

@@ -18,22 +18,19 @@ import numpy as np
 import pandas as pd
 
 from lixia_econ.errors import InsufficientDataError
-from lixia_econ.models._base import (
-    ModelResult,
-    as_period_series,
+from lixia_econ.models._base import ModelResult
+from lixia_econ.models._tools import (
+    FREQ_NAMES,
+    check_hac_lags,
     check_level,
-    coerce_period,
+    check_positive,
+    ci_labels,
+    fit_hac,
+    list_periods,
+    ordinals,
     seasonal_dummies,
 )
-from lixia_econ.models.growth import (
-    _FREQ_NAMES,
-    _check_hac_lags,
-    _ci_label,
-    _fit_hac,
-    _list_periods,
-    _ordinals,
-    _positive,
-)
+from lixia_econ.periods import as_period_series, coerce_period
 from lixia_econ.periods import periods_per_year as _ppy
 
 __all__ = ["ITSResult", "interrupted_time_series"]
@@ -98,8 +95,11 @@ class ITSResult(ModelResult):
         level: float,
         fitted: pd.Series,
         counterfactual: pd.Series,
+        actual: pd.Series | None = None,
     ) -> None:
         self.model_result = model_result
+        self.actual = actual
+        self.notes: list[str] = []
         self.shock = shock
         self.log = log
         self.ppy = ppy
@@ -117,8 +117,25 @@ class ITSResult(ModelResult):
         self.title = (
             f"Interrupted time series at {shock} ({'log levels' if log else 'levels'}), "
             f"HAC (Newey–West, {hac_lags} lags) errors: {fitted.index[0]} to "
-            f"{fitted.index[-1]}, {n_pre} {_FREQ_NAMES[ppy]} observations before and "
+            f"{fitted.index[-1]}, {n_pre} {FREQ_NAMES[ppy]} observations before and "
             f"{n_post} from the shock" + (", seasonal dummies" if seasonal else "")
+        )
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """By observed period: ``actual``, ``predicted`` and ``fitted``, input units.
+
+        ``predicted`` is the pre-shock trend continued (the no-break path), ``fitted`` the
+        segmented regression.
+        """
+        actual = self.fitted * np.nan if self.actual is None else self.actual
+        return pd.DataFrame(
+            {
+                "actual": actual.reindex(self.periods),
+                "predicted": self.counterfactual,
+                "fitted": self.fitted,
+            },
+            index=self.periods,
         )
 
     def _units(self) -> dict[str, str]:
@@ -204,7 +221,7 @@ class ITSResult(ModelResult):
             "pre_trend_growth": "Trend growth before the shock",
             "post_trend_growth": "Trend growth after the shock",
         }
-        lo_label, hi_label = _ci_label(self.level)
+        lo_label, hi_label = ci_labels(self.level)
         t = self._table
         out = pd.DataFrame(
             {
@@ -290,20 +307,20 @@ def interrupted_time_series(
     s = s.dropna()
     p0 = coerce_period(shock, s.index.freq, name="shock")
     if log:
-        _positive(s, name="series", what="interrupted_time_series with log=True")
+        check_positive(s, name="series", what="interrupted_time_series with log=True")
     pre, post = s[s.index < p0], s[s.index >= p0]
     if len(pre) < 2 or len(post) < 2:
         raise InsufficientDataError(
             f"interrupted_time_series needs at least 2 observations before the shock ({p0}) "
             f"and 2 from it on; got {len(pre)} before"
-            + (f" ({_list_periods(pre.index)})" if len(pre) else "")
+            + (f" ({list_periods(pre.index)})" if len(pre) else "")
             + f" and {len(post)} from it on"
-            + (f" ({_list_periods(post.index)})" if len(post) else "")
+            + (f" ({list_periods(post.index)})" if len(post) else "")
         )
     if seasonal is None:
         seasonal = ppy > 1
     seasonal = bool(seasonal) and ppy > 1
-    t = (_ordinals(s.index) - p0.ordinal).astype(float)
+    t = (ordinals(s.index) - p0.ordinal).astype(float)
     d = (t >= 0).astype(float)
     columns = [np.ones(len(s)), t, d, t * d]
     names = ["const", "trend", "level_change", "slope_change"]
@@ -318,9 +335,9 @@ def interrupted_time_series(
             f"{X.shape[1] + 1} observations; got {len(s)}"
             + ("; pass seasonal=False for seasonally adjusted data" if seasonal else "")
         )
-    lags = _check_hac_lags(hac_lags, len(s))
+    lags = check_hac_lags(hac_lags, len(s))
     y = np.log(s.to_numpy()) if log else s.to_numpy()
-    res = _fit_hac(y, pd.DataFrame(X, columns=names), lags)
+    res = fit_hac(y, pd.DataFrame(X, columns=names), lags)
     X_cf = X.copy()
     X_cf[:, 2:4] = 0.0
     fitted_scale = np.asarray(res.fittedvalues)
@@ -340,4 +357,5 @@ def interrupted_time_series(
         level=level,
         fitted=fitted,
         counterfactual=counterfactual,
+        actual=s,
     )

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -32,52 +32,29 @@ from scipy import stats
 
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, ParameterError
-from lixia_econ.models._base import (
-    ModelResult,
-    as_period_series,
+from lixia_econ.models._base import ModelResult
+from lixia_econ.models._tools import (
     check_level,
-    coerce_period,
+    describe_periods,
+    pre_window_values,
     season,
+    trend_design,
 )
 from lixia_econ.models.counterfactual import (
     METHODS,
     CounterfactualResult,
     Method,
     PeriodLike,
-    _describe,
-    _resolve_window,
-    _trend_design,
     counterfactual,
 )
+from lixia_econ.models.vocab import METRICS, SHAPES
+from lixia_econ.periods import as_period_series, coerce_period
 from lixia_econ.periods import periods_per_year as _periods_per_year
 
 __all__ = ["RecoveryResult", "analyze_recovery", "analyze_recovery_many", "effect_table"]
 
 Adjust = Literal["none", "seasonal"]
 ADJUST = ("none", "seasonal")
-SHAPES = ("V", "U", "W", "L", "K", "none")
-
-#: Metric name -> (label, unit) for summaries and tidy output.
-METRIC_INFO: dict[str, tuple[str, str]] = {
-    "pre_shock_period": ("Last pre-shock period", "period"),
-    "pre_shock_level": ("Pre-shock level", "units of the series"),
-    "trough_period": ("Trough period", "period"),
-    "trough_level": ("Trough level", "units of the series"),
-    "trough_depth_pct": ("Trough depth vs. pre-shock level", "percent"),
-    "periods_to_recover_level": ("Periods from shock back to pre-shock level", "periods"),
-    "periods_to_recover_trend": ("Periods from shock back on the no-shock path", "periods"),
-    "output_loss_pct": ("Cumulative output loss vs. no-shock path", "percent of counterfactual"),
-    "output_loss_pct_lower": ("Output loss, lower bound", "percent of counterfactual"),
-    "output_loss_pct_upper": ("Output loss, upper bound", "percent of counterfactual"),
-    "recovered_share": ("Share of the trough shortfall recovered", "share (1 = back on path)"),
-    "gap_at_trough_pct": ("Gap to no-shock path at trough", "percent of counterfactual"),
-    "gap_as_of_pct": ("Gap to no-shock path at as_of", "percent of counterfactual"),
-    "post_shock_growth_pct": ("Growth since the trough, annualised", "percent per year"),
-    "trend_growth_pct": ("Pre-shock trend growth, annualised", "percent per year"),
-    "shape": ("Shape", "V, U, W, L, K or none"),
-    "as_of": ("As of", "period"),
-    "n_periods": ("Observed periods from shock to as_of", "periods"),
-}
 
 
 # --------------------------------------------------------------------------- pieces
@@ -134,7 +111,7 @@ def _lognormal_sum(mu: np.ndarray, cov: np.ndarray, actual: float, df: float | N
 
 def _loglinear_beta(observed: pd.Series, shock: pd.Period, ppy: int) -> np.ndarray:
     """OLS of log values on 1, t and seasonal dummies (numpy; same model as method='trend')."""
-    X = _trend_design(observed.index, shock, ppy)
+    X = trend_design(observed.index, shock, ppy)
     beta, *_ = np.linalg.lstsq(X, np.log(observed.to_numpy()), rcond=None)
     return beta
 
@@ -218,7 +195,8 @@ def _scorecard(
     if not obs.all():
         notes.append(
             f"{int((~obs).sum())} period(s) between the shock and as_of are missing "
-            f"({_describe(W[~obs])}): metrics use observed periods only; nothing was interpolated"
+            f"({describe_periods(W[~obs])}): metrics use observed periods only; nothing was "
+            "interpolated"
         )
     pre_series = observed_all[observed_all.index < shock]
     if pre_series.empty:
@@ -292,8 +270,8 @@ def _scorecard(
 
     mu_o = path.log_mean[:n_w][oi]
     cov_o = path.log_cov[:n_w, :n_w][np.ix_(oi, oi)]
-    sm = _lognormal_sum(mu_o, cov_o, float(a[oi].sum()), path.df)
-    c_lo, c_hi = sm.bounds(level)
+    total = _lognormal_sum(mu_o, cov_o, float(a[oi].sum()), path.df)
+    c_lo, c_hi = total.bounds(level)
     shape, why = _shape(lo, t_rel, pre, recovered, ppy)
     metrics: dict[str, Any] = {
         "pre_shock_period": pre_period,
@@ -303,9 +281,9 @@ def _scorecard(
         "trough_depth_pct": 100.0 * (trough / pre - 1.0),
         "periods_to_recover_level": to_level,
         "periods_to_recover_trend": to_trend,
-        "output_loss_pct": 100.0 * (1.0 - sm.actual / sm.point),
-        "output_loss_pct_lower": 100.0 * (1.0 - sm.actual / c_lo),
-        "output_loss_pct_upper": 100.0 * (1.0 - sm.actual / c_hi),
+        "output_loss_pct": 100.0 * (1.0 - total.actual / total.point),
+        "output_loss_pct_lower": 100.0 * (1.0 - total.actual / c_lo),
+        "output_loss_pct_upper": 100.0 * (1.0 - total.actual / c_hi),
         "recovered_share": recovered,
         "gap_at_trough_pct": 100.0 * g_tr,
         "gap_as_of_pct": 100.0 * g_as,
@@ -316,13 +294,13 @@ def _scorecard(
         "n_periods": len(oi),
     }
     notes.append(f"shape {shape}: {why}")
-    return metrics, sm, notes
+    return metrics, total, notes
 
 
-def _effects(sm: _Sum, level: float) -> pd.DataFrame:
+def _effects(total: _Sum, level: float) -> pd.DataFrame:
     """Build the CausalImpact-style effect table from the cumulative approximation."""
-    c_lo, c_hi = sm.bounds(level)
-    a, c, n = sm.actual, sm.point, sm.n
+    c_lo, c_hi = total.bounds(level)
+    a, c, n = total.actual, total.point, total.n
     cum = {
         "Actual": a,
         "Predicted": c,
@@ -337,7 +315,7 @@ def _effects(sm: _Sum, level: float) -> pd.DataFrame:
     }
     avg = {k: (v / n if "Relative" not in k else v) for k, v in cum.items()}
     frame = pd.DataFrame({"Average": avg, "Cumulative": cum})
-    p = sm.tail_p()
+    p = total.tail_p()
     frame.loc["Tail-area probability p"] = [p, p]
     frame.loc["Probability of an effect (%)"] = [100 * (1 - p), 100 * (1 - p)]
     frame.index.name = "effect"
@@ -345,13 +323,6 @@ def _effects(sm: _Sum, level: float) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- result
-
-
-@dataclass
-class _Parts:
-    metrics: dict[str, Any]
-    sum_: _Sum
-    notes: list[str] = field(default_factory=list)
 
 
 class RecoveryResult(ModelResult):
@@ -388,7 +359,7 @@ class RecoveryResult(ModelResult):
         components: dict[str, RecoveryResult] | None = None,
         name: str | None = None,
     ) -> None:
-        self.metrics = metrics
+        self._metrics = metrics
         self._sum = sum_
         self.notes = notes
         self.level = level
@@ -396,6 +367,47 @@ class RecoveryResult(ModelResult):
         self.model_result = None if counterfactual is None else counterfactual.model_result
         self.components = dict(components or {})
         self.name = name
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        """The scorecard's metrics (see :func:`analyze_recovery`; ``None`` where undefined)."""
+        return self._metrics
+
+    @property
+    def shock(self) -> pd.Period | None:  # type: ignore[override]
+        """The first affected period (the counterfactual's), ``None`` without one."""
+        return None if self.counterfactual is None else self.counterfactual.shock
+
+    @property
+    def actual(self) -> pd.Series | None:  # type: ignore[override]
+        """The whole input series, ``None`` without a counterfactual."""
+        return None if self.counterfactual is None else self.counterfactual.actual
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The counterfactual path (``actual``, ``predicted``, ``lower``, ``upper``) by period."""
+        if self.counterfactual is None:
+            return pd.DataFrame(columns=["actual", "predicted", "lower", "upper"])
+        return self.counterfactual.frame
+
+    def shape_label(self, lang: str = "en") -> str:
+        """Return the recovery shape in words (:data:`~lixia_econ.models.vocab.SHAPES`).
+
+        Parameters
+        ----------
+        lang : {"en", "zh"}
+            Language of the label.
+
+        Returns
+        -------
+        str
+            The shape's label, or a "not yet defined" text when ``shape`` is ``None``.
+        """
+        check_choice("lang", lang, ("zh", "en"))
+        shape = self.metrics.get("shape")
+        if shape is None:
+            return "形态尚无法判断" if lang == "zh" else "shape not defined yet"
+        return SHAPES[shape].label(lang)
 
     @property
     def effects(self) -> pd.DataFrame:
@@ -459,7 +471,7 @@ class RecoveryResult(ModelResult):
         rows = []
         for key, value in self.metrics.items():
             v = str(value) if isinstance(value, pd.Period) else value
-            rows.append({"metric": key, "value": v, "unit": METRIC_INFO.get(key, ("", ""))[1]})
+            rows.append({"metric": key, "value": v, "unit": _unit(key)})
         return pd.DataFrame(rows, columns=["metric", "value", "unit"])
 
     def summary(self) -> pd.DataFrame:
@@ -468,7 +480,8 @@ class RecoveryResult(ModelResult):
         for key, value in self.metrics.items():
             if key.endswith(("_lower", "_upper")):
                 continue
-            label, unit = METRIC_INFO.get(key, (key, ""))
+            entry = METRICS.get(key)
+            label, unit = (key, "") if entry is None else (entry.en, entry.unit)
             if key == "output_loss_pct":
                 shown = (
                     f"{value:.2f} [{self.metrics['output_loss_pct_lower']:.2f}, "
@@ -492,6 +505,11 @@ class RecoveryResult(ModelResult):
             f"<div><strong>{html.escape(self.title)}{name}</strong>{table}"
             f"<p><em>Effects over the window</em></p>{effects}<ul>{notes}</ul></div>"
         )
+
+
+def _unit(metric: str) -> str:
+    entry = METRICS.get(metric)
+    return "" if entry is None else entry.unit
 
 
 def effect_table(result: RecoveryResult, *, level: float | None = None) -> pd.DataFrame:
@@ -680,7 +698,7 @@ def analyze_recovery(
     else:
         beta = _loglinear_beta(pre_obs, cf.shock, ppy)
     path = _PathInput(cf.post_index, cf.log_mean, cf.log_cov, cf.df, beta)
-    metrics, sm, notes = _scorecard(y, cf.shock, as_of_p, ppy, path, adjust=adjust, level=level)
+    metrics, total, notes = _scorecard(y, cf.shock, as_of_p, ppy, path, adjust=adjust, level=level)
     notes = cf.notes + notes
     comp_results: dict[str, RecoveryResult] = {}
     if components:
@@ -711,7 +729,7 @@ def analyze_recovery(
     )
     return RecoveryResult(
         metrics=metrics,
-        sum_=sm,
+        sum_=total,
         notes=notes,
         level=level,
         counterfactual=cf,
@@ -792,7 +810,7 @@ def analyze_recovery_many(
     if (arr[np.isfinite(arr)] <= 0).any():
         col = values.columns[(values <= 0).any()][0]
         raise ParameterError(f"frame[{col!r}] must be positive levels (models use logs)")
-    window = _resolve_window(values.iloc[:, 0], shock_p, pre_window).index
+    window = pre_window_values(values.iloc[:, 0], shock_p, pre_window).index
     post_index = full[full >= shock_p]
     pre_vals = values.loc[window].to_numpy()
     complete = np.isfinite(pre_vals).all(axis=0)
@@ -800,8 +818,8 @@ def analyze_recovery_many(
     k = 2 + (ppy - 1)
     need = k + 2
     if complete.any() and len(window) >= need:
-        X = _trend_design(window, shock_p, ppy)
-        Xp = _trend_design(post_index, shock_p, ppy)
+        X = trend_design(window, shock_p, ppy)
+        Xp = trend_design(post_index, shock_p, ppy)
         if np.linalg.matrix_rank(X) < X.shape[1]:
             raise InsufficientDataError("the pre-shock window does not observe every season")
         logy = np.log(pre_vals[:, complete])
