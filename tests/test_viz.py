@@ -195,9 +195,9 @@ def test_counterfactual_line_values_match_input(cf_frame):
 
 
 def test_counterfactual_accepts_result_objects_and_reads_their_shock(cf_frame):
-    # Duck-typed stand-ins for engineer C's result classes (hand-made fixtures).
-    recovery = SimpleNamespace(counterfactual=SimpleNamespace(frame=cf_frame), shock="2020Q2")
-    cf_result = SimpleNamespace(frame=cf_frame)
+    # Hand-made stand-ins with the results interface (frame, shock, actual).
+    recovery = SimpleNamespace(frame=cf_frame, shock="2020Q2", actual=None)
+    cf_result = SimpleNamespace(frame=cf_frame, shock=None, actual=None)
     for obj, expected_rule in ((recovery, "2020-04-01"), (cf_result, None)):
         spec = viz.counterfactual_chart(obj).to_dict()
         rules = [la for la, m in zip(_layers(spec), _marks(spec), strict=True) if m == "rule"]

@@ -31,13 +31,26 @@ from __future__ import annotations
 
 import abc
 import html
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 
 from lixia_econ.errors import ParameterError
 
-__all__ = ["ModelResult"]
+__all__ = ["ModelResult", "ResultLike"]
+
+
+@runtime_checkable
+class ResultLike(Protocol):
+    """The part of the results interface that charts read, as a structural type.
+
+    Every :class:`ModelResult` is one; so is any object with these attributes, which lets
+    a caller chart a hand-made result (``isinstance(obj, ResultLike)`` checks the names).
+    """
+
+    shock: pd.Period | None
+    actual: pd.Series | None
+    frame: pd.DataFrame
 
 
 class ModelResult(abc.ABC):
