@@ -100,6 +100,7 @@ METRICS: dict[str, Label] = {
     "notes": Label("说明", "Notes", "text"),
     "rank": Label("排名", "Rank", "rank (1 = first)"),
     "missing": Label("缺失指标", "Missing metrics", "metric names"),
+    "result": Label("结果类型", "Result", "class name"),
     # counterfactual path (CounterfactualResult.to_frame, .metrics)
     "gap_pct": Label(
         "与反事实的差距（%）", "Gap to counterfactual, %", "percent of counterfactual"
