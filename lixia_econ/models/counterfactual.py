@@ -110,6 +110,11 @@ def _as_controls(controls: Any, index: pd.PeriodIndex) -> pd.DataFrame | None:
 # --------------------------------------------------------------------------- result
 
 
+def _gap_pct(actual: Any, predicted: Any) -> Any:
+    """Gap of the actual to the path, percent of the path: ``100 (actual / predicted - 1)``."""
+    return 100.0 * (actual / predicted - 1.0)
+
+
 @dataclass
 class _LogPath:
     """Joint Gaussian (or Student t) predictive distribution of the log path."""
@@ -198,7 +203,7 @@ class CounterfactualResult(ModelResult):
         if observed.empty:
             return {"last_gap_pct": None}
         last = observed.iloc[-1]
-        return {"last_gap_pct": float(100.0 * (last["actual"] / last["predicted"] - 1.0))}
+        return {"last_gap_pct": float(_gap_pct(last["actual"], last["predicted"]))}
 
     @property
     def log_mean(self) -> np.ndarray:
@@ -257,7 +262,7 @@ class CounterfactualResult(ModelResult):
             ``method`` and ``level``.
         """
         out = self.frame.copy()
-        out["gap_pct"] = 100.0 * (out["actual"] / out["predicted"] - 1.0)
+        out["gap_pct"] = _gap_pct(out["actual"], out["predicted"])
         out.insert(0, "period", out.index.astype(str))
         out["method"] = self.method
         out["level"] = self.level
@@ -266,7 +271,7 @@ class CounterfactualResult(ModelResult):
     def summary(self) -> pd.DataFrame:
         """Return the path rounded for reading, with the gap to the counterfactual in percent."""
         out = self.frame.copy()
-        out["gap_pct"] = 100.0 * (out["actual"] / out["predicted"] - 1.0)
+        out["gap_pct"] = _gap_pct(out["actual"], out["predicted"])
         out.index = out.index.astype(str)
         out.index.name = "period"
         return out.round(2)

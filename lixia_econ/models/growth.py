@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from lixia_econ._checks import check_choice
-from lixia_econ.clean import annualise
+from lixia_econ.clean import annualise, growth_from_levels
 from lixia_econ.errors import InsufficientDataError, ParameterError
 from lixia_econ.models._tools import check_positive, list_periods
 from lixia_econ.periods import as_period_series, coerce_period
@@ -160,8 +160,10 @@ def growth_rate(
     s = as_period_series(series, name="series")
     ppy = _periods_per_year(s.index)
     check_positive(s.dropna(), name="series", what="growth_rate")
-    lag = ppy if kind == "yoy" else 1
-    earlier = s.reindex(s.index - lag).to_numpy()
+    if kind == "yoy":
+        return growth_from_levels(s, years=1).reindex(s.index)
+    # period on period: clean.growth_from_levels compares whole years only
+    earlier = s.reindex(s.index - 1).to_numpy()
     out = 100.0 * (s.to_numpy() / earlier - 1.0)
     if kind == "annualised":
         out = annualise(out, ppy)
@@ -264,10 +266,8 @@ def average_growth(series: pd.Series, *, years: int = 2, period: Any = None) -> 
     s = as_period_series(series, name="series")
     ppy = _periods_per_year(s.index)
     check_positive(s.dropna(), name="series", what="average_growth")
-    earlier = s.reindex(s.index - years * ppy).to_numpy()
-    out = pd.Series(
-        100.0 * ((s.to_numpy() / earlier) ** (1.0 / years) - 1.0), index=s.index, name=s.name
-    )
+    total = growth_from_levels(s, years=years).reindex(s.index)
+    out = 100.0 * ((1.0 + total / 100.0) ** (1.0 / years) - 1.0)
     if period is None:
         return out
     p = coerce_period(period, s.index.freq, name="period")
