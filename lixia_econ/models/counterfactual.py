@@ -489,85 +489,23 @@ def counterfactual(
     level = check_level(level)
     y = as_period_series(series, name="series", min_length=1)
     ppy = _periods_per_year(y.index)
-    freq = y.index.freqstr
-    shock_p = coerce_period(shock, freq, name="shock")
-    finite = y[np.isfinite(y.to_numpy())]
-    if (finite <= 0).any():
-        bad = finite[finite <= 0]
-        raise ParameterError(
-            f"series must be positive levels or an index (models are fitted on logs); found "
-            f"{bad.iloc[0]!r} at {bad.index[0]}; chain growth rates into an index first"
-        )
-    if method == "ets" and controls is not None:
-        raise ParameterError(
-            "controls are not allowed with method='ets' (ETSModel has no regressors); use "
-            "method='structural' or method='trend'"
-        )
-    full = pd.period_range(min(y.index[0], shock_p), max(y.index[-1], shock_p), freq=freq)
-    y = y.reindex(full)
-    post_index = full[full >= shock_p]
-    if not np.isfinite(y.reindex(post_index).to_numpy()).any():
-        raise InsufficientDataError(
-            f"series has no value from the shock {shock_p} on (last value: "
-            f"{finite.index[-1]}); nothing to compare with a counterfactual"
-        )
+    shock_p = coerce_period(shock, y.index.freqstr, name="shock")
+    _check_inputs(y, method, controls)
+    y, post_index = _extend_to_shock(y, shock_p)
     window = pre_window_values(y, shock_p, pre_window)
-    observed = window[np.isfinite(window.to_numpy())]
-    if controls is not None and not isinstance(controls, pd.Series | pd.DataFrame):
-        raise ParameterError(
-            f"controls must be a pandas Series or DataFrame on a PeriodIndex, got "
-            f"{type(controls).__name__}"
-        )
-    n_ctrl = (
-        0 if controls is None else (1 if isinstance(controls, pd.Series) else controls.shape[1])
-    )
-    need, why = _min_points(method, ppy, n_ctrl)
-    if len(observed) < need:
-        missing = window.index[~np.isfinite(window.to_numpy())]
-        raise InsufficientDataError(
-            f"method={method!r} needs at least {need} observed pre-shock values ({why}); the "
-            f"window before {shock_p} has {len(observed)} ({describe_periods(observed.index)})"
-            + (f"; missing: {describe_periods(missing)}" if len(missing) else "")
-            + ". Missing periods are never interpolated."
-        )
+    observed = _fitting_window(window, method, shock_p, ppy, controls)
     notes: list[str] = []
-    if method == "ets":
-        window = window.loc[observed.index[0] : observed.index[-1]]
-        gaps = window.index[~np.isfinite(window.to_numpy())]
-        if len(gaps):
-            raise InsufficientDataError(
-                "method='ets' needs a complete pre-shock window; missing "
-                f"{describe_periods(gaps)}. Use method='trend' or 'structural', which handle "
-                "gaps without interpolating"
-            )
     if observed.index[-1] < shock_p - 1:
         notes.append(
             f"the fitted window ends at {observed.index[-1]}, "
             f"{(shock_p - observed.index[-1]).n - 1} period(s) before the shock {shock_p}"
         )
-    span = pd.period_range(observed.index[0], post_index[-1], freq=freq)
+    span = pd.period_range(observed.index[0], post_index[-1], freq=y.index.freqstr)
     ctrl = _as_controls(controls, span)
-
-    model_result: Any
-    pointwise = None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        if method == "trend":
-            path, model_result, pointwise = _fit_trend(
-                observed, post_index, shock_p, ppy, ctrl, level
-            )
-        else:
-            horizon = pd.period_range(observed.index[-1] + 1, post_index[-1], freq=freq)
-            df = None
-            if method == "ets":
-                mean, cov, model_result, df = _fit_ets(observed, horizon, ppy)
-            else:
-                mean, cov, model_result = _fit_structural(observed, horizon, ppy, ctrl)
-            keep = np.asarray(horizon >= shock_p)
-            path = _LogPath(mean[keep], cov[np.ix_(keep, keep)], df)
-    for w in caught:
-        if "converge" in str(w.message).lower() or issubclass(w.category, RuntimeWarning):
-            notes.append(f"statsmodels warned while fitting: {w.message}")
+    path, model_result, pointwise, fit_notes = _fit(
+        method, observed, post_index, shock_p, ppy, ctrl, level
+    )
+    notes += fit_notes
     if ppy == 1:
         notes.append("annual data: the path has one point per year")
     return CounterfactualResult(
@@ -582,3 +520,107 @@ def counterfactual(
         notes=notes,
         pointwise=pointwise,
     )
+
+
+def _check_inputs(y: pd.Series, method: str, controls: Any) -> None:
+    """Refuse non-positive values, controls with ETS, and controls of the wrong type."""
+    finite = y[np.isfinite(y.to_numpy())]
+    if (finite <= 0).any():
+        bad = finite[finite <= 0]
+        raise ParameterError(
+            f"series must be positive levels or an index (models are fitted on logs); found "
+            f"{bad.iloc[0]!r} at {bad.index[0]}; chain growth rates into an index first"
+        )
+    if method == "ets" and controls is not None:
+        raise ParameterError(
+            "controls are not allowed with method='ets' (ETSModel has no regressors); use "
+            "method='structural' or method='trend'"
+        )
+    if controls is not None and not isinstance(controls, pd.Series | pd.DataFrame):
+        raise ParameterError(
+            f"controls must be a pandas Series or DataFrame on a PeriodIndex, got "
+            f"{type(controls).__name__}"
+        )
+
+
+def _extend_to_shock(y: pd.Series, shock: pd.Period) -> tuple[pd.Series, pd.PeriodIndex]:
+    """Return ``y`` on a full period range that includes ``shock``, and the post-shock periods.
+
+    Raises if no value is observed from the shock on.
+    """
+    freq = y.index.freqstr
+    finite = y[np.isfinite(y.to_numpy())]
+    full = pd.period_range(min(y.index[0], shock), max(y.index[-1], shock), freq=freq)
+    y = y.reindex(full)
+    post_index = full[full >= shock]
+    if not np.isfinite(y.reindex(post_index).to_numpy()).any():
+        raise InsufficientDataError(
+            f"series has no value from the shock {shock} on (last value: "
+            f"{finite.index[-1]}); nothing to compare with a counterfactual"
+        )
+    return y, post_index
+
+
+def _fitting_window(
+    window: pd.Series, method: str, shock: pd.Period, ppy: int, controls: Any
+) -> pd.Series:
+    """Return the observed values the method is fitted on; refuse too few, or gaps for ETS."""
+    observed = window[np.isfinite(window.to_numpy())]
+    n_ctrl = (
+        0 if controls is None else (1 if isinstance(controls, pd.Series) else controls.shape[1])
+    )
+    need, why = _min_points(method, ppy, n_ctrl)
+    if len(observed) < need:
+        missing = window.index[~np.isfinite(window.to_numpy())]
+        raise InsufficientDataError(
+            f"method={method!r} needs at least {need} observed pre-shock values ({why}); the "
+            f"window before {shock} has {len(observed)} ({describe_periods(observed.index)})"
+            + (f"; missing: {describe_periods(missing)}" if len(missing) else "")
+            + ". Missing periods are never interpolated."
+        )
+    if method == "ets":
+        inner = window.loc[observed.index[0] : observed.index[-1]]
+        gaps = inner.index[~np.isfinite(inner.to_numpy())]
+        if len(gaps):
+            raise InsufficientDataError(
+                "method='ets' needs a complete pre-shock window; missing "
+                f"{describe_periods(gaps)}. Use method='trend' or 'structural', which handle "
+                "gaps without interpolating"
+            )
+    return observed
+
+
+def _fit(
+    method: str,
+    observed: pd.Series,
+    post_index: pd.PeriodIndex,
+    shock: pd.Period,
+    ppy: int,
+    ctrl: pd.DataFrame | None,
+    level: float,
+) -> tuple[_LogPath, Any, pd.DataFrame | None, list[str]]:
+    """Fit ``method``; return the log path, the statsmodels result, pointwise frame, notes."""
+    model_result: Any
+    pointwise = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if method == "trend":
+            path, model_result, pointwise = _fit_trend(
+                observed, post_index, shock, ppy, ctrl, level
+            )
+        else:
+            freq = observed.index.freqstr
+            horizon = pd.period_range(observed.index[-1] + 1, post_index[-1], freq=freq)
+            df = None
+            if method == "ets":
+                mean, cov, model_result, df = _fit_ets(observed, horizon, ppy)
+            else:
+                mean, cov, model_result = _fit_structural(observed, horizon, ppy, ctrl)
+            keep = np.asarray(horizon >= shock)
+            path = _LogPath(mean[keep], cov[np.ix_(keep, keep)], df)
+    notes = [
+        f"statsmodels warned while fitting: {w.message}"
+        for w in caught
+        if "converge" in str(w.message).lower() or issubclass(w.category, RuntimeWarning)
+    ]
+    return path, model_result, pointwise, notes
