@@ -163,29 +163,33 @@ def _shape(
     return "U", f"bottom (within a quarter of the depth of the trough) lasted {bottom} periods"
 
 
-def _scorecard(
-    y: pd.Series,
-    shock: pd.Period,
-    as_of: pd.Period | None,
-    ppy: int,
-    path: _PathInput,
-    *,
-    adjust: str,
-    level: float,
-) -> tuple[dict[str, Any], _Sum, list[str]]:
-    """Compute the metric dict, the cumulative-sum approximation and notes."""
-    notes: list[str] = []
-    observed_all = y[np.isfinite(y.to_numpy())]
-    last = observed_all.index[-1]
-    as_of_p = last if as_of is None else as_of
+@dataclass
+class _Window:
+    """The scored window: periods from the shock to as_of, values and which are observed."""
+
+    periods: pd.PeriodIndex
+    actual: np.ndarray
+    observed: np.ndarray  # bool, per period
+    as_of: pd.Period  # as asked (may be missing)
+
+    @property
+    def positions(self) -> np.ndarray:
+        """Positions of the observed periods."""
+        return np.flatnonzero(self.observed)
+
+
+def _score_window(
+    y: pd.Series, shock: pd.Period, as_of: pd.Period | None, path: _PathInput, notes: list[str]
+) -> _Window:
+    """Check ``as_of`` and return the window from the shock to it."""
+    as_of_p = y[np.isfinite(y.to_numpy())].index[-1] if as_of is None else as_of
     if as_of_p < shock:
         raise ParameterError(f"as_of={as_of_p} is before the shock {shock}")
     if as_of_p > path.post_index[-1]:
         raise ParameterError(
             f"as_of={as_of_p} is after the last period of the series ({path.post_index[-1]})"
         )
-    n_w = (as_of_p - shock).n + 1
-    W = path.post_index[:n_w]
+    W = path.post_index[: (as_of_p - shock).n + 1]
     a = y.reindex(W).to_numpy()
     obs = np.isfinite(a)
     if not obs.any():
@@ -198,7 +202,13 @@ def _scorecard(
             f"({describe_periods(W[~obs])}): metrics use observed periods only; nothing was "
             "interpolated"
         )
-    pre_series = observed_all[observed_all.index < shock]
+    return _Window(W, a, obs, as_of_p)
+
+
+def _pre_shock(y: pd.Series, shock: pd.Period, notes: list[str]) -> tuple[pd.Period, float]:
+    """Return the last observed pre-shock period and its value."""
+    observed = y[np.isfinite(y.to_numpy())]
+    pre_series = observed[observed.index < shock]
     if pre_series.empty:
         raise InsufficientDataError(f"series has no value before the shock {shock}")
     pre_period = pre_series.index[-1]
@@ -207,76 +217,109 @@ def _scorecard(
             f"the last pre-shock value is for {pre_period}, not {shock - 1} (missing): the "
             "pre-shock level is that value"
         )
-    factors = _seasonal_factors(path.beta, ppy)
-    season_w = season(W, ppy)
+    return pre_period, float(pre_series.iloc[-1])
+
+
+def _level_series(
+    w: _Window,
+    pre_period: pd.Period,
+    pre_value: float,
+    beta: np.ndarray,
+    ppy: int,
+    adjust: str,
+    notes: list[str],
+) -> tuple[np.ndarray, float]:
+    """Return the level series over the window and the pre-shock level (see ``adjust``)."""
+    factors = _seasonal_factors(beta, ppy)
     if adjust == "seasonal" and ppy > 1:
-        lvl = a / factors[season_w]
-        pre = float(pre_series.iloc[-1]) / factors[season(pd.PeriodIndex([pre_period]), ppy)[0]]
         notes.append(
             "level metrics use the series divided by its pre-shock seasonal factors "
             "(log-linear trend with seasonal dummies on the pre-shock window)"
         )
-    else:
-        lvl = a
-        pre = float(pre_series.iloc[-1])
-        amplitude = float(np.log(factors.max() / factors.min())) if ppy > 1 else 0.0
-        if amplitude > 0.02:
-            notes.append(
-                f"the pre-shock seasonal pattern spans {100 * amplitude:.1f}% of the level: "
-                "level metrics compare raw values with the last pre-shock value and mix season "
-                "and shock; use adjust='seasonal' or a chained year-on-year index"
-            )
-    if ppy == 1:
-        notes.append("annual data: trough resolution is one year")
-    pred = np.exp(path.log_mean[:n_w])
-    gap = 1.0 - a / pred
-    oi = np.flatnonzero(obs)
-    lo = lvl[oi]
-    t_rel = int(np.argmin(lo))
-    trough_i = int(oi[t_rel])
-    trough = float(lvl[trough_i])
-    asof_i = int(oi[-1])
-    if asof_i != n_w - 1:
-        notes.append(f"as_of {as_of_p} is missing: the last observed period {W[asof_i]} is used")
+        pre_factor = factors[season(pd.PeriodIndex([pre_period]), ppy)[0]]
+        return w.actual / factors[season(w.periods, ppy)], pre_value / pre_factor
+    amplitude = float(np.log(factors.max() / factors.min())) if ppy > 1 else 0.0
+    if amplitude > 0.02:
+        notes.append(
+            f"the pre-shock seasonal pattern spans {100 * amplitude:.1f}% of the level: "
+            "level metrics compare raw values with the last pre-shock value and mix season "
+            "and shock; use adjust='seasonal' or a chained year-on-year index"
+        )
+    return w.actual, pre_value
+
+
+def _times_to_recover(
+    w: _Window,
+    shock: pd.Period,
+    lvl: np.ndarray,
+    pre: float,
+    pred: np.ndarray,
+    trough_i: int,
+    notes: list[str],
+) -> tuple[int | None, int | None]:
+    """Periods from the shock back to the pre-shock level and back on the no-shock path."""
+    oi = w.positions
+    last = w.periods[int(oi[-1])]
 
     def first_from_trough(cond: np.ndarray) -> int | None:
         hits = [i for i in oi if i >= trough_i and cond[i]]
-        return (W[hits[0]] - shock).n if hits else None
+        return (w.periods[hits[0]] - shock).n if hits else None
 
-    if trough >= pre:
-        to_level: int | None = 0
-    else:
-        to_level = first_from_trough(lvl >= pre)
-    to_trend = first_from_trough(a >= pred)
+    to_level = 0 if float(lvl[trough_i]) >= pre else first_from_trough(lvl >= pre)
+    to_trend = first_from_trough(w.actual >= pred)
     if to_level is None:
-        notes.append(f"not back at the pre-shock level by {W[asof_i]}")
+        notes.append(f"not back at the pre-shock level by {last}")
     if to_trend is None:
-        notes.append(f"not back on the no-shock path by {W[asof_i]}")
+        notes.append(f"not back on the no-shock path by {last}")
+    return to_level, to_trend
 
-    g_tr = float(gap[trough_i])
-    g_as = float(gap[asof_i])
-    if g_tr > 0:
-        recovered: float | None = 1.0 - g_as / g_tr
-    else:
-        recovered = None
+
+def _scorecard(
+    y: pd.Series,
+    shock: pd.Period,
+    as_of: pd.Period | None,
+    ppy: int,
+    path: _PathInput,
+    *,
+    adjust: str,
+    level: float,
+) -> tuple[dict[str, Any], _Sum, list[str]]:
+    """Compute the metric dict, the cumulative-sum approximation and notes."""
+    notes: list[str] = []
+    w = _score_window(y, shock, as_of, path, notes)
+    pre_period, pre_value = _pre_shock(y, shock, notes)
+    lvl, pre = _level_series(w, pre_period, pre_value, path.beta, ppy, adjust, notes)
+    if ppy == 1:
+        notes.append("annual data: trough resolution is one year")
+    n_w = len(w.periods)
+    pred = np.exp(path.log_mean[:n_w])
+    gap = 1.0 - w.actual / pred
+    oi = w.positions
+    t_rel = int(np.argmin(lvl[oi]))
+    trough_i, asof_i = int(oi[t_rel]), int(oi[-1])
+    trough = float(lvl[trough_i])
+    if asof_i != n_w - 1:
+        notes.append(
+            f"as_of {w.as_of} is missing: the last observed period {w.periods[asof_i]} is used"
+        )
+    to_level, to_trend = _times_to_recover(w, shock, lvl, pre, pred, trough_i, notes)
+    g_tr, g_as = float(gap[trough_i]), float(gap[asof_i])
+    recovered: float | None = 1.0 - g_as / g_tr if g_tr > 0 else None
+    if recovered is None:
         notes.append("the trough is not below the no-shock path: recovered_share is undefined")
-
-    n_up = (W[asof_i] - W[trough_i]).n
-    if n_up > 0:
-        post_growth: float | None = 100.0 * ((lvl[asof_i] / trough) ** (ppy / n_up) - 1.0)
-    else:
-        post_growth = None
+    n_up = (w.periods[asof_i] - w.periods[trough_i]).n
+    post_growth = 100.0 * ((lvl[asof_i] / trough) ** (ppy / n_up) - 1.0) if n_up > 0 else None
+    if post_growth is None:
         notes.append("as_of is the trough: no growth since the trough yet")
-
-    mu_o = path.log_mean[:n_w][oi]
     cov_o = path.log_cov[:n_w, :n_w][np.ix_(oi, oi)]
-    total = _lognormal_sum(mu_o, cov_o, float(a[oi].sum()), path.df)
+    total = _lognormal_sum(path.log_mean[:n_w][oi], cov_o, float(w.actual[oi].sum()), path.df)
     c_lo, c_hi = total.bounds(level)
-    shape, why = _shape(lo, t_rel, pre, recovered, ppy)
+    shape, why = _shape(lvl[oi], t_rel, pre, recovered, ppy)
+    notes.append(f"shape {shape}: {why}")
     metrics: dict[str, Any] = {
         "pre_shock_period": pre_period,
         "pre_shock_level": pre,
-        "trough_period": W[trough_i],
+        "trough_period": w.periods[trough_i],
         "trough_level": trough,
         "trough_depth_pct": 100.0 * (trough / pre - 1.0),
         "periods_to_recover_level": to_level,
@@ -290,10 +333,9 @@ def _scorecard(
         "post_shock_growth_pct": post_growth,
         "trend_growth_pct": 100.0 * (math.exp(float(path.beta[1]) * ppy) - 1.0),
         "shape": shape,
-        "as_of": W[asof_i],
+        "as_of": w.periods[asof_i],
         "n_periods": len(oi),
     }
-    notes.append(f"shape {shape}: {why}")
     return metrics, total, notes
 
 
