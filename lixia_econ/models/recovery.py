@@ -828,52 +828,14 @@ def analyze_recovery_many(
     check_choice("method", method, ("trend",))
     check_choice("adjust", adjust, ADJUST)
     level = check_level(level)
-    if not isinstance(frame, pd.DataFrame):
-        raise ParameterError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
-    if frame.shape[1] == 0:
-        raise ParameterError("frame has no columns; expected one column per series")
-    idx = as_period_series(
-        pd.Series(np.zeros(len(frame)), index=frame.index), name="frame's index"
-    ).index
-    ppy = _periods_per_year(idx)
-    freq = idx.freqstr
-    shock_p = coerce_period(shock, freq, name="shock")
-    as_of_p = None if as_of is None else coerce_period(as_of, freq, name="as_of")
-    try:
-        values = frame.apply(pd.to_numeric, errors="raise").astype("float64")
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"frame must be numeric: {exc}") from None
-    if isinstance(values.index, pd.DatetimeIndex):
-        values.index = values.index.to_period(freq)
-    values = values.sort_index()
-    full = pd.period_range(min(values.index[0], shock_p), max(values.index[-1], shock_p), freq=freq)
-    values = values.reindex(full)
-    arr = values.to_numpy()
-    if (arr[np.isfinite(arr)] <= 0).any():
-        col = values.columns[(values <= 0).any()][0]
-        raise ParameterError(f"frame[{col!r}] must be positive levels (models use logs)")
+    values, ppy, shock_p = _many_values(frame, shock)
+    as_of_p = None if as_of is None else coerce_period(as_of, values.index.freqstr, name="as_of")
     window = pre_window_values(values.iloc[:, 0], shock_p, pre_window).index
-    post_index = full[full >= shock_p]
-    pre_vals = values.loc[window].to_numpy()
-    complete = np.isfinite(pre_vals).all(axis=0)
+    complete = np.isfinite(values.loc[window].to_numpy()).all(axis=0)
     rows: dict[Any, dict[str, Any]] = {}
-    k = 2 + (ppy - 1)
-    need = k + 2
-    if complete.any() and len(window) >= need:
-        X = trend_design(window, shock_p, ppy)
-        Xp = trend_design(post_index, shock_p, ppy)
-        if np.linalg.matrix_rank(X) < X.shape[1]:
-            raise InsufficientDataError("the pre-shock window does not observe every season")
-        logy = np.log(pre_vals[:, complete])
-        B, *_ = np.linalg.lstsq(X, logy, rcond=None)
-        resid = logy - X @ B
-        dof = len(window) - k
-        s2 = (resid**2).sum(axis=0) / dof
-        xtx_inv = np.linalg.inv(X.T @ X)
-        H = Xp @ xtx_inv @ Xp.T + np.eye(len(post_index))
-        MU = Xp @ B
-        for j, col in enumerate(values.columns[complete]):
-            path = _PathInput(post_index, MU[:, j], s2[j] * H, float(dof), B[:, j])
+    if complete.any() and len(window) >= 2 + (ppy - 1) + 2:
+        paths = _joint_trend_paths(values.loc[window, complete], shock_p, values.index, ppy)
+        for col, path in paths.items():
             try:
                 metrics, _, notes = _scorecard(
                     values[col], shock_p, as_of_p, ppy, path, adjust=adjust, level=level
@@ -906,3 +868,57 @@ def analyze_recovery_many(
     out = pd.DataFrame.from_dict(rows, orient="index").reindex(values.columns)
     out.index.name = "series"
     return out
+
+
+def _many_values(frame: pd.DataFrame, shock: PeriodLike) -> tuple[pd.DataFrame, int, pd.Period]:
+    """Return ``frame`` as positive floats on a full period range through the shock."""
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
+    if frame.shape[1] == 0:
+        raise ParameterError("frame has no columns; expected one column per series")
+    idx = as_period_series(
+        pd.Series(np.zeros(len(frame)), index=frame.index), name="frame's index"
+    ).index
+    ppy = _periods_per_year(idx)
+    freq = idx.freqstr
+    shock_p = coerce_period(shock, freq, name="shock")
+    try:
+        values = frame.apply(pd.to_numeric, errors="raise").astype("float64")
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"frame must be numeric: {exc}") from None
+    if isinstance(values.index, pd.DatetimeIndex):
+        values.index = values.index.to_period(freq)
+    values = values.sort_index()
+    full = pd.period_range(min(values.index[0], shock_p), max(values.index[-1], shock_p), freq=freq)
+    values = values.reindex(full)
+    arr = values.to_numpy()
+    if (arr[np.isfinite(arr)] <= 0).any():
+        col = values.columns[(values <= 0).any()][0]
+        raise ParameterError(f"frame[{col!r}] must be positive levels (models use logs)")
+    return values, ppy, shock_p
+
+
+def _joint_trend_paths(
+    pre: pd.DataFrame, shock: pd.Period, index: pd.PeriodIndex, ppy: int
+) -> dict[Any, _PathInput]:
+    """Fit the trend model to every column of ``pre`` at once; one path per column.
+
+    The columns share the design X, so one ``lstsq`` with a matrix right-hand side gives
+    all coefficients, and the prediction covariance is ``s_i^2 (X_p (X'X)^-1 X_p' + I)``.
+    """
+    post_index = index[index >= shock]
+    X = trend_design(pre.index, shock, ppy)
+    Xp = trend_design(post_index, shock, ppy)
+    if np.linalg.matrix_rank(X) < X.shape[1]:
+        raise InsufficientDataError("the pre-shock window does not observe every season")
+    logy = np.log(pre.to_numpy())
+    B, *_ = np.linalg.lstsq(X, logy, rcond=None)
+    resid = logy - X @ B
+    dof = len(pre) - X.shape[1]
+    s2 = (resid**2).sum(axis=0) / dof
+    H = Xp @ np.linalg.inv(X.T @ X) @ Xp.T + np.eye(len(post_index))
+    MU = Xp @ B
+    return {
+        col: _PathInput(post_index, MU[:, j], s2[j] * H, float(dof), B[:, j])
+        for j, col in enumerate(pre.columns)
+    }
