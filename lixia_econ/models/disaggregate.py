@@ -62,7 +62,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -455,12 +455,11 @@ def _fit_regression(
             "method='denton-cholette', or fewer regressors (constant=False)"
         )
     notes: list[str] = []
-    estimated = truncated = False
     if method == "fernandez":
-        rho_used = 0.0
+        rho_used, estimated, truncated = 0.0, False, False
         notes.append("Fernández: random-walk errors (Litterman with ρ = 0)")
     elif rho is not None:
-        rho_used = float(rho)
+        rho_used, estimated, truncated = float(rho), False, False
         notes.append(f"ρ fixed at {rho_used:g} by the caller")
     else:
         if not consecutive:
@@ -476,52 +475,95 @@ def _fit_regression(
                 f"consecutive figures for {k} regressor(s); found {m}. Pass rho= or use "
                 "method='fernandez'"
             )
-        first = _gls(y, xl, c @ cov(0.0, pos) @ c.T)
-        if first["rss"] <= 1e-20 * max(first["yy"], 1e-300):
-            rho_used = 0.0
-            notes.append(
-                "the indicator reproduces the low-frequency figures exactly: ρ is not "
-                "identified and was set to 0 (the estimates do not depend on it)"
-            )
-        else:
-
-            def objective(r: float) -> float:
-                return -_gls(y, xl, c @ cov(r, pos) @ c.T)["loglik"]
-
-            res = optimize.minimize_scalar(
-                objective, bounds=RHO_BOUNDS, method="bounded", options={"xatol": 1e-10}
-            )
-            rho_used = float(res.x)
-            estimated = True
-            if rho_used < 0:
-                rho_used, truncated = 0.0, True
-            lo, hi = RHO_BOUNDS
-            notes.append(
-                f"ρ estimated by maximum likelihood on [{lo}, {hi}] (tempdisagg "
-                f"'{method}-maxlog')" + ("; negative ρ truncated to 0" if truncated else "")
-            )
+        rho_used, estimated, truncated = _rho_by_ml(y, xl, c, pos, cov, method, notes)
     q = cov(rho_used, pos)
-    vl = c @ q @ c.T
-    fit = _gls(y, xl, vl)
+    fit = _gls(y, xl, c @ q @ c.T)
     beta = np.asarray(fit["beta"])
     p = x @ beta
+    est, est_se, coef_se = _gls_predict(y, x, c, q, p, fit, m - k)
+    return {
+        "estimates": est,
+        "se": est_se,
+        "rho": rho_used,
+        "estimated": estimated,
+        "truncated": truncated,
+        "beta": beta,
+        "beta_se": coef_se,
+        "df": m - k,
+        "rss": float(fit["rss"]),
+        "loglik": float(fit["loglik"]),
+        **_fit_statistics(fit, m, k),
+        "fitted": c @ p,
+        "notes": notes,
+    }
+
+
+def _rho_by_ml(
+    y: np.ndarray,
+    xl: np.ndarray,
+    c: np.ndarray,
+    pos: np.ndarray,
+    cov: Any,
+    method: str,
+    notes: list[str],
+) -> tuple[float, bool, bool]:
+    """Estimate ρ by maximum likelihood (tempdisagg's maxlog); return ρ, estimated, truncated."""
+    first = _gls(y, xl, c @ cov(0.0, pos) @ c.T)
+    if first["rss"] <= 1e-20 * max(first["yy"], 1e-300):
+        notes.append(
+            "the indicator reproduces the low-frequency figures exactly: ρ is not "
+            "identified and was set to 0 (the estimates do not depend on it)"
+        )
+        return 0.0, False, False
+
+    def objective(r: float) -> float:
+        return -_gls(y, xl, c @ cov(r, pos) @ c.T)["loglik"]
+
+    res = optimize.minimize_scalar(
+        objective, bounds=RHO_BOUNDS, method="bounded", options={"xatol": 1e-10}
+    )
+    rho_used = float(res.x)
+    truncated = rho_used < 0
+    if truncated:
+        rho_used = 0.0
+    lo, hi = RHO_BOUNDS
+    notes.append(
+        f"ρ estimated by maximum likelihood on [{lo}, {hi}] (tempdisagg "
+        f"'{method}-maxlog')" + ("; negative ρ truncated to 0" if truncated else "")
+    )
+    return rho_used, True, truncated
+
+
+def _gls_predict(
+    y: np.ndarray,
+    x: np.ndarray,
+    c: np.ndarray,
+    q: np.ndarray,
+    p: np.ndarray,
+    fit: dict[str, Any],
+    df: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the estimates, their standard errors and the coefficients' standard errors."""
     u = y - c @ p
     vinv_u = linalg.cho_solve((fit["chol"], True), u)
     dist = q @ c.T  # n x m
     est = p + dist @ vinv_u
-    rss = float(fit["rss"])
-    df = m - k
-    s2 = rss / df
+    s2 = float(fit["rss"]) / df
     xs = np.asarray(fit["xs"])
     xtx_inv = np.linalg.inv(xs.T @ xs)
     coef_se = np.sqrt(np.maximum(np.diag(s2 * xtx_inv), 0.0))
     # prediction error of the GLS estimator (Chow & Lin 1971): residual part + coefficient part
     d_mat = linalg.cho_solve((fit["chol"], True), dist.T).T  # Q C' V^-1
     resid_var = np.diag(q) - np.einsum("ij,ji->i", d_mat, c @ q)
-    xr = x - d_mat @ xl
+    xr = x - d_mat @ (c @ x)
     coef_var = np.einsum("ij,jk,ik->i", xr, xtx_inv, xr)
     est_se = np.sqrt(np.maximum(s2 * (resid_var + coef_var), 0.0))
-    # goodness of fit, as tempdisagg's CalcGLS
+    return est, est_se, coef_se
+
+
+def _fit_statistics(fit: dict[str, Any], m: int, k: int) -> dict[str, float]:
+    """R², adjusted R², AIC and BIC of the low-frequency GLS, as tempdisagg's CalcGLS."""
+    rss = float(fit["rss"])
     ones = linalg.solve_triangular(fit["chol"], np.ones(m), lower=True)
     ys = np.asarray(fit["ys"])
     ybar = float(ones @ ys / (ones @ ones))
@@ -532,24 +574,7 @@ def _fit_regression(
         adj = 1 - rss * (m - 1) / (tss * (m - k)) if tss > 0 else np.nan
         aic = np.log(rss / m) + 2 * k / m
         bic = np.log(rss / m) + np.log(m) * k / m
-    return {
-        "estimates": est,
-        "se": est_se,
-        "rho": rho_used,
-        "estimated": estimated,
-        "truncated": truncated,
-        "beta": beta,
-        "beta_se": coef_se,
-        "df": df,
-        "rss": rss,
-        "loglik": float(fit["loglik"]),
-        "r2": float(r2),
-        "adj": float(adj),
-        "aic": float(aic),
-        "bic": float(bic),
-        "fitted": c @ p,
-        "notes": notes,
-    }
+    return {"r2": float(r2), "adj": float(adj), "aic": float(aic), "bic": float(bic)}
 
 
 def _denton_cholette(y: np.ndarray, x: np.ndarray, c: np.ndarray) -> np.ndarray:
