@@ -37,7 +37,7 @@ import pandas as pd
 
 from lixia_econ.errors import ParameterError
 
-__all__ = ["ModelResult", "ResultLike"]
+__all__ = ["HACRegressionResult", "ModelResult", "ResultLike"]
 
 
 @runtime_checkable
@@ -124,4 +124,48 @@ class ModelResult(abc.ABC):
             f"<div><strong>{html.escape(self.title)}</strong>{table}"
             + (f"<ul>{notes}</ul>" if notes else "")
             + "</div>"
+        )
+
+
+class HACRegressionResult(ModelResult):
+    """Base of the results of an OLS on periods with HAC errors (trend growth, ITS).
+
+    Holds what both keep: the statsmodels fit, periods per year, Newey–West lags, whether
+    seasonal dummies were used, the interval level, fitted values and the observations
+    (``actual``); :attr:`frame` puts the observations beside the model's path
+    (:meth:`_path`).
+    """
+
+    def __init__(
+        self,
+        *,
+        model_result: Any,
+        ppy: int,
+        hac_lags: int,
+        seasonal: bool,
+        level: float,
+        fitted: pd.Series,
+        actual: pd.Series | None,
+    ) -> None:
+        self.model_result = model_result
+        self.ppy = ppy
+        self.hac_lags = hac_lags
+        self.seasonal = seasonal
+        self.level = level
+        self.fitted = fitted
+        self.periods = fitted.index
+        self.actual = actual
+        self.notes: list[str] = []
+
+    def _path(self) -> pd.Series:
+        """Return the model's path shown as ``predicted`` in :attr:`frame` (default: fitted)."""
+        return self.fitted
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """By observed period: ``actual`` and ``predicted`` (the model's path), input units."""
+        actual = self.fitted * float("nan") if self.actual is None else self.actual
+        return pd.DataFrame(
+            {"actual": actual.reindex(self.periods), "predicted": self._path()},
+            index=self.periods,
         )

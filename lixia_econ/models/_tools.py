@@ -29,6 +29,7 @@ __all__ = [
     "ci_labels",
     "default_hac_lags",
     "describe_periods",
+    "design",
     "fit_hac",
     "full_range",
     "list_periods",
@@ -40,6 +41,7 @@ __all__ = [
     "select_window",
     "trend_design",
     "trim_missing",
+    "use_seasons",
 ]
 
 #: Frequency in words by periods per year.
@@ -123,6 +125,20 @@ def seasonal_dummies(index: pd.PeriodIndex, ppy: int) -> np.ndarray:
     return np.column_stack([(s == k).astype(float) for k in range(1, ppy)]).reshape(
         len(index), ppy - 1
     )
+
+
+def use_seasons(seasonal: bool | None, ppy: int) -> bool:
+    """Whether to add seasonal dummies: by default for quarterly and monthly data, never annual."""
+    return ppy > 1 if seasonal is None else bool(seasonal) and ppy > 1
+
+
+def design(
+    columns: list[np.ndarray], index: pd.PeriodIndex, ppy: int, seasonal: bool
+) -> np.ndarray:
+    """Stack regressors into a design matrix, with seasonal dummies after them if asked."""
+    if seasonal:
+        columns = [*columns, *seasonal_dummies(index, ppy).T]
+    return np.column_stack(columns)
 
 
 def full_range(s: pd.Series) -> pd.Series:

@@ -18,17 +18,18 @@ import numpy as np
 import pandas as pd
 
 from lixia_econ.errors import InsufficientDataError
-from lixia_econ.models._base import ModelResult
+from lixia_econ.models._base import HACRegressionResult
 from lixia_econ.models._tools import (
     FREQ_NAMES,
     check_hac_lags,
     check_level,
     check_positive,
     ci_labels,
+    design,
     fit_hac,
     list_periods,
     ordinals,
-    seasonal_dummies,
+    use_seasons,
 )
 from lixia_econ.periods import as_period_series, coerce_period
 from lixia_econ.periods import periods_per_year as _ppy
@@ -46,7 +47,7 @@ _CONTRASTS = {
 }
 
 
-class ITSResult(ModelResult):
+class ITSResult(HACRegressionResult):
     """Level and slope change at a shock, from a segmented regression with HAC errors.
 
     Attributes
@@ -97,20 +98,20 @@ class ITSResult(ModelResult):
         counterfactual: pd.Series,
         actual: pd.Series | None = None,
     ) -> None:
-        self.model_result = model_result
-        self.actual = actual
-        self.notes: list[str] = []
+        super().__init__(
+            model_result=model_result,
+            ppy=ppy,
+            hac_lags=hac_lags,
+            seasonal=seasonal,
+            level=level,
+            fitted=fitted,
+            actual=actual,
+        )
         self.shock = shock
         self.log = log
-        self.ppy = ppy
         self.n_pre = n_pre
         self.n_post = n_post
-        self.hac_lags = hac_lags
-        self.seasonal = seasonal
-        self.level = level
-        self.fitted = fitted
         self.counterfactual = counterfactual
-        self.periods = fitted.index
         self._table = self._compute(level)
         for name in _QUANTITIES:
             setattr(self, name, float(self._table.loc[name, "estimate"]))
@@ -128,15 +129,10 @@ class ITSResult(ModelResult):
         ``predicted`` is the pre-shock trend continued (the no-break path), ``fitted`` the
         segmented regression.
         """
-        actual = self.fitted * np.nan if self.actual is None else self.actual
-        return pd.DataFrame(
-            {
-                "actual": actual.reindex(self.periods),
-                "predicted": self.counterfactual,
-                "fitted": self.fitted,
-            },
-            index=self.periods,
-        )
+        return super().frame.assign(fitted=self.fitted)
+
+    def _path(self) -> pd.Series:
+        return self.counterfactual
 
     def _units(self) -> dict[str, str]:
         if self.log:
@@ -317,18 +313,13 @@ def interrupted_time_series(
             + f" and {len(post)} from it on"
             + (f" ({list_periods(post.index)})" if len(post) else "")
         )
-    if seasonal is None:
-        seasonal = ppy > 1
-    seasonal = bool(seasonal) and ppy > 1
+    seasonal = use_seasons(seasonal, ppy)
     t = (ordinals(s.index) - p0.ordinal).astype(float)
     d = (t >= 0).astype(float)
-    columns = [np.ones(len(s)), t, d, t * d]
+    X = design([np.ones(len(s)), t, d, t * d], s.index, ppy, seasonal)
     names = ["const", "trend", "level_change", "slope_change"]
     if seasonal:
-        dummies = seasonal_dummies(s.index, ppy)
-        columns.extend(dummies.T)
         names.extend(f"season_{k}" for k in range(2, ppy + 1))
-    X = np.column_stack(columns)
     if len(s) < X.shape[1] + 1:
         raise InsufficientDataError(
             f"interrupted_time_series with {X.shape[1]} parameters needs at least "

@@ -15,22 +15,23 @@ import pandas as pd
 
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, LixiaEconWarning, ParameterError
-from lixia_econ.models._base import ModelResult
+from lixia_econ.models._base import HACRegressionResult, ModelResult
 from lixia_econ.models._tools import (
     FREQ_NAMES,
     check_hac_lags,
     check_level,
     check_positive,
     ci_labels,
+    design,
     fit_hac,
     full_range,
     list_periods,
     ordinals,
     pct_from_log,
     season,
-    seasonal_dummies,
     select_window,
     trim_missing,
+    use_seasons,
 )
 from lixia_econ.models.growth import cagr
 from lixia_econ.periods import as_period_series
@@ -49,7 +50,7 @@ HP_LAMBDA: dict[int, float] = {1: 6.25, 4: 1600.0, 12: 129600.0}
 # --------------------------------------------------------------------------------------
 
 
-class TrendGrowthResult(ModelResult):
+class TrendGrowthResult(HACRegressionResult):
     """Trend growth from a log-linear regression with HAC standard errors.
 
     Attributes
@@ -88,15 +89,16 @@ class TrendGrowthResult(ModelResult):
         fitted: pd.Series,
         actual: pd.Series | None = None,
     ) -> None:
-        self.model_result = model_result
-        self.actual = actual
-        self.notes: list[str] = []
+        super().__init__(
+            model_result=model_result,
+            ppy=ppy,
+            hac_lags=hac_lags,
+            seasonal=seasonal,
+            level=level,
+            fitted=fitted,
+            actual=actual,
+        )
         self.periods = periods
-        self.ppy = ppy
-        self.hac_lags = hac_lags
-        self.seasonal = seasonal
-        self.level = level
-        self.fitted = fitted
         self.n_obs = int(model_result.nobs)
         b = float(model_result.params[1])
         se_b = float(model_result.bse[1])
@@ -107,14 +109,6 @@ class TrendGrowthResult(ModelResult):
             f"Trend growth, log-linear OLS with HAC (Newey–West, {hac_lags} lags) errors: "
             f"{periods[0]} to {periods[-1]}, {self.n_obs} {FREQ_NAMES[ppy]} observations"
             + (", seasonal dummies" if seasonal else "")
-        )
-
-    @property
-    def frame(self) -> pd.DataFrame:
-        """The observations used (``actual``) and the fitted trend (``predicted``) by period."""
-        actual = self.fitted * np.nan if self.actual is None else self.actual
-        return pd.DataFrame(
-            {"actual": actual.reindex(self.periods), "predicted": self.fitted}, index=self.periods
         )
 
     def _interval(self, level: float) -> tuple[float, float]:
@@ -240,15 +234,9 @@ def trend_growth(
             + (f" ({list_periods(s.index)})" if len(s) else "")
         )
     check_positive(s, name="series", what="trend_growth")
-    if seasonal is None:
-        seasonal = ppy > 1
-    seasonal = bool(seasonal) and ppy > 1
+    seasonal = use_seasons(seasonal, ppy)
     t = (ordinals(s.index) - ordinals(s.index)[0]).astype(float)
-    columns = [np.ones(len(s)), t]
-    if seasonal:
-        dummies = seasonal_dummies(s.index, ppy)
-        columns.extend(dummies.T)
-    X = np.column_stack(columns)
+    X = design([np.ones(len(s)), t], s.index, ppy, seasonal)
     needed = X.shape[1] + 1
     if len(s) < needed:
         raise InsufficientDataError(
