@@ -85,41 +85,27 @@ class ITSResult(HACRegressionResult):
     def __init__(
         self,
         *,
-        model_result: Any,
         shock: pd.Period,
         log: bool,
-        ppy: int,
         n_pre: int,
         n_post: int,
-        hac_lags: int,
-        seasonal: bool,
-        level: float,
-        fitted: pd.Series,
         counterfactual: pd.Series,
-        actual: pd.Series | None = None,
+        **fit: Any,
     ) -> None:
-        super().__init__(
-            model_result=model_result,
-            ppy=ppy,
-            hac_lags=hac_lags,
-            seasonal=seasonal,
-            level=level,
-            fitted=fitted,
-            actual=actual,
-        )
+        super().__init__(**fit)
         self.shock = shock
         self.log = log
         self.n_pre = n_pre
         self.n_post = n_post
         self.counterfactual = counterfactual
-        self._table = self._compute(level)
+        self._table = self._compute(self.level)
         for name in _QUANTITIES:
             setattr(self, name, float(self._table.loc[name, "estimate"]))
         self.title = (
             f"Interrupted time series at {shock} ({'log levels' if log else 'levels'}), "
-            f"HAC (Newey–West, {hac_lags} lags) errors: {fitted.index[0]} to "
-            f"{fitted.index[-1]}, {n_pre} {FREQ_NAMES[ppy]} observations before and "
-            f"{n_post} from the shock" + (", seasonal dummies" if seasonal else "")
+            f"HAC (Newey–West, {self.hac_lags} lags) errors: {self.periods[0]} to "
+            f"{self.periods[-1]}, {n_pre} {FREQ_NAMES[self.ppy]} observations before and "
+            f"{n_post} from the shock" + (", seasonal dummies" if self.seasonal else "")
         )
 
     @property

@@ -77,38 +77,20 @@ class TrendGrowthResult(HACRegressionResult):
         The OLS fit; the slope is parameter ``"trend"`` (log points per period).
     """
 
-    def __init__(
-        self,
-        *,
-        model_result: Any,
-        periods: pd.PeriodIndex,
-        ppy: int,
-        hac_lags: int,
-        seasonal: bool,
-        level: float,
-        fitted: pd.Series,
-        actual: pd.Series | None = None,
-    ) -> None:
-        super().__init__(
-            model_result=model_result,
-            ppy=ppy,
-            hac_lags=hac_lags,
-            seasonal=seasonal,
-            level=level,
-            fitted=fitted,
-            actual=actual,
-        )
+    def __init__(self, *, periods: pd.PeriodIndex, **fit: Any) -> None:
+        super().__init__(**fit)
         self.periods = periods
-        self.n_obs = int(model_result.nobs)
-        b = float(model_result.params[1])
-        se_b = float(model_result.bse[1])
+        self.n_obs = int(self.model_result.nobs)
+        ppy = self.ppy
+        b = float(self.model_result.params[1])
+        se_b = float(self.model_result.bse[1])
         self.growth_pct = float(pct_from_log(b * ppy))
         self.std_error = float(100.0 * ppy * np.exp(b * ppy) * se_b)
-        self.lower, self.upper = self._interval(level)
+        self.lower, self.upper = self._interval(self.level)
         self.title = (
-            f"Trend growth, log-linear OLS with HAC (Newey–West, {hac_lags} lags) errors: "
+            f"Trend growth, log-linear OLS with HAC (Newey–West, {self.hac_lags} lags) errors: "
             f"{periods[0]} to {periods[-1]}, {self.n_obs} {FREQ_NAMES[ppy]} observations"
-            + (", seasonal dummies" if seasonal else "")
+            + (", seasonal dummies" if self.seasonal else "")
         )
 
     def _interval(self, level: float) -> tuple[float, float]:
