@@ -34,7 +34,7 @@ import pandas as pd
 
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, LixiaEconError, ParameterError, PeriodError
-from lixia_econ.models._base import ResultLike
+from lixia_econ.models import ResultLike
 from lixia_econ.models.vocab import label as metric_label
 from lixia_econ.periods import (
     PANDAS_FREQ,

@@ -124,7 +124,7 @@ def _all_results():
 
 def test_every_result_class_implements_the_interface():
     import lixia_econ.models as models
-    from lixia_econ.models._base import ModelResult, ResultLike
+    from lixia_econ.models import ModelResult, ResultLike
 
     results = _all_results()
     classes = {n for n in models.__all__ if n.endswith("Result") and n != "ModelResult"}

@@ -82,7 +82,6 @@ Target = Literal["Q", "M"]
 
 METHODS: tuple[str, ...] = ("chow-lin", "fernandez", "litterman", "denton-cholette")
 CONVERSIONS: tuple[str, ...] = ("sum", "average", "first", "last")
-_REGRESSION = ("chow-lin", "fernandez", "litterman")
 
 #: Bounds of the maximum-likelihood search for ρ (tempdisagg's ``lower``/``upper``).
 RHO_BOUNDS: tuple[float, float] = (-0.999, 0.999)
