@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -44,8 +44,7 @@ from lixia_econ.models._tools import (
     pre_window_values,
     trend_design,
 )
-from lixia_econ.periods import as_period_series, coerce_period
-from lixia_econ.periods import periods_per_year as _periods_per_year
+from lixia_econ.periods import as_period_series, coerce_period, periods_per_year
 
 __all__ = [
     "DEFAULT_PRE_YEARS",
@@ -55,8 +54,9 @@ __all__ = [
     "counterfactual",
 ]
 
-METHODS = ("trend", "ets", "structural")
 Method = Literal["trend", "ets", "structural"]
+#: The counterfactual methods, the one list of their names (from :data:`Method`).
+METHODS: tuple[str, ...] = get_args(Method)
 PeriodLike = str | pd.Period
 
 
@@ -488,7 +488,7 @@ def counterfactual(
     check_choice("method", method, METHODS)
     level = check_level(level)
     y = as_period_series(series, name="series", min_length=1)
-    ppy = _periods_per_year(y.index)
+    ppy = periods_per_year(y.index)
     shock_p = coerce_period(shock, y.index.freqstr, name="shock")
     _check_inputs(y, method, controls)
     y, post_index = _extend_to_shock(y, shock_p)

@@ -62,7 +62,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -80,8 +80,8 @@ Method = Literal["chow-lin", "fernandez", "litterman", "denton-cholette"]
 Conversion = Literal["sum", "average", "first", "last"]
 Target = Literal["Q", "M"]
 
-METHODS: tuple[str, ...] = ("chow-lin", "fernandez", "litterman", "denton-cholette")
-CONVERSIONS: tuple[str, ...] = ("sum", "average", "first", "last")
+METHODS: tuple[str, ...] = get_args(Method)
+CONVERSIONS: tuple[str, ...] = get_args(Conversion)
 
 #: Bounds of the maximum-likelihood search for ρ (tempdisagg's ``lower``/``upper``).
 RHO_BOUNDS: tuple[float, float] = (-0.999, 0.999)

@@ -27,8 +27,7 @@ from lixia_econ._checks import check_choice
 from lixia_econ.clean import annualise, growth_from_levels
 from lixia_econ.errors import InsufficientDataError, ParameterError
 from lixia_econ.models._tools import check_positive, list_periods
-from lixia_econ.periods import as_period_series, coerce_period
-from lixia_econ.periods import periods_per_year as _periods_per_year
+from lixia_econ.periods import as_period_series, coerce_period, periods_per_year
 
 __all__ = [
     "annualise",
@@ -87,7 +86,7 @@ def cagr(series: pd.Series, start: Any = None, end: Any = None) -> float:
     10.0
     """
     s = as_period_series(series, name="series")
-    ppy = _periods_per_year(s.index)
+    ppy = periods_per_year(s.index)
     present = s.dropna()
     if start is None or end is None:
         if len(present) < 2:
@@ -158,7 +157,7 @@ def growth_rate(
     """
     check_choice("kind", kind, ("yoy", "pop", "annualised"))
     s = as_period_series(series, name="series")
-    ppy = _periods_per_year(s.index)
+    ppy = periods_per_year(s.index)
     check_positive(s.dropna(), name="series", what="growth_rate")
     if kind == "yoy":
         return growth_from_levels(s, years=1).reindex(s.index)
@@ -264,7 +263,7 @@ def average_growth(series: pd.Series, *, years: int = 2, period: Any = None) -> 
     if isinstance(years, bool) or not isinstance(years, (int, np.integer)) or years < 1:
         raise ParameterError(f"years={years!r} must be a positive integer")
     s = as_period_series(series, name="series")
-    ppy = _periods_per_year(s.index)
+    ppy = periods_per_year(s.index)
     check_positive(s.dropna(), name="series", what="average_growth")
     total = growth_from_levels(s, years=years).reindex(s.index)
     out = 100.0 * ((1.0 + total / 100.0) ** (1.0 / years) - 1.0)
@@ -375,7 +374,7 @@ def elapsed_share(series: pd.Series, through: Any) -> float:
     0.5
     """
     s = as_period_series(series, name="series")
-    ppy = _periods_per_year(s.index)
+    ppy = periods_per_year(s.index)
     if ppy == 1:
         raise ParameterError("elapsed_share needs quarterly or monthly levels; got annual data")
     p = coerce_period(through, s.index.freq, name="through")

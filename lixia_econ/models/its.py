@@ -31,8 +31,7 @@ from lixia_econ.models._tools import (
     ordinals,
     use_seasons,
 )
-from lixia_econ.periods import as_period_series, coerce_period
-from lixia_econ.periods import periods_per_year as _ppy
+from lixia_econ.periods import as_period_series, coerce_period, periods_per_year
 
 __all__ = ["ITSResult", "interrupted_time_series"]
 
@@ -285,7 +284,7 @@ def interrupted_time_series(
     """
     level = check_level(level)
     s = as_period_series(series, name="series")
-    ppy = _ppy(s.index)
+    ppy = periods_per_year(s.index)
     s = s.dropna()
     p0 = coerce_period(shock, s.index.freq, name="shock")
     if log:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -48,13 +48,12 @@ from lixia_econ.models.counterfactual import (
     counterfactual,
 )
 from lixia_econ.models.vocab import METRICS, SHAPES
-from lixia_econ.periods import as_period_series, coerce_period
-from lixia_econ.periods import periods_per_year as _periods_per_year
+from lixia_econ.periods import as_period_series, coerce_period, periods_per_year
 
 __all__ = ["RecoveryResult", "analyze_recovery", "analyze_recovery_many", "effect_table"]
 
 Adjust = Literal["none", "seasonal"]
-ADJUST = ("none", "seasonal")
+ADJUST: tuple[str, ...] = get_args(Adjust)
 
 
 # --------------------------------------------------------------------------- pieces
@@ -730,7 +729,7 @@ def analyze_recovery(
         series, shock=shock, method=method, pre_window=pre_window, controls=controls, level=level
     )
     y = cf.actual
-    ppy = _periods_per_year(y.index)
+    ppy = periods_per_year(y.index)
     full = pd.period_range(y.index[0], cf.post_index[-1], freq=y.index.freqstr)
     y = y.reindex(full)
     as_of_p = None if as_of is None else coerce_period(as_of, y.index.freqstr, name="as_of")
@@ -879,7 +878,7 @@ def _many_values(frame: pd.DataFrame, shock: PeriodLike) -> tuple[pd.DataFrame, 
     idx = as_period_series(
         pd.Series(np.zeros(len(frame)), index=frame.index), name="frame's index"
     ).index
-    ppy = _periods_per_year(idx)
+    ppy = periods_per_year(idx)
     freq = idx.freqstr
     shock_p = coerce_period(shock, freq, name="shock")
     try:

@@ -32,8 +32,7 @@ from lixia_econ.models._tools import (
     list_periods,
     trim_missing,
 )
-from lixia_econ.periods import as_period_series
-from lixia_econ.periods import periods_per_year as _periods_per_year
+from lixia_econ.periods import as_period_series, periods_per_year
 
 __all__ = ["SeasonalResult", "seasonal_adjust"]
 
@@ -346,7 +345,7 @@ def seasonal_adjust(
     check_choice("jan_feb", jan_feb, ("raise", "days", "equal", "single"))
     s = as_period_series(series, name="series")
     s.attrs = dict(getattr(series, "attrs", {}))
-    ppy = _periods_per_year(s.index)
+    ppy = periods_per_year(s.index)
     if ppy == 1:
         raise ParameterError(
             "seasonal_adjust needs monthly or quarterly data; annual data have no seasonal pattern"

@@ -34,8 +34,7 @@ from lixia_econ.models._tools import (
     use_seasons,
 )
 from lixia_econ.models.growth import cagr
-from lixia_econ.periods import as_period_series
-from lixia_econ.periods import periods_per_year as _periods_per_year
+from lixia_econ.periods import as_period_series, periods_per_year
 
 __all__ = ["HP_LAMBDA", "TrendCycleResult", "TrendGrowthResult", "trend_cycle", "trend_growth"]
 
@@ -208,7 +207,7 @@ def trend_growth(
     """
     level = check_level(level)
     s = as_period_series(series, name="series")
-    ppy = _periods_per_year(s.index)
+    ppy = periods_per_year(s.index)
     s = select_window(s, window, name="series").dropna()
     if len(s) < 3:
         raise InsufficientDataError(
@@ -455,7 +454,7 @@ def trend_cycle(
     """
     check_choice("method", method, ("hp", "uc"))
     s = as_period_series(series, name="series")
-    ppy = _periods_per_year(s.index)
+    ppy = periods_per_year(s.index)
     s = trim_missing(full_range(s))
     if log:
         check_positive(s.dropna(), name="series", what="trend_cycle with log=True")
