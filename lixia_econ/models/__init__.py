@@ -1,8 +1,14 @@
 """Growth and recovery models; each returns a results object with the same face.
 
-Every results object has ``summary()``, ``to_frame()``, ``conf_int(level=0.95)``, an HTML
-display for JupyterLab and, where there is one, the statsmodels result as
-``.model_result``. Names load lazily so that importing one model does not import them all.
+Every results object implements :class:`~lixia_econ.models._base.ModelResult` (the
+results interface, documented in :mod:`lixia_econ.models._base`): ``shock``, ``actual``,
+``frame``, ``notes``, ``metrics``, ``summary()``, ``to_frame()``, ``conf_int(level=0.95)``,
+an HTML display for JupyterLab and, where there is one, the statsmodels result as
+``.model_result``. Metric names and recovery shapes, with their labels, are in
+:mod:`lixia_econ.models.vocab`. Modules: ``growth`` (growth arithmetic), ``trend`` (trend
+models), ``counterfactual``, ``recovery``, ``its``, ``seasonal``, ``disaggregate``,
+``compare``; helpers they share are in ``_tools``. Names load lazily so that importing one
+model does not import them all.
 """
 
 from __future__ import annotations
