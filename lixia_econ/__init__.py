@@ -50,7 +50,7 @@ _LAZY: dict[str, str] = {
     "interrupted_time_series": "lixia_econ.models.its",
     "required_growth": "lixia_econ.models.growth",
     "seasonal_adjust": "lixia_econ.models.seasonal",
-    "trend_growth": "lixia_econ.models.growth",
+    "trend_growth": "lixia_econ.models.trend",
     "two_year_average_growth": "lixia_econ.models.growth",
     # reports
     "run_batch": "lixia_econ.report",
@@ -115,12 +115,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         average_growth,
         cagr,
         required_growth,
-        trend_growth,
         two_year_average_growth,
     )
     from lixia_econ.models.its import interrupted_time_series
     from lixia_econ.models.recovery import analyze_recovery
     from lixia_econ.models.seasonal import seasonal_adjust
+    from lixia_econ.models.trend import trend_growth
     from lixia_econ.panel import get_series, load_panel
     from lixia_econ.periods import parse_period, parse_periods
     from lixia_econ.report import run_batch, run_report

@@ -33,8 +33,17 @@ import numpy as np
 import pandas as pd
 
 from lixia_econ._checks import check_choice
-from lixia_econ.errors import InsufficientDataError, ParameterError, PeriodError
-from lixia_econ.periods import PANDAS_FREQ, str_to_period
+from lixia_econ.errors import InsufficientDataError, LixiaEconError, ParameterError, PeriodError
+from lixia_econ.models import ResultLike
+from lixia_econ.models.vocab import label as metric_label
+from lixia_econ.periods import (
+    PANDAS_FREQ,
+    as_period_series,
+    freq_code,
+    parse_period,
+    periods_per_year,
+    str_to_period,
+)
 from lixia_econ.schema import indicator_label, region_label
 
 __all__ = [
@@ -111,21 +120,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     "scorecard_title": ("恢复情况排名", "Recovery scorecard"),
 }
 
-#: Labels of the metrics of :func:`lixia_econ.models.compare` tables, (zh, en).
-_METRICS: dict[str, tuple[str, str]] = {
-    "output_loss_pct": (
-        "累计产出损失（占反事实的百分比）",
-        "Cumulative output loss, % of counterfactual",
-    ),
-    "gap_pct": ("与反事实的差距（%）", "Gap to counterfactual, %"),
-    "last_gap_pct": ("最新一期与反事实的差距（%）", "Latest gap to counterfactual, %"),
-    "trough_pct": ("谷底偏离（%）", "Trough deviation, %"),
-    "trough_gap_pct": ("谷底偏离（%）", "Trough deviation, %"),
-    "recovery_periods": ("恢复所需期数", "Periods to recover"),
-    "periods_to_recover": ("恢复所需期数", "Periods to recover"),
-    "cagr_pct": ("年均复合增长率（%）", "Compound annual growth, %"),
-}
-
 
 def _t(key: str, lang: str) -> str:
     zh, en = _TEXT[key]
@@ -134,18 +128,6 @@ def _t(key: str, lang: str) -> str:
 
 def _check_lang(lang: str) -> str:
     return check_choice("lang", lang, _LANGS)
-
-
-# --------------------------------------------------------------------------------------
-# Labels from the catalogues
-# --------------------------------------------------------------------------------------
-
-
-def _metric_label(metric: str, lang: str) -> str:
-    pair = _METRICS.get(metric)
-    if pair is None:
-        return metric
-    return pair[0] if lang == "zh" else pair[1]
 
 
 # --------------------------------------------------------------------------------------
@@ -230,54 +212,46 @@ def use_theme(*, enable: bool = True) -> str:
 
 
 def _period(value: Any, *, name: str) -> pd.Period:
-    """Parse a period label ('2020', '2020Q1', '2020-03', Period, Timestamp)."""
+    """Read a period label of any frequency ('2020', '2020Q1', '2020-03', 2020年3月, Period).
+
+    Parsing is :func:`lixia_econ.periods.parse_period`'s; a Timestamp is read as its day.
+    """
     if isinstance(value, pd.Period):
         return value
     if isinstance(value, pd.Timestamp):
         return value.to_period("D")
-    text = str(value).strip()
-    for freq in ("Y", "Q", "M"):
-        try:
-            p = pd.Period(text, freq=freq)
-        except (ValueError, TypeError):
-            continue
-        # pandas parses '2020Q1' with freq 'Y' as 2020: keep the finest reading.
-        if freq == "Y" and not text.isdigit():
-            continue
-        if freq == "Q" and "Q" not in text.upper():
-            continue
-        return p
-    raise PeriodError(
-        f"{name}={value!r} is not a period; give e.g. '2020', '2020Q1' or '2020-03'",
-    )
+    try:
+        return parse_period(str(value).strip())[0]
+    except PeriodError:
+        raise PeriodError(
+            f"{name}={value!r} is not a period; give e.g. '2020', '2020Q1' or '2020-03'",
+        ) from None
 
 
 def _period_index(index: pd.Index, *, name: str) -> pd.PeriodIndex:
-    if isinstance(index, pd.PeriodIndex):
-        return index
-    if isinstance(index, pd.DatetimeIndex):
-        freq = index.freqstr or pd.infer_freq(index)
-        if freq is None:
-            raise ParameterError(
-                f"{name} has a DatetimeIndex without a regular frequency; give a PeriodIndex"
-            )
-        return index.to_period(freq)
-    raise ParameterError(
-        f"{name} must be indexed by periods (pandas PeriodIndex), got {type(index).__name__}"
-    )
+    """Return ``index`` as a PeriodIndex, in its own order (checks by ``as_period_series``)."""
+    positions = pd.Series(np.arange(len(index), dtype="float64"), index=index)
+    checked = as_period_series(positions, name=name, min_length=0)
+    return checked.index[np.argsort(checked.to_numpy(), kind="stable")]
 
 
 def _freq_code(index: pd.PeriodIndex) -> str:
-    base = index.freqstr.upper()
-    if base.startswith(("Y", "A")):
-        return "A"
-    if base.startswith("Q"):
-        return "Q"
-    if base.startswith("M"):
-        return "M"
-    return "D"
+    """Frequency letter of the time axis: ``periods.freq_code``'s, or ``"D"`` for any other."""
+    try:
+        return freq_code(pd.Period("2000-01-01", freq=index.freq))
+    except PeriodError:
+        return "D"
 
 
+def _periods_per_year(index: pd.PeriodIndex) -> int:
+    """Periods per year of an annual, quarterly or monthly index; 1 for any other."""
+    try:
+        return periods_per_year(index)
+    except LixiaEconError:
+        return 1
+
+
+#: Vega-Lite time format of the x axis, by frequency letter (chart-specific).
 _TIME_FORMAT = {"A": "%Y", "Q": "%Y Q%q", "M": "%Y-%m", "D": "%Y-%m-%d"}
 
 
@@ -298,28 +272,16 @@ def _period_columns(index: pd.PeriodIndex) -> dict[str, Any]:
 
 
 def _counterfactual_frame(obj: Any) -> pd.DataFrame:
+    """Return the frame to chart: a DataFrame as given, or a result's ``frame``."""
     if isinstance(obj, pd.DataFrame):
         return obj
-    cf = getattr(obj, "counterfactual", None)
-    if cf is not None and isinstance(getattr(cf, "frame", None), pd.DataFrame):
-        return cf.frame
-    if isinstance(getattr(obj, "frame", None), pd.DataFrame):
+    if isinstance(obj, ResultLike):
         return obj.frame
     raise ParameterError(
-        "result_or_frame must be a RecoveryResult, a CounterfactualResult or a DataFrame "
-        f"with columns actual, predicted, lower, upper; got {type(obj).__name__}"
+        "result_or_frame must be a results object (RecoveryResult, CounterfactualResult, "
+        "ITSResult, ...) or a DataFrame with columns actual, predicted, lower, upper; got "
+        f"{type(obj).__name__}"
     )
-
-
-def _result_actual(obj: Any) -> pd.Series | None:
-    """Return the whole actual series of a result (``.actual``), if it has one."""
-    for holder in (obj, getattr(obj, "counterfactual", None)):
-        if holder is None or isinstance(holder, pd.DataFrame):
-            continue
-        actual = getattr(holder, "actual", None)
-        if isinstance(actual, pd.Series) and isinstance(actual.index, pd.PeriodIndex):
-            return actual
-    return None
 
 
 def _with_history(frame: pd.DataFrame, actual: pd.Series | None, history: int) -> pd.DataFrame:
@@ -335,17 +297,6 @@ def _with_history(frame: pd.DataFrame, actual: pd.Series | None, history: int) -
         if col not in pre.columns:
             pre[col] = "published" if col == "status" else np.nan
     return pd.concat([pre[list(frame.columns)], frame])
-
-
-def _result_shock(obj: Any) -> Any:
-    for holder in (obj, getattr(obj, "counterfactual", None)):
-        if holder is None or isinstance(holder, pd.DataFrame):
-            continue
-        for attr in ("shock", "shock_start", "shock_period"):
-            value = getattr(holder, attr, None)
-            if value is not None:
-                return value
-    return None
 
 
 def _require_columns(frame: pd.DataFrame, needed: tuple[str, ...], *, name: str) -> None:
@@ -432,99 +383,136 @@ def counterfactual_chart(
         If ``shock`` is not a period label.
     """
     _check_lang(lang)
-    frame = _counterfactual_frame(result_or_frame)
-    _require_columns(frame, ("actual", "predicted"), name="the counterfactual frame")
-    index = _period_index(frame.index, name="the counterfactual frame")
-    freq = _freq_code(index)
-    if not isinstance(result_or_frame, pd.DataFrame):
-        if history is None:
-            history = 3 * {"A": 1, "Q": 4, "M": 12}.get(freq, 1)
-        frame = _with_history(frame.set_axis(index), _result_actual(result_or_frame), history)
-        index = frame.index
-    if shock is None:
-        shock = _result_shock(result_or_frame)
-
-    base = pd.DataFrame(_period_columns(index))
+    frame, freq, shock = _chart_input(result_or_frame, shock=shock, history=history)
+    base = pd.DataFrame(_period_columns(frame.index))
     actual = pd.to_numeric(frame["actual"], errors="coerce").to_numpy(dtype="float64")
-    predicted = pd.to_numeric(frame["predicted"], errors="coerce").to_numpy(dtype="float64")
     if "status" in frame.columns:
         estimated = (frame["status"].astype("str") == "estimated").to_numpy()
     else:
         estimated = np.zeros(len(frame), dtype=bool)
+    x = _x_axis(freq, lang)
+    y_label = y_title or _t("value", lang)
+    layers: list[alt.Chart] = []
+    if "lower" in frame.columns and "upper" in frame.columns:
+        layers.append(_band_layer(base, frame, x=x, y_title=y_label, lang=lang))
+    line_data = _line_rows(base, actual, frame["predicted"], estimated, lang)
+    has_estimates = bool(estimated.any())
+    layers += _line_layers(line_data, x=x, y_title=y_label, has_estimates=has_estimates, lang=lang)
+    if has_estimates:
+        layers.append(_estimate_labels(base, actual, estimated, x=x, y_title=y_label, lang=lang))
+    if shock is not None:
+        layers += _shock_layers(_period(shock, name="shock"), lang)
+    return alt.layer(*layers).properties(title=title or _t("cf_title", lang))
 
+
+def _chart_input(obj: Any, *, shock: Any, history: int | None) -> tuple[pd.DataFrame, str, Any]:
+    """Return the frame to chart (on a PeriodIndex, with history), its frequency and shock."""
+    frame = _counterfactual_frame(obj)
+    _require_columns(frame, ("actual", "predicted"), name="the counterfactual frame")
+    index = _period_index(frame.index, name="the counterfactual frame")
+    frame = frame.set_axis(index)
+    freq = _freq_code(index)
+    if isinstance(obj, ResultLike):
+        if history is None:
+            history = 3 * _periods_per_year(index)
+        frame = _with_history(frame, obj.actual, history)
+        if shock is None:
+            shock = obj.shock
+    return frame, freq, shock
+
+
+def _line_rows(
+    base: pd.DataFrame,
+    actual: np.ndarray,
+    predicted: pd.Series,
+    estimated: np.ndarray,
+    lang: str,
+) -> pd.DataFrame:
+    """Long rows of the actual line (one segment per status run) and the predicted line."""
+    predicted_values = pd.to_numeric(predicted, errors="coerce").to_numpy(dtype="float64")
     label_actual, label_pred = _t("actual", lang), _t("predicted", lang)
     label_pub, label_est = _t("published", lang), _t("estimated", lang)
-    lines = []
-    for k, group, est in _segments(estimated):
-        lines.append(
-            {
-                "date": base["date"].iloc[k],
-                "period": base["period"].iloc[k],
-                "series": label_actual,
-                "value": actual[k],
-                "status": label_est if est else label_pub,
-                "segment": f"actual-{group}",
-            }
-        )
-    for k in range(len(base)):
-        lines.append(
-            {
-                "date": base["date"].iloc[k],
-                "period": base["period"].iloc[k],
-                "series": label_pred,
-                "value": predicted[k],
-                "status": label_pub,
-                "segment": "predicted",
-            }
-        )
+    rows = [
+        {
+            "date": base["date"].iloc[k],
+            "period": base["period"].iloc[k],
+            "series": label_actual,
+            "value": actual[k],
+            "status": label_est if est else label_pub,
+            "segment": f"actual-{group}",
+        }
+        for k, group, est in _segments(estimated)
+    ]
+    rows += [
+        {
+            "date": base["date"].iloc[k],
+            "period": base["period"].iloc[k],
+            "series": label_pred,
+            "value": predicted_values[k],
+            "status": label_pub,
+            "segment": "predicted",
+        }
+        for k in range(len(base))
+    ]
     # Missing values stay in as nulls: Vega-Lite breaks the line there, so a gap (e.g. the
     # January-February months NBS does not publish) is not drawn as if it were data.
-    line_data = pd.DataFrame(lines)
+    return pd.DataFrame(rows)
 
+
+def _band_layer(
+    base: pd.DataFrame, frame: pd.DataFrame, *, x: alt.X, y_title: str, lang: str
+) -> alt.Chart:
+    """Draw the counterfactual interval as an area from ``lower`` to ``upper``."""
+    band = base.assign(
+        lower=pd.to_numeric(frame["lower"], errors="coerce").to_numpy(dtype="float64"),
+        upper=pd.to_numeric(frame["upper"], errors="coerce").to_numpy(dtype="float64"),
+        band=_t("band", lang),
+    ).dropna(subset=["lower", "upper"])
+    return (
+        alt.Chart(band)
+        .mark_area(opacity=0.25, color=_PREDICTED_COLOR)
+        .encode(
+            x=x,
+            y=alt.Y("lower:Q", title=y_title),
+            y2="upper:Q",
+            tooltip=[
+                alt.Tooltip("period:N", title=_t("period", lang)),
+                alt.Tooltip("lower:Q", format=",.2f"),
+                alt.Tooltip("upper:Q", format=",.2f"),
+            ],
+        )
+    )
+
+
+def _value_y(y_title: str) -> alt.Y:
+    return alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False))
+
+
+def _line_layers(
+    line_data: pd.DataFrame, *, x: alt.X, y_title: str, has_estimates: bool, lang: str
+) -> list[alt.Chart]:
+    """Draw the actual and counterfactual lines (dashed where estimated) and points."""
+    label_actual, label_pred = _t("actual", lang), _t("predicted", lang)
+    label_pub, label_est = _t("published", lang), _t("estimated", lang)
     colour = alt.Color(
         "series:N",
         title=None,
         scale=alt.Scale(domain=[label_actual, label_pred], range=[_ACTUAL_COLOR, _PREDICTED_COLOR]),
     )
-    x = _x_axis(freq, lang)
-    y = alt.Y("value:Q", title=y_title or _t("value", lang), scale=alt.Scale(zero=False))
     tooltip = [
         alt.Tooltip("period:N", title=_t("period", lang)),
         alt.Tooltip("series:N", title=_t("series", lang)),
         alt.Tooltip("value:Q", title=_t("value", lang), format=",.2f"),
         alt.Tooltip("status:N", title=_t("status", lang)),
     ]
-    layers: list[alt.Chart] = []
-
-    if "lower" in frame.columns and "upper" in frame.columns:
-        band = base.assign(
-            lower=pd.to_numeric(frame["lower"], errors="coerce").to_numpy(dtype="float64"),
-            upper=pd.to_numeric(frame["upper"], errors="coerce").to_numpy(dtype="float64"),
-            band=_t("band", lang),
-        ).dropna(subset=["lower", "upper"])
-        layers.append(
-            alt.Chart(band)
-            .mark_area(opacity=0.25, color=_PREDICTED_COLOR)
-            .encode(
-                x=x,
-                y=alt.Y("lower:Q", title=y_title or _t("value", lang)),
-                y2="upper:Q",
-                tooltip=[
-                    alt.Tooltip("period:N", title=_t("period", lang)),
-                    alt.Tooltip("lower:Q", format=",.2f"),
-                    alt.Tooltip("upper:Q", format=",.2f"),
-                ],
-            )
-        )
-
-    has_estimates = bool(estimated.any())
     stroke_dash = alt.StrokeDash(
         "status:N",
         title=_t("status", lang),
         scale=alt.Scale(domain=[label_pub, label_est], range=[[1, 0], [5, 4]]),
         legend=alt.Legend() if has_estimates else None,
     )
-    layers.append(
+    y = _value_y(y_title)
+    lines = (
         alt.Chart(line_data)
         .mark_line()
         .encode(
@@ -536,44 +524,51 @@ def counterfactual_chart(
             tooltip=tooltip,
         )
     )
-    layers.append(
+    points = (
         alt.Chart(line_data)
         .mark_point(filled=True, size=18)
         .encode(x=x, y=y, color=colour, tooltip=tooltip)
     )
-    if has_estimates:
-        # Label the first point of each estimated run (the line style marks the rest).
-        first = estimated & ~np.concatenate([[False], estimated[:-1]])
-        est_points = pd.DataFrame(
-            {
-                "date": base["date"][first].to_numpy(),
-                "period": base["period"][first].to_numpy(),
-                "value": actual[first],
-                "label": label_est,
-            }
-        ).dropna(subset=["value"])
-        layers.append(
-            alt.Chart(est_points)
-            .mark_text(dy=-10, fontSize=10, color=_ACTUAL_COLOR)
-            .encode(x=x, y=y, text="label:N")
-        )
+    return [lines, points]
 
-    if shock is not None:
-        p = _period(shock, name="shock")
-        rule = pd.DataFrame(
-            {"date": [p.start_time], "period": [str(p)], "label": [_t("shock", lang)]}
-        )
-        layers.append(
-            alt.Chart(rule)
-            .mark_rule(color=_SHOCK_COLOR, strokeDash=[4, 3])
-            .encode(x="date:T", tooltip=[alt.Tooltip("period:N", title=_t("shock", lang))])
-        )
-        layers.append(
-            alt.Chart(rule)
-            .mark_text(align="left", baseline="top", dx=4, y=4, color=_SHOCK_COLOR)
-            .encode(x="date:T", text="label:N")
-        )
-    return alt.layer(*layers).properties(title=title or _t("cf_title", lang))
+
+def _estimate_labels(
+    base: pd.DataFrame,
+    actual: np.ndarray,
+    estimated: np.ndarray,
+    *,
+    x: alt.X,
+    y_title: str,
+    lang: str,
+) -> alt.Chart:
+    """Label the first point of each estimated run (the line style marks the rest)."""
+    first = estimated & ~np.concatenate([[False], estimated[:-1]])
+    est_points = pd.DataFrame(
+        {
+            "date": base["date"][first].to_numpy(),
+            "period": base["period"][first].to_numpy(),
+            "value": actual[first],
+            "label": _t("estimated", lang),
+        }
+    ).dropna(subset=["value"])
+    return (
+        alt.Chart(est_points)
+        .mark_text(dy=-10, fontSize=10, color=_ACTUAL_COLOR)
+        .encode(x=x, y=_value_y(y_title), text="label:N")
+    )
+
+
+def _shock_layers(p: pd.Period, lang: str) -> list[alt.Chart]:
+    """Draw a dashed vertical rule at the start of the shock period, and its label."""
+    rule = pd.DataFrame({"date": [p.start_time], "period": [str(p)], "label": [_t("shock", lang)]})
+    return [
+        alt.Chart(rule)
+        .mark_rule(color=_SHOCK_COLOR, strokeDash=[4, 3])
+        .encode(x="date:T", tooltip=[alt.Tooltip("period:N", title=_t("shock", lang))]),
+        alt.Chart(rule)
+        .mark_text(align="left", baseline="top", dx=4, y=4, color=_SHOCK_COLOR)
+        .encode(x="date:T", text="label:N"),
+    ]
 
 
 def ytd_vs_single_chart(
@@ -667,7 +662,6 @@ def _index_to_base(series: pd.Series, base: pd.Period, *, name: str) -> pd.Serie
         pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64"), index=idx
     ).sort_index()
     inside = (idx.start_time >= base.start_time) & (idx.end_time <= base.end_time)
-    expected = {"A": 1, "Q": 4, "M": 12}
     sub = values[np.asarray(inside)].dropna()
     if sub.empty:
         raise InsufficientDataError(
@@ -675,11 +669,10 @@ def _index_to_base(series: pd.Series, base: pd.Period, *, name: str) -> pd.Serie
             f"{', '.join(str(p) for p in values.dropna().index[:8])}"
             + (" ..." if values.dropna().size > 8 else "")
         )
-    base_freq = _freq_code(pd.PeriodIndex([base]))
-    freq = _freq_code(idx)
-    if base_freq == "A" and freq in expected and len(sub) < expected[freq]:
+    expected = _periods_per_year(idx) if _freq_code(idx) != "D" else 0
+    if _freq_code(pd.PeriodIndex([base])) == "A" and len(sub) < expected:
         raise InsufficientDataError(
-            f"{name} has {len(sub)} of the {expected[freq]} values of base year {base}; "
+            f"{name} has {len(sub)} of the {expected} values of base year {base}; "
             "a partial year would bias the base"
         )
     level = float(sub.mean())
@@ -850,7 +843,7 @@ def scorecard_chart(
     data = data.sort_values("value", ascending=ascending, kind="stable")
     data["rank"] = np.arange(1, len(data) + 1)
     order = data["name"].tolist()
-    x_title = _metric_label(metric, lang)
+    x_title = metric_label(metric, lang)
     y = alt.Y("name:N", title=None, sort=order)
     bars = (
         alt.Chart(data)

@@ -94,3 +94,94 @@ def test_bad_input(scorecards, results, kwargs, fragment):
     with pytest.raises(ParameterError) as info:
         compare(scorecards if results is None else results, **kwargs)
     assert fragment in str(info.value)
+
+
+# --------------------------------------------------------------------------- any results
+
+
+def _all_results():
+    """One result of every results class, from hand-made series (quarterly trend + dip)."""
+    from lixia_econ.models.counterfactual import counterfactual
+    from lixia_econ.models.disaggregate import disaggregate
+    from lixia_econ.models.its import interrupted_time_series
+    from lixia_econ.models.seasonal import seasonal_adjust
+    from lixia_econ.models.trend import trend_cycle, trend_growth
+
+    y = _region([0.9, 0.95, 1.0])
+    seasonal = y * np.tile([0.9, 1.0, 1.05, 1.05], len(IDX) // 4)
+    annual = y.groupby(y.index.year).sum()
+    annual.index = pd.PeriodIndex([str(a) for a in annual.index], freq="Y")
+    return {
+        "recovery": analyze_recovery(y, shock="2020Q1"),
+        "counterfactual": counterfactual(y, shock="2020Q1"),
+        "its": interrupted_time_series(y, shock="2020Q1", seasonal=False),
+        "trend_growth": trend_growth(y, seasonal=False),
+        "trend_cycle": trend_cycle(y),
+        "seasonal": seasonal_adjust(seasonal),
+        "disaggregate": disaggregate(annual, y, method="denton-cholette", to="Q"),
+    }
+
+
+def test_every_result_class_implements_the_interface():
+    import lixia_econ.models as models
+    from lixia_econ.models import ModelResult, ResultLike
+
+    results = _all_results()
+    classes = {n for n in models.__all__ if n.endswith("Result") and n != "ModelResult"}
+    assert {type(r).__name__ for r in results.values()} == classes
+    for name, res in results.items():
+        assert isinstance(res, ModelResult), name
+        assert isinstance(res, ResultLike), name
+        assert res.shock is None or isinstance(res.shock, pd.Period), name
+        assert res.actual is None or isinstance(res.actual.index, pd.PeriodIndex), name
+        assert isinstance(res.frame, pd.DataFrame), name
+        assert isinstance(res.frame.index, pd.PeriodIndex), name
+        assert isinstance(res.notes, list), name
+        assert all(isinstance(n, str) for n in res.notes), name
+        assert isinstance(res.metrics, dict), name
+        assert isinstance(res.summary(), pd.DataFrame), name
+        assert isinstance(res.to_frame(), pd.DataFrame), name
+        assert res._repr_html_().startswith("<div>"), name
+    for name in ("recovery", "counterfactual", "its"):
+        assert results[name].shock == pd.Period("2020Q1", "Q")
+        assert {"actual", "predicted"} <= set(results[name].frame.columns)
+    assert results["trend_growth"].shock is None
+
+
+def test_compare_any_results_side_by_side():
+    results = _all_results()
+    picked = {k: results[k] for k in ("its", "trend_growth", "counterfactual")}
+    table = compare(picked, sort_by="post_trend_growth", ascending=False)
+    assert table.loc["its", "rank"] == 1
+    assert table.loc["its", "result"] == "ITSResult"
+    assert table.loc["trend_growth", "trend_growth_pct"] == pytest.approx(
+        results["trend_growth"].growth_pct
+    )
+    assert np.isnan(table.loc["trend_growth", "level_change"])
+    unranked = compare(picked)
+    assert "rank" not in unranked.columns
+    assert unranked.attrs["notes"] == ["not ranked: no result has the metric output_loss_pct"]
+
+
+def test_every_produced_metric_has_zh_and_en_labels(scorecards):
+    from lixia_econ.models.recovery import analyze_recovery_many
+    from lixia_econ.models.vocab import METRICS, SHAPES
+
+    produced = set(compare(scorecards).columns)
+    for res in _all_results().values():
+        produced |= set(res.metrics)
+        tidy = res.to_frame()
+        if "metric" in tidy.columns:
+            produced |= set(tidy["metric"])
+        if "quantity" in tidy.columns:
+            produced |= set(tidy["quantity"])
+    frame = pd.DataFrame({"a": _region([0.9, 1.0]), "b": _region([0.8, 0.9])})
+    produced |= set(analyze_recovery_many(frame, shock="2020Q1").columns)
+    produced |= set(compare(_all_results()).columns)
+    assert produced - set(METRICS) == set()
+    for name in produced:
+        assert METRICS[name].zh, name
+        assert METRICS[name].en, name
+    shapes = {r.metrics["shape"] for r in scorecards.values()}
+    assert shapes <= set(SHAPES)
+    assert all(SHAPES[s].zh and SHAPES[s].en for s in SHAPES)

@@ -17,18 +17,20 @@ from scipy import stats
 from lixia_econ.config import RAW_DIR
 from lixia_econ.errors import InsufficientDataError, ParameterError
 from lixia_econ.models.growth import (
-    HP_LAMBDA,
-    TrendCycleResult,
-    TrendGrowthResult,
     annualise,
     average_growth,
     cagr,
     elapsed_share,
     growth_rate,
     required_growth,
+    two_year_average_growth,
+)
+from lixia_econ.models.trend import (
+    HP_LAMBDA,
+    TrendCycleResult,
+    TrendGrowthResult,
     trend_cycle,
     trend_growth,
-    two_year_average_growth,
 )
 
 

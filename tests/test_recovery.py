@@ -390,3 +390,17 @@ def test_many_rejects_bad_frames():
     short = frame.loc[pd.Period("2019Q1", "Q") :]
     with pytest.raises(InsufficientDataError, match="'a'"):
         analyze_recovery_many(short, shock="2020Q1")
+
+
+def test_shape_label_reads_the_shapes_vocabulary():
+    from lixia_econ.models.vocab import SHAPES
+
+    idx = pd.period_range("2012Q1", "2023Q4", freq="Q")
+    t = np.arange(len(idx), dtype=float)
+    dip = np.where(idx == pd.Period("2020Q1"), 0.9, 1.0)
+    res = analyze_recovery(pd.Series(100 * np.exp(0.015 * t) * dip, index=idx), shock="2020Q1")
+    assert res.metrics["shape"] == "V"
+    assert res.shape_label() == SHAPES["V"].en
+    assert res.shape_label("zh") == SHAPES["V"].zh
+    with pytest.raises(ParameterError, match="lang='fr'"):
+        res.shape_label("fr")

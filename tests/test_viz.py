@@ -195,9 +195,9 @@ def test_counterfactual_line_values_match_input(cf_frame):
 
 
 def test_counterfactual_accepts_result_objects_and_reads_their_shock(cf_frame):
-    # Duck-typed stand-ins for engineer C's result classes (hand-made fixtures).
-    recovery = SimpleNamespace(counterfactual=SimpleNamespace(frame=cf_frame), shock="2020Q2")
-    cf_result = SimpleNamespace(frame=cf_frame)
+    # Hand-made stand-ins with the results interface (frame, shock, actual).
+    recovery = SimpleNamespace(frame=cf_frame, shock="2020Q2", actual=None)
+    cf_result = SimpleNamespace(frame=cf_frame, shock=None, actual=None)
     for obj, expected_rule in ((recovery, "2020-04-01"), (cf_result, None)):
         spec = viz.counterfactual_chart(obj).to_dict()
         rules = [la for la, m in zip(_layers(spec), _marks(spec), strict=True) if m == "rule"]
@@ -589,3 +589,32 @@ def test_counterfactual_gaps_stay_gaps(cf_frame):
     # the missing quarter is a null (Vega-Lite breaks the line there), not dropped or filled
     assert [r["value"] for r in rows if r["period"] == "2020Q3"] == [None]
     assert len(rows) == len(frame)
+
+
+def test_scorecard_axis_labels_for_every_compare_metric_in_both_languages():
+    from lixia_econ.models.compare import compare
+    from lixia_econ.models.recovery import analyze_recovery
+    from lixia_econ.models.vocab import METRICS
+
+    idx = pd.period_range("2014Q1", "2023Q4", freq="Q")
+    t = np.arange(len(idx), dtype=float)
+    regions = {}
+    for name, depth in (("370102", 0.9), ("370100", 0.95)):
+        dip = np.where(idx == pd.Period("2020Q1", "Q"), depth, 1.0)
+        wiggle = 0.001 * (-1.0) ** t
+        regions[name] = analyze_recovery(
+            pd.Series(100 * np.exp(0.012 * t + wiggle) * dip, index=idx), shock="2020Q1"
+        )
+    table = compare(regions)
+    numeric = [
+        c
+        for c in table.columns
+        if pd.api.types.is_numeric_dtype(table[c]) and table[c].notna().any()
+    ]
+    assert "output_loss_pct" in numeric
+    for metric in numeric:
+        for lang in ("zh", "en"):
+            spec = viz.scorecard_chart(table, metric=metric, lang=lang).to_dict()
+            title = _layer(spec, "bar")["encoding"]["x"]["title"]
+            assert title == METRICS[metric].label(lang), (metric, lang)
+            assert title != metric

@@ -1,8 +1,14 @@
 """Growth and recovery models; each returns a results object with the same face.
 
-Every results object has ``summary()``, ``to_frame()``, ``conf_int(level=0.95)``, an HTML
-display for JupyterLab and, where there is one, the statsmodels result as
-``.model_result``. Names load lazily so that importing one model does not import them all.
+Every results object implements :class:`~lixia_econ.models._base.ModelResult` (the
+results interface, documented in :mod:`lixia_econ.models._base`): ``shock``, ``actual``,
+``frame``, ``notes``, ``metrics``, ``summary()``, ``to_frame()``, ``conf_int(level=0.95)``,
+an HTML display for JupyterLab and, where there is one, the statsmodels result as
+``.model_result``. Metric names and recovery shapes, with their labels, are in
+:mod:`lixia_econ.models.vocab`. Modules: ``growth`` (growth arithmetic), ``trend`` (trend
+models), ``counterfactual``, ``recovery``, ``its``, ``seasonal``, ``disaggregate``,
+``compare``; helpers they share are in ``_tools``. Names load lazily so that importing one
+model does not import them all.
 """
 
 from __future__ import annotations
@@ -13,10 +19,12 @@ _LAZY: dict[str, str] = {
     "CounterfactualResult": "counterfactual",
     "DisaggregationResult": "disaggregate",
     "ITSResult": "its",
+    "ModelResult": "_base",
+    "ResultLike": "_base",
     "RecoveryResult": "recovery",
     "SeasonalResult": "seasonal",
-    "TrendCycleResult": "growth",
-    "TrendGrowthResult": "growth",
+    "TrendCycleResult": "trend",
+    "TrendGrowthResult": "trend",
     "analyze_recovery": "recovery",
     "analyze_recovery_many": "recovery",
     "average_growth": "growth",
@@ -31,8 +39,8 @@ _LAZY: dict[str, str] = {
     "required_growth": "growth",
     "seasonal_adjust": "seasonal",
     "to_panel_rows": "disaggregate",
-    "trend_cycle": "growth",
-    "trend_growth": "growth",
+    "trend_cycle": "trend",
+    "trend_growth": "trend",
     "two_year_average_growth": "growth",
 }
 
@@ -40,7 +48,9 @@ __all__ = [
     "CounterfactualResult",
     "DisaggregationResult",
     "ITSResult",
+    "ModelResult",
     "RecoveryResult",
+    "ResultLike",
     "SeasonalResult",
     "TrendCycleResult",
     "TrendGrowthResult",

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -35,35 +35,32 @@ from scipy import stats
 
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, ParameterError
-from lixia_econ.models._base import (
-    ModelResult,
-    as_period_series,
+from lixia_econ.models._base import ModelResult
+from lixia_econ.models._tools import (
+    DEFAULT_PRE_YEARS,
+    DEFAULT_PRE_YEARS_ANNUAL,
     check_level,
-    coerce_period,
-    seasonal_dummies,
+    describe_periods,
+    pre_window_values,
+    trend_design,
 )
-from lixia_econ.periods import periods_per_year as _periods_per_year
+from lixia_econ.periods import as_period_series, coerce_period, periods_per_year
 
-__all__ = ["CounterfactualResult", "counterfactual"]
+__all__ = [
+    "DEFAULT_PRE_YEARS",
+    "DEFAULT_PRE_YEARS_ANNUAL",
+    "METHODS",
+    "CounterfactualResult",
+    "counterfactual",
+]
 
-METHODS = ("trend", "ets", "structural")
 Method = Literal["trend", "ets", "structural"]
+#: The counterfactual methods, the one list of their names (from :data:`Method`).
+METHODS: tuple[str, ...] = get_args(Method)
 PeriodLike = str | pd.Period
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _trend_design(index: pd.PeriodIndex, origin: pd.Period, ppy: int) -> np.ndarray:
-    """Design matrix of the log-linear trend: 1, t (periods from ``origin``), dummies.
-
-    Seasonal dummies are for seasons 2..s (the first season is the reference).
-    """
-    t = np.asarray(index.asi8 - origin.ordinal, dtype=float)
-    cols = [np.ones(len(index)), t]
-    if ppy > 1:
-        cols += list(seasonal_dummies(index, ppy).T)
-    return np.column_stack(cols)
 
 
 def _min_points(method: str, ppy: int, n_controls: int) -> tuple[int, str]:
@@ -76,14 +73,6 @@ def _min_points(method: str, ppy: int, n_controls: int) -> tuple[int, str]:
         return need, "two full seasonal cycles plus four points for the smoothing parameters"
     need = max(2 * ppy + 4, 8) + n_controls
     return need, "two full seasonal cycles plus the variances and regression coefficients"
-
-
-def _describe(periods: pd.PeriodIndex, limit: int = 8) -> str:
-    """List periods for an error message, shortened if long."""
-    labels = [str(p) for p in periods]
-    if len(labels) > limit:
-        labels = [*labels[: limit // 2], "...", *labels[-limit // 2 :]]
-    return ", ".join(labels) if labels else "none"
 
 
 def _as_controls(controls: Any, index: pd.PeriodIndex) -> pd.DataFrame | None:
@@ -106,7 +95,7 @@ def _as_controls(controls: Any, index: pd.PeriodIndex) -> pd.DataFrame | None:
         if len(missing):
             raise InsufficientDataError(
                 f"controls[{col!r}] must cover every period of the pre-shock window and the "
-                f"post-shock periods; missing {_describe(missing)}"
+                f"post-shock periods; missing {describe_periods(missing)}"
             )
         if (aligned <= 0).any():
             bad = aligned[aligned <= 0]
@@ -119,6 +108,11 @@ def _as_controls(controls: Any, index: pd.PeriodIndex) -> pd.DataFrame | None:
 
 
 # --------------------------------------------------------------------------- result
+
+
+def _gap_pct(actual: Any, predicted: Any) -> Any:
+    """Gap of the actual to the path, percent of the path: ``100 (actual / predicted - 1)``."""
+    return 100.0 * (actual / predicted - 1.0)
 
 
 @dataclass
@@ -195,7 +189,21 @@ class CounterfactualResult(ModelResult):
         self.post_index = post_index
         frame = self._interval_frame(level) if pointwise is None else pointwise
         frame.insert(0, "actual", actual.reindex(post_index).to_numpy())
-        self.frame = frame
+        self._frame = frame
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The path by post-shock period: ``actual``, ``predicted``, ``lower``, ``upper``."""
+        return self._frame
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        """``last_gap_pct``: the gap at the last observed period, percent of the path."""
+        observed = self._frame.dropna(subset=["actual"])
+        if observed.empty:
+            return {"last_gap_pct": None}
+        last = observed.iloc[-1]
+        return {"last_gap_pct": float(_gap_pct(last["actual"], last["predicted"]))}
 
     @property
     def log_mean(self) -> np.ndarray:
@@ -254,7 +262,7 @@ class CounterfactualResult(ModelResult):
             ``method`` and ``level``.
         """
         out = self.frame.copy()
-        out["gap_pct"] = 100.0 * (out["actual"] / out["predicted"] - 1.0)
+        out["gap_pct"] = _gap_pct(out["actual"], out["predicted"])
         out.insert(0, "period", out.index.astype(str))
         out["method"] = self.method
         out["level"] = self.level
@@ -263,7 +271,7 @@ class CounterfactualResult(ModelResult):
     def summary(self) -> pd.DataFrame:
         """Return the path rounded for reading, with the gap to the counterfactual in percent."""
         out = self.frame.copy()
-        out["gap_pct"] = 100.0 * (out["actual"] / out["predicted"] - 1.0)
+        out["gap_pct"] = _gap_pct(out["actual"], out["predicted"])
         out.index = out.index.astype(str)
         out.index.name = "period"
         return out.round(2)
@@ -282,8 +290,8 @@ def _fit_trend(
 ) -> tuple[_LogPath, Any, pd.DataFrame]:
     import statsmodels.api as sm
 
-    X_pre = _trend_design(y_pre.index, shock, ppy)
-    X_post = _trend_design(post_index, shock, ppy)
+    X_pre = trend_design(y_pre.index, shock, ppy)
+    X_post = trend_design(post_index, shock, ppy)
     if ctrl is not None:
         X_pre = np.column_stack([X_pre, ctrl.loc[y_pre.index].to_numpy()])
         X_post = np.column_stack([X_post, ctrl.loc[post_index].to_numpy()])
@@ -409,49 +417,6 @@ def _fit_structural(
     return mean, _ss_forecast_cov(res, steps), res
 
 
-#: Default pre-shock window, years, for quarterly and monthly series.
-DEFAULT_PRE_YEARS = 5
-#: Default pre-shock window, years, for annual series.
-DEFAULT_PRE_YEARS_ANNUAL = 10
-
-
-def _resolve_window(
-    y: pd.Series,
-    shock: pd.Period,
-    pre_window: Any,
-) -> pd.Series:
-    """Return the observed-or-missing values of the pre-shock window."""
-    freq = y.index.freqstr
-    before = y[y.index < shock]
-    if pre_window is None:
-        ppy = _periods_per_year(y.index)
-        years = DEFAULT_PRE_YEARS_ANNUAL if ppy == 1 else DEFAULT_PRE_YEARS
-        return before[before.index >= shock - years * ppy]
-    if isinstance(pre_window, int) and not isinstance(pre_window, bool):
-        if pre_window < 1:
-            raise ParameterError(f"pre_window={pre_window!r} must be a positive number of periods")
-        start = shock - pre_window
-        return before[before.index >= start]
-    if isinstance(pre_window, tuple | list) and len(pre_window) == 2:
-        start = None if pre_window[0] is None else coerce_period(pre_window[0], freq, name="start")
-        end = None if pre_window[1] is None else coerce_period(pre_window[1], freq, name="end")
-        if end is not None and end >= shock:
-            raise ParameterError(
-                f"pre_window ends at {end}, which is not before the shock {shock}; the "
-                "pre-shock window must end before the first affected period"
-            )
-        out = before
-        if start is not None:
-            out = out[out.index >= start]
-        if end is not None:
-            out = out[out.index <= end]
-        return out
-    raise ParameterError(
-        f"pre_window={pre_window!r} is not allowed; give None (the default window), "
-        "a number of periods, or a (start, end) pair of period labels"
-    )
-
-
 def counterfactual(
     series: pd.Series,
     *,
@@ -523,85 +488,24 @@ def counterfactual(
     check_choice("method", method, METHODS)
     level = check_level(level)
     y = as_period_series(series, name="series", min_length=1)
-    ppy = _periods_per_year(y.index)
-    freq = y.index.freqstr
-    shock_p = coerce_period(shock, freq, name="shock")
-    finite = y[np.isfinite(y.to_numpy())]
-    if (finite <= 0).any():
-        bad = finite[finite <= 0]
-        raise ParameterError(
-            f"series must be positive levels or an index (models are fitted on logs); found "
-            f"{bad.iloc[0]!r} at {bad.index[0]}; chain growth rates into an index first"
-        )
-    if method == "ets" and controls is not None:
-        raise ParameterError(
-            "controls are not allowed with method='ets' (ETSModel has no regressors); use "
-            "method='structural' or method='trend'"
-        )
-    full = pd.period_range(min(y.index[0], shock_p), max(y.index[-1], shock_p), freq=freq)
-    y = y.reindex(full)
-    post_index = full[full >= shock_p]
-    if not np.isfinite(y.reindex(post_index).to_numpy()).any():
-        raise InsufficientDataError(
-            f"series has no value from the shock {shock_p} on (last value: "
-            f"{finite.index[-1]}); nothing to compare with a counterfactual"
-        )
-    window = _resolve_window(y, shock_p, pre_window)
-    observed = window[np.isfinite(window.to_numpy())]
-    if controls is not None and not isinstance(controls, pd.Series | pd.DataFrame):
-        raise ParameterError(
-            f"controls must be a pandas Series or DataFrame on a PeriodIndex, got "
-            f"{type(controls).__name__}"
-        )
-    n_ctrl = (
-        0 if controls is None else (1 if isinstance(controls, pd.Series) else controls.shape[1])
-    )
-    need, why = _min_points(method, ppy, n_ctrl)
-    if len(observed) < need:
-        missing = window.index[~np.isfinite(window.to_numpy())]
-        raise InsufficientDataError(
-            f"method={method!r} needs at least {need} observed pre-shock values ({why}); the "
-            f"window before {shock_p} has {len(observed)} ({_describe(observed.index)})"
-            + (f"; missing: {_describe(missing)}" if len(missing) else "")
-            + ". Missing periods are never interpolated."
-        )
+    ppy = periods_per_year(y.index)
+    shock_p = coerce_period(shock, y.index.freqstr, name="shock")
+    _check_inputs(y, method, controls)
+    y, post_index = _extend_to_shock(y, shock_p)
+    window = pre_window_values(y, shock_p, pre_window)
+    observed = _fitting_window(window, method, shock_p, ppy, controls)
     notes: list[str] = []
-    if method == "ets":
-        window = window.loc[observed.index[0] : observed.index[-1]]
-        gaps = window.index[~np.isfinite(window.to_numpy())]
-        if len(gaps):
-            raise InsufficientDataError(
-                f"method='ets' needs a complete pre-shock window; missing {_describe(gaps)}. "
-                "Use method='trend' or 'structural', which handle gaps without interpolating"
-            )
     if observed.index[-1] < shock_p - 1:
         notes.append(
             f"the fitted window ends at {observed.index[-1]}, "
             f"{(shock_p - observed.index[-1]).n - 1} period(s) before the shock {shock_p}"
         )
-    span = pd.period_range(observed.index[0], post_index[-1], freq=freq)
+    span = pd.period_range(observed.index[0], post_index[-1], freq=y.index.freqstr)
     ctrl = _as_controls(controls, span)
-
-    model_result: Any
-    pointwise = None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        if method == "trend":
-            path, model_result, pointwise = _fit_trend(
-                observed, post_index, shock_p, ppy, ctrl, level
-            )
-        else:
-            horizon = pd.period_range(observed.index[-1] + 1, post_index[-1], freq=freq)
-            df = None
-            if method == "ets":
-                mean, cov, model_result, df = _fit_ets(observed, horizon, ppy)
-            else:
-                mean, cov, model_result = _fit_structural(observed, horizon, ppy, ctrl)
-            keep = np.asarray(horizon >= shock_p)
-            path = _LogPath(mean[keep], cov[np.ix_(keep, keep)], df)
-    for w in caught:
-        if "converge" in str(w.message).lower() or issubclass(w.category, RuntimeWarning):
-            notes.append(f"statsmodels warned while fitting: {w.message}")
+    path, model_result, pointwise, fit_notes = _fit(
+        method, observed, post_index, shock_p, ppy, ctrl, level
+    )
+    notes += fit_notes
     if ppy == 1:
         notes.append("annual data: the path has one point per year")
     return CounterfactualResult(
@@ -616,3 +520,107 @@ def counterfactual(
         notes=notes,
         pointwise=pointwise,
     )
+
+
+def _check_inputs(y: pd.Series, method: str, controls: Any) -> None:
+    """Refuse non-positive values, controls with ETS, and controls of the wrong type."""
+    finite = y[np.isfinite(y.to_numpy())]
+    if (finite <= 0).any():
+        bad = finite[finite <= 0]
+        raise ParameterError(
+            f"series must be positive levels or an index (models are fitted on logs); found "
+            f"{bad.iloc[0]!r} at {bad.index[0]}; chain growth rates into an index first"
+        )
+    if method == "ets" and controls is not None:
+        raise ParameterError(
+            "controls are not allowed with method='ets' (ETSModel has no regressors); use "
+            "method='structural' or method='trend'"
+        )
+    if controls is not None and not isinstance(controls, pd.Series | pd.DataFrame):
+        raise ParameterError(
+            f"controls must be a pandas Series or DataFrame on a PeriodIndex, got "
+            f"{type(controls).__name__}"
+        )
+
+
+def _extend_to_shock(y: pd.Series, shock: pd.Period) -> tuple[pd.Series, pd.PeriodIndex]:
+    """Return ``y`` on a full period range that includes ``shock``, and the post-shock periods.
+
+    Raises if no value is observed from the shock on.
+    """
+    freq = y.index.freqstr
+    finite = y[np.isfinite(y.to_numpy())]
+    full = pd.period_range(min(y.index[0], shock), max(y.index[-1], shock), freq=freq)
+    y = y.reindex(full)
+    post_index = full[full >= shock]
+    if not np.isfinite(y.reindex(post_index).to_numpy()).any():
+        raise InsufficientDataError(
+            f"series has no value from the shock {shock} on (last value: "
+            f"{finite.index[-1]}); nothing to compare with a counterfactual"
+        )
+    return y, post_index
+
+
+def _fitting_window(
+    window: pd.Series, method: str, shock: pd.Period, ppy: int, controls: Any
+) -> pd.Series:
+    """Return the observed values the method is fitted on; refuse too few, or gaps for ETS."""
+    observed = window[np.isfinite(window.to_numpy())]
+    n_ctrl = (
+        0 if controls is None else (1 if isinstance(controls, pd.Series) else controls.shape[1])
+    )
+    need, why = _min_points(method, ppy, n_ctrl)
+    if len(observed) < need:
+        missing = window.index[~np.isfinite(window.to_numpy())]
+        raise InsufficientDataError(
+            f"method={method!r} needs at least {need} observed pre-shock values ({why}); the "
+            f"window before {shock} has {len(observed)} ({describe_periods(observed.index)})"
+            + (f"; missing: {describe_periods(missing)}" if len(missing) else "")
+            + ". Missing periods are never interpolated."
+        )
+    if method == "ets":
+        inner = window.loc[observed.index[0] : observed.index[-1]]
+        gaps = inner.index[~np.isfinite(inner.to_numpy())]
+        if len(gaps):
+            raise InsufficientDataError(
+                "method='ets' needs a complete pre-shock window; missing "
+                f"{describe_periods(gaps)}. Use method='trend' or 'structural', which handle "
+                "gaps without interpolating"
+            )
+    return observed
+
+
+def _fit(
+    method: str,
+    observed: pd.Series,
+    post_index: pd.PeriodIndex,
+    shock: pd.Period,
+    ppy: int,
+    ctrl: pd.DataFrame | None,
+    level: float,
+) -> tuple[_LogPath, Any, pd.DataFrame | None, list[str]]:
+    """Fit ``method``; return the log path, the statsmodels result, pointwise frame, notes."""
+    model_result: Any
+    pointwise = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if method == "trend":
+            path, model_result, pointwise = _fit_trend(
+                observed, post_index, shock, ppy, ctrl, level
+            )
+        else:
+            freq = observed.index.freqstr
+            horizon = pd.period_range(observed.index[-1] + 1, post_index[-1], freq=freq)
+            df = None
+            if method == "ets":
+                mean, cov, model_result, df = _fit_ets(observed, horizon, ppy)
+            else:
+                mean, cov, model_result = _fit_structural(observed, horizon, ppy, ctrl)
+            keep = np.asarray(horizon >= shock)
+            path = _LogPath(mean[keep], cov[np.ix_(keep, keep)], df)
+    notes = [
+        f"statsmodels warned while fitting: {w.message}"
+        for w in caught
+        if "converge" in str(w.message).lower() or issubclass(w.category, RuntimeWarning)
+    ]
+    return path, model_result, pointwise, notes

@@ -62,7 +62,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -70,8 +70,9 @@ from scipy import linalg, optimize, stats
 
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, LixiaEconWarning, ParameterError
-from lixia_econ.models._base import ModelResult, as_period_series, check_level
-from lixia_econ.periods import periods_per_year
+from lixia_econ.models._base import ModelResult
+from lixia_econ.models._tools import check_level
+from lixia_econ.periods import as_period_series, periods_per_year
 
 __all__ = ["DisaggregationResult", "disaggregate", "to_panel_rows"]
 
@@ -79,9 +80,8 @@ Method = Literal["chow-lin", "fernandez", "litterman", "denton-cholette"]
 Conversion = Literal["sum", "average", "first", "last"]
 Target = Literal["Q", "M"]
 
-METHODS: tuple[str, ...] = ("chow-lin", "fernandez", "litterman", "denton-cholette")
-CONVERSIONS: tuple[str, ...] = ("sum", "average", "first", "last")
-_REGRESSION = ("chow-lin", "fernandez", "litterman")
+METHODS: tuple[str, ...] = get_args(Method)
+CONVERSIONS: tuple[str, ...] = get_args(Conversion)
 
 #: Bounds of the maximum-likelihood search for ρ (tempdisagg's ``lower``/``upper``).
 RHO_BOUNDS: tuple[float, float] = (-0.999, 0.999)
@@ -162,6 +162,16 @@ class DisaggregationResult(ModelResult):
     def title(self) -> str:  # type: ignore[override]
         """Heading of the summary."""
         return f"Temporal disaggregation: {self.method}, {self.conversion} conversion"
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """By high-frequency period: ``estimate`` and ``std_error`` (NaN for Denton-Cholette).
+
+        No ``actual`` column: the input is low-frequency (its figures are in
+        :attr:`coverage`).
+        """
+        tidy = self.to_frame()
+        return tidy.set_index("period")[["estimate", "std_error"]]
 
     @property
     def covered_periods(self) -> pd.PeriodIndex:
@@ -444,12 +454,11 @@ def _fit_regression(
             "method='denton-cholette', or fewer regressors (constant=False)"
         )
     notes: list[str] = []
-    estimated = truncated = False
     if method == "fernandez":
-        rho_used = 0.0
+        rho_used, estimated, truncated = 0.0, False, False
         notes.append("Fernández: random-walk errors (Litterman with ρ = 0)")
     elif rho is not None:
-        rho_used = float(rho)
+        rho_used, estimated, truncated = float(rho), False, False
         notes.append(f"ρ fixed at {rho_used:g} by the caller")
     else:
         if not consecutive:
@@ -465,52 +474,95 @@ def _fit_regression(
                 f"consecutive figures for {k} regressor(s); found {m}. Pass rho= or use "
                 "method='fernandez'"
             )
-        first = _gls(y, xl, c @ cov(0.0, pos) @ c.T)
-        if first["rss"] <= 1e-20 * max(first["yy"], 1e-300):
-            rho_used = 0.0
-            notes.append(
-                "the indicator reproduces the low-frequency figures exactly: ρ is not "
-                "identified and was set to 0 (the estimates do not depend on it)"
-            )
-        else:
-
-            def objective(r: float) -> float:
-                return -_gls(y, xl, c @ cov(r, pos) @ c.T)["loglik"]
-
-            res = optimize.minimize_scalar(
-                objective, bounds=RHO_BOUNDS, method="bounded", options={"xatol": 1e-10}
-            )
-            rho_used = float(res.x)
-            estimated = True
-            if rho_used < 0:
-                rho_used, truncated = 0.0, True
-            lo, hi = RHO_BOUNDS
-            notes.append(
-                f"ρ estimated by maximum likelihood on [{lo}, {hi}] (tempdisagg "
-                f"'{method}-maxlog')" + ("; negative ρ truncated to 0" if truncated else "")
-            )
+        rho_used, estimated, truncated = _rho_by_ml(y, xl, c, pos, cov, method, notes)
     q = cov(rho_used, pos)
-    vl = c @ q @ c.T
-    fit = _gls(y, xl, vl)
+    fit = _gls(y, xl, c @ q @ c.T)
     beta = np.asarray(fit["beta"])
     p = x @ beta
+    est, est_se, coef_se = _gls_predict(y, x, c, q, p, fit, m - k)
+    return {
+        "estimates": est,
+        "se": est_se,
+        "rho": rho_used,
+        "estimated": estimated,
+        "truncated": truncated,
+        "beta": beta,
+        "beta_se": coef_se,
+        "df": m - k,
+        "rss": float(fit["rss"]),
+        "loglik": float(fit["loglik"]),
+        **_fit_statistics(fit, m, k),
+        "fitted": c @ p,
+        "notes": notes,
+    }
+
+
+def _rho_by_ml(
+    y: np.ndarray,
+    xl: np.ndarray,
+    c: np.ndarray,
+    pos: np.ndarray,
+    cov: Any,
+    method: str,
+    notes: list[str],
+) -> tuple[float, bool, bool]:
+    """Estimate ρ by maximum likelihood (tempdisagg's maxlog); return ρ, estimated, truncated."""
+    first = _gls(y, xl, c @ cov(0.0, pos) @ c.T)
+    if first["rss"] <= 1e-20 * max(first["yy"], 1e-300):
+        notes.append(
+            "the indicator reproduces the low-frequency figures exactly: ρ is not "
+            "identified and was set to 0 (the estimates do not depend on it)"
+        )
+        return 0.0, False, False
+
+    def objective(r: float) -> float:
+        return -_gls(y, xl, c @ cov(r, pos) @ c.T)["loglik"]
+
+    res = optimize.minimize_scalar(
+        objective, bounds=RHO_BOUNDS, method="bounded", options={"xatol": 1e-10}
+    )
+    rho_used = float(res.x)
+    truncated = rho_used < 0
+    if truncated:
+        rho_used = 0.0
+    lo, hi = RHO_BOUNDS
+    notes.append(
+        f"ρ estimated by maximum likelihood on [{lo}, {hi}] (tempdisagg "
+        f"'{method}-maxlog')" + ("; negative ρ truncated to 0" if truncated else "")
+    )
+    return rho_used, True, truncated
+
+
+def _gls_predict(
+    y: np.ndarray,
+    x: np.ndarray,
+    c: np.ndarray,
+    q: np.ndarray,
+    p: np.ndarray,
+    fit: dict[str, Any],
+    df: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the estimates, their standard errors and the coefficients' standard errors."""
     u = y - c @ p
     vinv_u = linalg.cho_solve((fit["chol"], True), u)
     dist = q @ c.T  # n x m
     est = p + dist @ vinv_u
-    rss = float(fit["rss"])
-    df = m - k
-    s2 = rss / df
+    s2 = float(fit["rss"]) / df
     xs = np.asarray(fit["xs"])
     xtx_inv = np.linalg.inv(xs.T @ xs)
     coef_se = np.sqrt(np.maximum(np.diag(s2 * xtx_inv), 0.0))
     # prediction error of the GLS estimator (Chow & Lin 1971): residual part + coefficient part
     d_mat = linalg.cho_solve((fit["chol"], True), dist.T).T  # Q C' V^-1
     resid_var = np.diag(q) - np.einsum("ij,ji->i", d_mat, c @ q)
-    xr = x - d_mat @ xl
+    xr = x - d_mat @ (c @ x)
     coef_var = np.einsum("ij,jk,ik->i", xr, xtx_inv, xr)
     est_se = np.sqrt(np.maximum(s2 * (resid_var + coef_var), 0.0))
-    # goodness of fit, as tempdisagg's CalcGLS
+    return est, est_se, coef_se
+
+
+def _fit_statistics(fit: dict[str, Any], m: int, k: int) -> dict[str, float]:
+    """R², adjusted R², AIC and BIC of the low-frequency GLS, as tempdisagg's CalcGLS."""
+    rss = float(fit["rss"])
     ones = linalg.solve_triangular(fit["chol"], np.ones(m), lower=True)
     ys = np.asarray(fit["ys"])
     ybar = float(ones @ ys / (ones @ ones))
@@ -521,24 +573,7 @@ def _fit_regression(
         adj = 1 - rss * (m - 1) / (tss * (m - k)) if tss > 0 else np.nan
         aic = np.log(rss / m) + 2 * k / m
         bic = np.log(rss / m) + np.log(m) * k / m
-    return {
-        "estimates": est,
-        "se": est_se,
-        "rho": rho_used,
-        "estimated": estimated,
-        "truncated": truncated,
-        "beta": beta,
-        "beta_se": coef_se,
-        "df": df,
-        "rss": rss,
-        "loglik": float(fit["loglik"]),
-        "r2": float(r2),
-        "adj": float(adj),
-        "aic": float(aic),
-        "bic": float(bic),
-        "fitted": c @ p,
-        "notes": notes,
-    }
+    return {"r2": float(r2), "adj": float(adj), "aic": float(aic), "bic": float(bic)}
 
 
 def _denton_cholette(y: np.ndarray, x: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -649,6 +684,85 @@ def disaggregate(
     >>> res.estimates.groupby(res.estimates.index.year).sum().round(6).tolist()
     [400.0, 440.0]
     """
+    _check_options(method, conversion, to, constant, rho)
+    y_all = as_period_series(low_freq, name="low_freq", min_length=1)
+    x_frame = _indicator_frame(indicator)
+    low_code, high_code = _frequencies(y_all, x_frame, to, method)
+    coverage = _coverage(y_all, x_frame, low_code, high_code)
+    notes: list[str] = []
+    lay = _layout(coverage, conversion, low_code, high_code, notes)
+    x_ind, names = _indicator_matrix(x_frame, lay.hf_idx, notes)
+    common = {
+        "method": method,
+        "conversion": conversion,
+        "coverage": coverage,
+        "notes": notes,
+        "indicator_names": names,
+        "low_freq_name": str(low_freq.name) if low_freq.name is not None else "series",
+    }
+    if method == "denton-cholette":
+        est, xd = _denton_runs(lay, x_ind, low_code, names, notes)
+        return DisaggregationResult(
+            estimates=pd.Series(est, index=lay.hf_idx, name=low_freq.name),
+            std_errors=None,
+            rho=None,
+            rho_estimated=False,
+            rho_truncated=False,
+            coefficients=None,
+            coef_std_errors=None,
+            df=None,
+            r_squared=None,
+            adj_r_squared=None,
+            aic=None,
+            bic=None,
+            loglik=None,
+            rss=None,
+            fitted=pd.Series(lay.c @ xd, index=lay.cov_idx),
+            residuals=pd.Series(lay.y - lay.c @ xd, index=lay.cov_idx),
+            **common,
+        )
+    cols = ["constant", *names] if constant else list(names)
+    if not cols:
+        raise ParameterError(
+            f"method={method!r} needs a regressor: give an indicator or keep constant=True"
+        )
+    x = np.column_stack([np.ones(len(lay.hf_idx)), x_ind]) if constant else x_ind
+    fit = _fit_regression(
+        lay.y,
+        x,
+        lay.c,
+        lay.pos,
+        method=method,
+        rho=rho,
+        consecutive=lay.consecutive,
+        gap_text=lay.gap_text,
+    )
+    notes.extend(fit["notes"])  # type: ignore[arg-type]
+    return DisaggregationResult(
+        estimates=pd.Series(fit["estimates"], index=lay.hf_idx, name=low_freq.name),
+        std_errors=pd.Series(fit["se"], index=lay.hf_idx, name="std_error"),
+        rho=float(fit["rho"]),  # type: ignore[arg-type]
+        rho_estimated=bool(fit["estimated"]),
+        rho_truncated=bool(fit["truncated"]),
+        coefficients=pd.Series(fit["beta"], index=cols, name="coefficient"),
+        coef_std_errors=pd.Series(fit["beta_se"], index=cols, name="std_error"),
+        df=int(fit["df"]),  # type: ignore[arg-type]
+        r_squared=float(fit["r2"]),  # type: ignore[arg-type]
+        adj_r_squared=float(fit["adj"]),  # type: ignore[arg-type]
+        aic=float(fit["aic"]),  # type: ignore[arg-type]
+        bic=float(fit["bic"]),  # type: ignore[arg-type]
+        loglik=float(fit["loglik"]),  # type: ignore[arg-type]
+        rss=float(fit["rss"]),  # type: ignore[arg-type]
+        fitted=pd.Series(fit["fitted"], index=lay.cov_idx),
+        residuals=pd.Series(lay.y - np.asarray(fit["fitted"]), index=lay.cov_idx),
+        **common,
+    )
+
+
+def _check_options(
+    method: str, conversion: str, to: str | None, constant: object, rho: float | None
+) -> None:
+    """Check the string choices, ``constant`` and ``rho`` of :func:`disaggregate`."""
     check_choice("method", method, METHODS)
     check_choice("conversion", conversion, CONVERSIONS)
     if to is not None:
@@ -664,14 +778,17 @@ def disaggregate(
         if not np.isfinite(rho) or not -1.0 < float(rho) < 1.0:
             raise ParameterError(f"rho={rho!r} must be strictly between -1 and 1")
 
-    y_all = as_period_series(low_freq, name="low_freq", min_length=1)
+
+def _frequencies(
+    y_all: pd.Series, x_frame: pd.DataFrame | None, to: str | None, method: str
+) -> tuple[str, str]:
+    """Return the low and high frequency codes; refuse unsupported pairs."""
     low_code = _freq_code(y_all.index)
     if low_code == "M":
         raise ParameterError(
             "low_freq is monthly; disaggregation goes annual → quarterly or monthly, or "
             "quarterly → monthly"
         )
-    x_frame = _indicator_frame(indicator)
     if x_frame is not None:
         high_code = _freq_code(pd.PeriodIndex(x_frame.index))
         if to is not None and to != high_code:
@@ -691,37 +808,67 @@ def disaggregate(
             f"method='denton-cholette' takes one indicator series; got {x_frame.shape[1]} "
             f"({', '.join(x_frame.columns)}). Use 'chow-lin' for several indicators"
         )
-    fr = _RATIO[(low_code, high_code)]
-    high_freq = "Q" if high_code == "Q" else "M"
+    return low_code, high_code
 
-    # coverage: every low-frequency period from the first to the last figure
+
+def _sub_periods(per: pd.Period, high_code: str, fr: int) -> pd.PeriodIndex:
+    """Return the ``fr`` quarters or months of a low-frequency period."""
+    return pd.period_range(per.asfreq(high_code, how="start"), periods=fr, freq=high_code)
+
+
+def _coverage(
+    y_all: pd.Series, x_frame: pd.DataFrame | None, low_code: str, high_code: str
+) -> pd.DataFrame:
+    """One row per low-frequency period from the first to the last figure: covered or why not."""
+    fr = _RATIO[(low_code, high_code)]
     present = y_all.dropna()
     if present.empty:
         raise InsufficientDataError("low_freq has no non-missing figure to disaggregate")
     span = pd.period_range(present.index[0], present.index[-1], freq=y_all.index.freq)
     values = y_all.reindex(span)
     reasons: list[str] = []
-    covered: list[bool] = []
     for per, val in values.items():
         if not np.isfinite(val):
-            covered.append(False)
             reasons.append("no figure (gap); not estimated, not invented")
             continue
-        subs = pd.period_range(per.asfreq(high_freq, how="start"), periods=fr, freq=high_freq)
         if x_frame is not None:
-            got = x_frame.reindex(subs)
-            missing = subs[got.isna().any(axis=1).to_numpy()]
+            subs = _sub_periods(per, high_code, fr)
+            missing = subs[x_frame.reindex(subs).isna().any(axis=1).to_numpy()]
             if len(missing):
-                covered.append(False)
                 reasons.append(f"indicator missing for {_span_text(missing)}")
                 continue
-        covered.append(True)
         reasons.append("covered")
     coverage = pd.DataFrame(
-        {"value": values.to_numpy(), "covered": covered, "reason": reasons}, index=span
+        {
+            "value": values.to_numpy(),
+            "covered": [r == "covered" for r in reasons],
+            "reason": reasons,
+        },
+        index=span,
     )
     coverage.index.name = "period"
-    notes: list[str] = []
+    return coverage
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The covered periods and the aggregation of the high-frequency periods into them."""
+
+    cov_idx: pd.PeriodIndex  # covered low-frequency periods
+    hf_idx: pd.PeriodIndex  # their sub-periods
+    c: np.ndarray  # aggregation matrix, low x high
+    pos: np.ndarray  # sub-period positions from the first covered one
+    y: np.ndarray  # the covered figures
+    fr: int  # sub-periods per period
+    consecutive: bool  # whether the covered figures are consecutive
+    gap_text: str  # the uncovered periods in words
+
+
+def _layout(
+    coverage: pd.DataFrame, conversion: str, low_code: str, high_code: str, notes: list[str]
+) -> _Layout:
+    """Lay out the covered periods; note (and warn about) published figures left out."""
+    fr = _RATIO[(low_code, high_code)]
     dropped = coverage[(coverage["reason"] != "covered") & coverage["value"].notna()]
     if len(dropped):
         msg = (
@@ -733,7 +880,7 @@ def disaggregate(
             msg + ". Extend the indicator to use them. Silence with "
             "warnings.simplefilter('ignore', lixia_econ.LixiaEconWarning)",
             LixiaEconWarning,
-            stacklevel=2,
+            stacklevel=4,
         )
     cov_idx = pd.PeriodIndex(coverage.index[coverage["covered"].to_numpy(bool)])
     if len(cov_idx) == 0:
@@ -749,123 +896,69 @@ def disaggregate(
         f"{len(cov_idx) * fr} {_SUB_WORD[high_code]}s)"
         + (f"; {gap_text}" if len(uncovered) else ""),
     )
-
-    # high-frequency design on the covered sub-periods
     hf_idx = pd.PeriodIndex(
-        np.concatenate(
-            [
-                pd.period_range(p.asfreq(high_freq, how="start"), periods=fr, freq=high_freq)
-                for p in cov_idx
-            ]
-        ),
-        freq=high_freq,
+        np.concatenate([_sub_periods(p, high_code, fr) for p in cov_idx]), freq=high_code
     )
-    n_l, n = len(cov_idx), len(hf_idx)
-    c = np.kron(np.eye(n_l), _conversion_weights(conversion, fr)[None, :])
-    ordinals = np.array([p.ordinal for p in hf_idx], dtype="int64")
-    pos = ordinals - ordinals[0]
-    y = coverage.loc[cov_idx, "value"].to_numpy(dtype="float64")
-    low_ord = np.array([p.ordinal for p in cov_idx], dtype="int64")
-    consecutive = bool(np.all(np.diff(low_ord) == 1))
+    ordinals = np.asarray(hf_idx.asi8, dtype="int64")
+    low_ord = np.asarray(cov_idx.asi8, dtype="int64")
+    return _Layout(
+        cov_idx=cov_idx,
+        hf_idx=hf_idx,
+        c=np.kron(np.eye(len(cov_idx)), _conversion_weights(conversion, fr)[None, :]),
+        pos=ordinals - ordinals[0],
+        y=coverage.loc[cov_idx, "value"].to_numpy(dtype="float64"),
+        fr=fr,
+        consecutive=bool(np.all(np.diff(low_ord) == 1)),
+        gap_text=gap_text,
+    )
 
-    if x_frame is not None:
-        outside = x_frame.index.difference(hf_idx)
-        outside = outside[x_frame.reindex(outside).notna().any(axis=1).to_numpy()]
-        if len(outside):
-            notes.append(
-                f"indicator values outside the covered periods ignored ({_span_text(outside)}); "
-                "nothing is extrapolated"
-            )
-        x_ind = x_frame.reindex(hf_idx).to_numpy(dtype="float64")
-        names = tuple(x_frame.columns)
-    else:
-        x_ind = np.empty((n, 0))
-        names = ()
 
-    low_name = str(low_freq.name) if low_freq.name is not None else "series"
-    fitted_idx = cov_idx
-    if method == "denton-cholette":
-        xd = x_ind[:, 0] if x_ind.shape[1] else np.ones(n)
-        if np.any(xd == 0):
-            zero = hf_idx[xd == 0]
-            raise ParameterError(
-                f"indicator is 0 in {_span_text(zero)}; proportional Denton-Cholette divides by "
-                "the indicator. Use a regression method or a non-zero indicator"
-            )
-        est = np.empty(n)
-        runs = np.split(np.arange(n_l), np.nonzero(np.diff(low_ord) != 1)[0] + 1)
-        for run in runs:
-            cols = np.arange(run[0] * fr, (run[-1] + 1) * fr)
-            est[cols] = _denton_cholette(y[run], xd[cols], c[np.ix_(run, cols)])
-        if len(runs) > 1:
-            notes.append(
-                f"Denton-Cholette solved separately on {len(runs)} runs of consecutive "
-                f"{_FREQ_WORD[low_code]} figures: "
-                + ", ".join(_span_text(cov_idx[r]) for r in runs)
-            )
+def _indicator_matrix(
+    x_frame: pd.DataFrame | None, hf_idx: pd.PeriodIndex, notes: list[str]
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Return the indicators on the covered sub-periods (n x k) and their names."""
+    if x_frame is None:
+        return np.empty((len(hf_idx), 0)), ()
+    outside = x_frame.index.difference(hf_idx)
+    outside = outside[x_frame.reindex(outside).notna().any(axis=1).to_numpy()]
+    if len(outside):
         notes.append(
-            "Denton-Cholette, proportional criterion, first differences (h = 1)"
-            + ("" if names else ", constant indicator")
+            f"indicator values outside the covered periods ignored ({_span_text(outside)}); "
+            "nothing is extrapolated"
         )
-        return DisaggregationResult(
-            estimates=pd.Series(est, index=hf_idx, name=low_freq.name),
-            std_errors=None,
-            method=method,
-            conversion=conversion,
-            rho=None,
-            rho_estimated=False,
-            rho_truncated=False,
-            coefficients=None,
-            coef_std_errors=None,
-            df=None,
-            r_squared=None,
-            adj_r_squared=None,
-            aic=None,
-            bic=None,
-            loglik=None,
-            rss=None,
-            fitted=pd.Series(c @ xd, index=fitted_idx),
-            residuals=pd.Series(y - c @ xd, index=fitted_idx),
-            coverage=coverage,
-            notes=notes,
-            indicator_names=names,
-            low_freq_name=low_name,
-        )
+    return x_frame.reindex(hf_idx).to_numpy(dtype="float64"), tuple(x_frame.columns)
 
-    cols = ["constant", *names] if constant else list(names)
-    if not cols:
+
+def _denton_runs(
+    lay: _Layout, x_ind: np.ndarray, low_code: str, names: tuple[str, ...], notes: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Denton-Cholette on each run of consecutive figures; return estimates and indicator."""
+    n = len(lay.hf_idx)
+    xd = x_ind[:, 0] if x_ind.shape[1] else np.ones(n)
+    if np.any(xd == 0):
+        zero = lay.hf_idx[xd == 0]
         raise ParameterError(
-            f"method={method!r} needs a regressor: give an indicator or keep constant=True"
+            f"indicator is 0 in {_span_text(zero)}; proportional Denton-Cholette divides by "
+            "the indicator. Use a regression method or a non-zero indicator"
         )
-    x = np.column_stack([np.ones(n), x_ind]) if constant else x_ind
-    fit = _fit_regression(
-        y, x, c, pos, method=method, rho=rho, consecutive=consecutive, gap_text=gap_text
+    est = np.empty(n)
+    low_ord = np.asarray(lay.cov_idx.asi8, dtype="int64")
+    runs = np.split(np.arange(len(lay.cov_idx)), np.nonzero(np.diff(low_ord) != 1)[0] + 1)
+    fr = lay.fr
+    for run in runs:
+        cols = np.arange(run[0] * fr, (run[-1] + 1) * fr)
+        est[cols] = _denton_cholette(lay.y[run], xd[cols], lay.c[np.ix_(run, cols)])
+    if len(runs) > 1:
+        notes.append(
+            f"Denton-Cholette solved separately on {len(runs)} runs of consecutive "
+            f"{_FREQ_WORD[low_code]} figures: "
+            + ", ".join(_span_text(lay.cov_idx[r]) for r in runs)
+        )
+    notes.append(
+        "Denton-Cholette, proportional criterion, first differences (h = 1)"
+        + ("" if names else ", constant indicator")
     )
-    notes.extend(fit["notes"])  # type: ignore[arg-type]
-    return DisaggregationResult(
-        estimates=pd.Series(fit["estimates"], index=hf_idx, name=low_freq.name),
-        std_errors=pd.Series(fit["se"], index=hf_idx, name="std_error"),
-        method=method,
-        conversion=conversion,
-        rho=float(fit["rho"]),  # type: ignore[arg-type]
-        rho_estimated=bool(fit["estimated"]),
-        rho_truncated=bool(fit["truncated"]),
-        coefficients=pd.Series(fit["beta"], index=cols, name="coefficient"),
-        coef_std_errors=pd.Series(fit["beta_se"], index=cols, name="std_error"),
-        df=int(fit["df"]),  # type: ignore[arg-type]
-        r_squared=float(fit["r2"]),  # type: ignore[arg-type]
-        adj_r_squared=float(fit["adj"]),  # type: ignore[arg-type]
-        aic=float(fit["aic"]),  # type: ignore[arg-type]
-        bic=float(fit["bic"]),  # type: ignore[arg-type]
-        loglik=float(fit["loglik"]),  # type: ignore[arg-type]
-        rss=float(fit["rss"]),  # type: ignore[arg-type]
-        fitted=pd.Series(fit["fitted"], index=fitted_idx),
-        residuals=pd.Series(y - np.asarray(fit["fitted"]), index=fitted_idx),
-        coverage=coverage,
-        notes=notes,
-        indicator_names=names,
-        low_freq_name=low_name,
-    )
+    return est, xd
 
 
 def to_panel_rows(

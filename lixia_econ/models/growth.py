@@ -1,4 +1,4 @@
-"""Growth arithmetic and trend growth: CAGR, log-linear trend, HP/UC trend, NBS averages, targets.
+"""Growth arithmetic: CAGR, period growth rates, NBS averages and target arithmetic.
 
 Every rate is in percent. Conventions, stated once here and again where a number is
 returned:
@@ -11,130 +11,33 @@ returned:
   factors, not the arithmetic mean of two rates.
 
 The functions take a plain :class:`pandas.Series` on a :class:`pandas.PeriodIndex`
-(annual, quarterly or monthly), checked by :func:`lixia_econ.models._base.as_period_series`.
+(annual, quarterly or monthly), checked by :func:`lixia_econ.periods.as_period_series`.
+Trend models (log-linear trend growth, HP and unobserved-components trends) are in
+:mod:`lixia_econ.models.trend`.
 """
 
 from __future__ import annotations
 
-import math
-import warnings
-from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from lixia_econ._checks import check_choice
-from lixia_econ.clean import annualise
-from lixia_econ.errors import InsufficientDataError, LixiaEconWarning, ParameterError
-from lixia_econ.models._base import (
-    ModelResult,
-    as_period_series,
-    check_level,
-    coerce_period,
-    season,
-    seasonal_dummies,
-)
-from lixia_econ.periods import periods_per_year as _periods_per_year
+from lixia_econ.clean import annualise, growth_from_levels
+from lixia_econ.errors import InsufficientDataError, ParameterError
+from lixia_econ.models._tools import check_positive, list_periods
+from lixia_econ.periods import as_period_series, coerce_period, periods_per_year
 
 __all__ = [
-    "TrendCycleResult",
-    "TrendGrowthResult",
     "annualise",
     "average_growth",
     "cagr",
     "elapsed_share",
     "growth_rate",
     "required_growth",
-    "trend_cycle",
-    "trend_growth",
     "two_year_average_growth",
 ]
-
-#: HP smoothing parameter by periods per year: Ravn and Uhlig (2002) for annual data
-#: (6.25), Hodrick and Prescott (1997) for quarterly (1600), Ravn–Uhlig's 1600 x 3^4 for
-#: monthly (129600).
-HP_LAMBDA: dict[int, float] = {1: 6.25, 4: 1600.0, 12: 129600.0}
-
-_FREQ_NAMES = {1: "annual", 4: "quarterly", 12: "monthly"}
-
-
-# --------------------------------------------------------------------------------------
-# private helpers shared by growth.py, its.py and seasonal.py
-# --------------------------------------------------------------------------------------
-
-
-def _list_periods(periods: Sequence[Any] | pd.Index, limit: int = 12) -> str:
-    """Format periods for a message: ``2019, 2022`` (first ``limit`` and a count)."""
-    labels = [str(p) for p in periods]
-    if len(labels) > limit:
-        return ", ".join(labels[:limit]) + f", ... ({len(labels)} in all)"
-    return ", ".join(labels)
-
-
-def _ordinals(index: pd.PeriodIndex) -> np.ndarray:
-    """Period ordinals (consecutive integers for consecutive periods)."""
-    return np.asarray(index.asi8, dtype="int64")
-
-
-def _default_hac_lags(n_obs: int) -> int:
-    """Newey and West (1994) rule: floor(4 (n / 100) ** (2 / 9))."""
-    return math.floor(4.0 * (n_obs / 100.0) ** (2.0 / 9.0))
-
-
-def _check_hac_lags(hac_lags: int | None, n_obs: int) -> int:
-    if hac_lags is None:
-        return _default_hac_lags(n_obs)
-    if isinstance(hac_lags, bool) or not isinstance(hac_lags, (int, np.integer)) or hac_lags < 0:
-        raise ParameterError(f"hac_lags={hac_lags!r} must be a non-negative integer or None")
-    if hac_lags >= n_obs:
-        raise ParameterError(f"hac_lags={hac_lags} must be smaller than the {n_obs} observations")
-    return int(hac_lags)
-
-
-def _fit_hac(y: np.ndarray, X: np.ndarray, lags: int) -> Any:
-    """OLS with Newey–West (HAC, Bartlett kernel) covariance and t-based inference."""
-    import statsmodels.api as sm
-
-    return sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True)
-
-
-def _window(series: pd.Series, window: Any, *, name: str) -> pd.Series:
-    """Return ``series`` restricted to ``window=(start, end)`` (either end may be None)."""
-    if window is None:
-        return series
-    if not isinstance(window, (tuple, list)) or len(window) != 2:
-        raise ParameterError(
-            f"window={window!r} must be a pair (start, end) of periods, either may be None"
-        )
-    start, end = window
-    idx = series.index
-    lo = coerce_period(start, idx.freq, name="window start") if start is not None else None
-    hi = coerce_period(end, idx.freq, name="window end") if end is not None else None
-    if lo is not None and hi is not None and lo > hi:
-        raise ParameterError(f"window start {lo} is after window end {hi}")
-    mask = np.ones(len(idx), dtype=bool)
-    if lo is not None:
-        mask &= idx >= lo
-    if hi is not None:
-        mask &= idx <= hi
-    return series[mask]
-
-
-def _positive(series: pd.Series, *, name: str, what: str) -> None:
-    """Refuse non-positive values where logs or ratios are taken."""
-    bad = series[series <= 0]
-    if len(bad):
-        raise ParameterError(
-            f"{what} needs positive levels (it takes logs or ratios); {name} has "
-            f"{bad.iloc[0]!r} at {bad.index[0]}"
-            + (f" and {len(bad) - 1} more non-positive values" if len(bad) > 1 else "")
-        )
-
-
-def _pct(log_rate: Any) -> Any:
-    """Percent growth from a log growth rate: 100 (exp(r) - 1)."""
-    return 100.0 * np.expm1(log_rate)
 
 
 # --------------------------------------------------------------------------------------
@@ -183,13 +86,13 @@ def cagr(series: pd.Series, start: Any = None, end: Any = None) -> float:
     10.0
     """
     s = as_period_series(series, name="series")
-    ppy = _periods_per_year(s.index)
+    ppy = periods_per_year(s.index)
     present = s.dropna()
     if start is None or end is None:
         if len(present) < 2:
             raise InsufficientDataError(
                 f"cagr needs two non-missing values; got {len(present)}"
-                + (f" ({_list_periods(present.index)})" if len(present) else "")
+                + (f" ({list_periods(present.index)})" if len(present) else "")
             )
     p0 = present.index[0] if start is None else coerce_period(start, s.index.freq, name="start")
     p1 = present.index[-1] if end is None else coerce_period(end, s.index.freq, name="end")
@@ -254,10 +157,12 @@ def growth_rate(
     """
     check_choice("kind", kind, ("yoy", "pop", "annualised"))
     s = as_period_series(series, name="series")
-    ppy = _periods_per_year(s.index)
-    _positive(s.dropna(), name="series", what="growth_rate")
-    lag = ppy if kind == "yoy" else 1
-    earlier = s.reindex(s.index - lag).to_numpy()
+    ppy = periods_per_year(s.index)
+    check_positive(s.dropna(), name="series", what="growth_rate")
+    if kind == "yoy":
+        return growth_from_levels(s, years=1).reindex(s.index)
+    # period on period: clean.growth_from_levels compares whole years only
+    earlier = s.reindex(s.index - 1).to_numpy()
     out = 100.0 * (s.to_numpy() / earlier - 1.0)
     if kind == "annualised":
         out = annualise(out, ppy)
@@ -358,12 +263,10 @@ def average_growth(series: pd.Series, *, years: int = 2, period: Any = None) -> 
     if isinstance(years, bool) or not isinstance(years, (int, np.integer)) or years < 1:
         raise ParameterError(f"years={years!r} must be a positive integer")
     s = as_period_series(series, name="series")
-    ppy = _periods_per_year(s.index)
-    _positive(s.dropna(), name="series", what="average_growth")
-    earlier = s.reindex(s.index - years * ppy).to_numpy()
-    out = pd.Series(
-        100.0 * ((s.to_numpy() / earlier) ** (1.0 / years) - 1.0), index=s.index, name=s.name
-    )
+    ppy = periods_per_year(s.index)
+    check_positive(s.dropna(), name="series", what="average_growth")
+    total = growth_from_levels(s, years=years).reindex(s.index)
+    out = 100.0 * ((1.0 + total / 100.0) ** (1.0 / years) - 1.0)
     if period is None:
         return out
     p = coerce_period(period, s.index.freq, name="period")
@@ -471,7 +374,7 @@ def elapsed_share(series: pd.Series, through: Any) -> float:
     0.5
     """
     s = as_period_series(series, name="series")
-    ppy = _periods_per_year(s.index)
+    ppy = periods_per_year(s.index)
     if ppy == 1:
         raise ParameterError("elapsed_share needs quarterly or monthly levels; got annual data")
     p = coerce_period(through, s.index.freq, name="through")
@@ -489,535 +392,8 @@ def elapsed_share(series: pd.Series, through: Any) -> float:
     missing = values.index[~np.isfinite(values.to_numpy())]
     if len(missing):
         raise InsufficientDataError(
-            f"elapsed_share needs every period of {p.year - 1}; missing {_list_periods(missing)}"
+            f"elapsed_share needs every period of {p.year - 1}; missing {list_periods(missing)}"
         )
-    _positive(values, name="series", what="elapsed_share")
+    check_positive(values, name="series", what="elapsed_share")
     n_elapsed = p.ordinal - ppy - last_year[0].ordinal + 1
     return float(values.iloc[:n_elapsed].sum() / values.sum())
-
-
-# --------------------------------------------------------------------------------------
-# trend growth by log-linear OLS with HAC errors
-# --------------------------------------------------------------------------------------
-
-
-def _ci_label(level: float) -> tuple[str, str]:
-    pct = f"{100 * level:g}%"
-    return f"lower {pct}", f"upper {pct}"
-
-
-class TrendGrowthResult(ModelResult):
-    """Trend growth from a log-linear regression with HAC standard errors.
-
-    Attributes
-    ----------
-    growth_pct : float
-        Trend growth, percent per year (compound), on the input's price basis.
-    std_error : float
-        Standard error of ``growth_pct`` (delta method), percentage points.
-    level : float
-        Confidence level of ``lower``/``upper`` and :meth:`summary`.
-    lower, upper : float
-        Confidence interval of ``growth_pct``.
-    n_obs : int
-        Observations used.
-    periods : pandas.PeriodIndex
-        The periods used.
-    hac_lags : int
-        Newey–West lags.
-    seasonal : bool
-        Whether seasonal dummies were included.
-    fitted : pandas.Series
-        Fitted trend levels (with seasonal effects if ``seasonal``), input units.
-    model_result : statsmodels RegressionResults
-        The OLS fit; the slope is parameter ``"trend"`` (log points per period).
-    """
-
-    def __init__(
-        self,
-        *,
-        model_result: Any,
-        periods: pd.PeriodIndex,
-        ppy: int,
-        hac_lags: int,
-        seasonal: bool,
-        level: float,
-        fitted: pd.Series,
-    ) -> None:
-        self.model_result = model_result
-        self.periods = periods
-        self.ppy = ppy
-        self.hac_lags = hac_lags
-        self.seasonal = seasonal
-        self.level = level
-        self.fitted = fitted
-        self.n_obs = int(model_result.nobs)
-        b = float(model_result.params[1])
-        se_b = float(model_result.bse[1])
-        self.growth_pct = float(_pct(b * ppy))
-        self.std_error = float(100.0 * ppy * np.exp(b * ppy) * se_b)
-        self.lower, self.upper = self._interval(level)
-        self.title = (
-            f"Trend growth, log-linear OLS with HAC (Newey–West, {hac_lags} lags) errors: "
-            f"{periods[0]} to {periods[-1]}, {self.n_obs} {_FREQ_NAMES[ppy]} observations"
-            + (", seasonal dummies" if seasonal else "")
-        )
-
-    def _interval(self, level: float) -> tuple[float, float]:
-        lo, hi = np.asarray(self.model_result.conf_int(alpha=1.0 - level))[1]
-        return float(_pct(lo * self.ppy)), float(_pct(hi * self.ppy))
-
-    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
-        """Return the confidence interval of the trend growth, percent per year.
-
-        Parameters
-        ----------
-        level : float
-            Confidence level, strictly between 0 and 1.
-
-        Returns
-        -------
-        pandas.DataFrame
-            One row ``trend_growth_pct``, columns ``lower`` and ``upper``: the slope's
-            t interval (HAC standard error) mapped through ``100 (exp(b ppy) - 1)``.
-        """
-        lo, hi = self._interval(check_level(level))
-        return pd.DataFrame({"lower": [lo], "upper": [hi]}, index=pd.Index(["trend_growth_pct"]))
-
-    def to_frame(self) -> pd.DataFrame:
-        """Return the tidy numbers: one row, trend growth with its interval and unit."""
-        return pd.DataFrame(
-            {
-                "quantity": ["trend_growth_pct"],
-                "estimate": [self.growth_pct],
-                "std_error": [self.std_error],
-                "lower": [self.lower],
-                "upper": [self.upper],
-                "level": [self.level],
-                "unit": ["percent per year"],
-                "n_obs": [self.n_obs],
-                "start": [str(self.periods[0])],
-                "end": [str(self.periods[-1])],
-            }
-        )
-
-    def summary(self) -> pd.DataFrame:
-        """Return a table a person reads: estimate, standard error and interval, rounded."""
-        lo_label, hi_label = _ci_label(self.level)
-        return pd.DataFrame(
-            {
-                "estimate": [round(self.growth_pct, 2)],
-                "std. error": [round(self.std_error, 2)],
-                lo_label: [round(self.lower, 2)],
-                hi_label: [round(self.upper, 2)],
-            },
-            index=pd.Index(["Trend growth (% per year)"]),
-        )
-
-
-def trend_growth(
-    series: pd.Series,
-    *,
-    window: tuple[Any, Any] | None = None,
-    hac_lags: int | None = None,
-    level: float = 0.95,
-    seasonal: bool | None = None,
-) -> TrendGrowthResult:
-    """Estimate trend growth by a log-linear regression with HAC (Newey–West) errors.
-
-    Fits ``log x_t = a + b t (+ seasonal dummies) + e_t`` by OLS, where ``t`` is the
-    period ordinal (so a missing period is simply an absent observation and the trend
-    still counts it), and reports ``100 (exp(b ppy) - 1)``, percent per year, where
-    ``ppy`` is 1, 4 or 12.
-
-    Parameters
-    ----------
-    series : pandas.Series
-        Positive levels on a PeriodIndex (annual, quarterly or monthly). Missing values
-        and missing periods are allowed.
-    window : (start, end), optional
-        Periods to fit over, inclusive; either end may be ``None`` (open).
-    hac_lags : int, optional
-        Newey–West lags (Bartlett kernel). Default ``floor(4 (n / 100) ** (2 / 9))``
-        (Newey and West 1994), with ``n`` the observations used.
-    level : float
-        Confidence level of the interval.
-    seasonal : bool, optional
-        Include seasonal (quarter or month) dummies. Default: yes for quarterly and
-        monthly data, no for annual. Needed for single-period levels that have a
-        seasonal pattern; turn off for seasonally adjusted input.
-
-    Returns
-    -------
-    TrendGrowthResult
-        Trend growth, percent per year (compound), on the input's price basis, with a
-        t-based confidence interval from the HAC standard error.
-
-    Raises
-    ------
-    InsufficientDataError
-        With fewer than 3 observations, or too few to estimate the seasonal dummies
-        (the message names what it needs and the periods it got).
-    ParameterError
-        For non-positive levels, a bad window, or bad ``hac_lags``.
-
-    Notes
-    -----
-    The HAC lags run over observations, as statsmodels does; with gaps they are not
-    calendar lags. With few observations the interval is wide and itself rough (HAC is
-    an asymptotic correction); small-sample t quantiles (``n - k`` degrees of freedom)
-    are used.
-
-    Examples
-    --------
-    >>> import numpy as np, pandas as pd
-    >>> idx = pd.PeriodIndex(["2012", "2015", "2019", "2022"], freq="Y")
-    >>> x = pd.Series(100 * 1.05 ** np.array([0, 3, 7, 10]), index=idx)
-    >>> round(trend_growth(x).growth_pct, 6)
-    5.0
-    """
-    level = check_level(level)
-    s = as_period_series(series, name="series")
-    ppy = _periods_per_year(s.index)
-    s = _window(s, window, name="series").dropna()
-    if len(s) < 3:
-        raise InsufficientDataError(
-            f"trend_growth needs at least 3 observations; got {len(s)}"
-            + (f" ({_list_periods(s.index)})" if len(s) else "")
-        )
-    _positive(s, name="series", what="trend_growth")
-    if seasonal is None:
-        seasonal = ppy > 1
-    seasonal = bool(seasonal) and ppy > 1
-    t = (_ordinals(s.index) - _ordinals(s.index)[0]).astype(float)
-    columns = [np.ones(len(s)), t]
-    if seasonal:
-        dummies = seasonal_dummies(s.index, ppy)
-        columns.extend(dummies.T)
-    X = np.column_stack(columns)
-    needed = X.shape[1] + 1
-    if len(s) < needed:
-        raise InsufficientDataError(
-            f"trend_growth with {ppy - 1} seasonal dummies needs at least {needed} "
-            f"observations; got {len(s)} ({_list_periods(s.index)}); pass seasonal=False "
-            "for seasonally adjusted data"
-        )
-    if seasonal:
-        absent = sorted(set(range(1, ppy + 1)) - set(season(s.index, ppy) + 1))
-        if absent:
-            raise InsufficientDataError(
-                f"trend_growth with seasonal dummies needs every season observed; season(s) "
-                f"{', '.join(map(str, absent))} never appear"
-            )
-    lags = _check_hac_lags(hac_lags, len(s))
-    y = np.log(s.to_numpy())
-    res = _fit_hac(y, X, lags)
-    fitted = pd.Series(np.exp(res.fittedvalues), index=s.index, name=s.name)
-    return TrendGrowthResult(
-        model_result=res,
-        periods=s.index,
-        ppy=ppy,
-        hac_lags=lags,
-        seasonal=seasonal,
-        level=level,
-        fitted=fitted,
-    )
-
-
-# --------------------------------------------------------------------------------------
-# trend and cycle: HP filter or unobserved components
-# --------------------------------------------------------------------------------------
-
-
-class TrendCycleResult(ModelResult):
-    """A trend–cycle decomposition by the HP filter or an unobserved-components model.
-
-    Attributes
-    ----------
-    method : {"hp", "uc"}
-        The method used.
-    log : bool
-        Whether the decomposition ran on log levels.
-    observed : pandas.Series
-        The input over the periods used (a full period range; NaN where missing, UC only).
-    trend : pandas.Series
-        Trend in the input's units (``exp`` of the log trend when ``log``).
-    cycle : pandas.Series
-        Deviation from trend (and from the seasonal component, UC): percent of trend
-        (100 x log difference) when ``log``, else input units. NaN where the input is.
-    seasonal : pandas.Series or None
-        UC seasonal component on the fitted scale (log points when ``log``); ``None`` for
-        HP or annual data.
-    lamb : float or None
-        HP smoothing parameter (``None`` for UC).
-    model_result : statsmodels UnobservedComponentsResults or None
-        The UC fit (``None`` for HP, which is a deterministic smoother).
-    """
-
-    def __init__(
-        self,
-        *,
-        method: str,
-        log: bool,
-        observed: pd.Series,
-        trend_fit: pd.Series,
-        cycle: pd.Series,
-        seasonal: pd.Series | None,
-        lamb: float | None,
-        ppy: int,
-        model_result: Any = None,
-    ) -> None:
-        self.method = method
-        self.log = log
-        self.observed = observed
-        self._trend_fit = trend_fit
-        self.trend = np.exp(trend_fit) if log else trend_fit
-        self.cycle = cycle
-        self.seasonal = seasonal
-        self.lamb = lamb
-        self.ppy = ppy
-        self.model_result = model_result
-        name = (
-            f"HP filter (lambda = {lamb:g})"
-            if method == "hp"
-            else "unobserved components (local linear trend"
-            + (", seasonal)" if seasonal is not None else ")")
-        )
-        self.title = (
-            f"Trend and cycle, {name}{' of log levels' if log else ''}: "
-            f"{observed.index[0]} to {observed.index[-1]}"
-        )
-
-    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
-        """Return the interval of the trend by period (UC only), in the input's units.
-
-        Parameters
-        ----------
-        level : float
-            Confidence level, strictly between 0 and 1.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Indexed by period, columns ``lower`` and ``upper``: the smoothed level's
-            normal interval from the state-space model (mapped through ``exp`` when
-            ``log``).
-
-        Raises
-        ------
-        ParameterError
-            For the HP filter, a deterministic smoother with no sampling distribution.
-        """
-        from scipy import stats
-
-        level = check_level(level)
-        if self.method != "uc":
-            raise ParameterError(
-                "conf_int is available for method='uc' only: the HP filter is a deterministic "
-                "smoother with no sampling distribution"
-            )
-        var = np.asarray(self.model_result.level["smoothed_cov"], dtype=float)
-        z = stats.norm.ppf(0.5 + level / 2.0)
-        half = z * np.sqrt(np.maximum(var, 0.0))
-        mid = self._trend_fit.to_numpy()
-        lo, hi = mid - half, mid + half
-        if self.log:
-            lo, hi = np.exp(lo), np.exp(hi)
-        return pd.DataFrame({"lower": lo, "upper": hi}, index=self.observed.index)
-
-    def to_frame(self) -> pd.DataFrame:
-        """Return one row per period: observed, trend, cycle (and seasonal for UC)."""
-        frame = pd.DataFrame(
-            {"observed": self.observed, "trend": self.trend, "cycle": self.cycle},
-            index=self.observed.index,
-        )
-        if self.seasonal is not None:
-            frame["seasonal"] = self.seasonal
-        frame.index.name = "period"
-        return frame.reset_index()
-
-    def summary(self) -> pd.DataFrame:
-        """Return a table a person reads: the last observed value, its trend and the gap."""
-        cyc = self.cycle.dropna()
-        unit = "% of trend" if self.log else "level units"
-        last = cyc.index[-1]
-        trend = self.trend
-        if len(trend) > 1 and bool((trend > 0).all()):
-            span_growth: float | str = round(cagr(trend, trend.index[0], trend.index[-1]), 2)
-        else:
-            span_growth = "n/a (trend not positive)"
-        rows = {
-            "Trend growth over the span (% per year)": span_growth,
-            f"Cycle at {last} ({unit})": round(float(cyc.iloc[-1]), 2),
-            f"Largest shortfall below trend ({unit})": round(float(cyc.min()), 2),
-            "Period of largest shortfall": str(cyc.idxmin()),
-            "Observations": int(self.observed.notna().sum()),
-        }
-        return pd.DataFrame({"value": list(rows.values())}, index=pd.Index(list(rows)))
-
-
-def _full_range(s: pd.Series) -> pd.Series:
-    """Reindex ``s`` to every period from its first to its last label (gaps become NaN)."""
-    full = pd.period_range(s.index[0], s.index[-1], freq=s.index.freq)
-    return s.reindex(full)
-
-
-def _trim(s: pd.Series) -> pd.Series:
-    """Drop leading and trailing missing values."""
-    ok = np.isfinite(s.to_numpy())
-    if not ok.any():
-        return s.iloc[:0]
-    first, last = np.flatnonzero(ok)[[0, -1]]
-    return s.iloc[first : last + 1]
-
-
-def trend_cycle(
-    series: pd.Series,
-    *,
-    method: Literal["hp", "uc"] = "hp",
-    lamb: float | None = None,
-    log: bool = True,
-) -> TrendCycleResult:
-    """Split a series into trend and cycle by the HP filter or an unobserved-components model.
-
-    Parameters
-    ----------
-    series : pandas.Series
-        Positive levels (if ``log``) on a PeriodIndex. Leading and trailing missing
-        values are dropped.
-    method : {"hp", "uc"}
-        ``"hp"``: Hodrick–Prescott filter (statsmodels ``hpfilter``); refuses gaps.
-        ``"uc"``: unobserved components (statsmodels ``UnobservedComponents``): local
-        linear trend, plus a stochastic seasonal for quarterly and monthly data, fitted by
-        maximum likelihood; the Kalman smoother handles missing values natively, so gaps
-        are allowed (their trend is a model estimate, not data).
-    lamb : float, optional
-        HP smoothing parameter. Default by frequency: 6.25 annual (Ravn–Uhlig 2002), 1600
-        quarterly, 129600 monthly. Only for ``method="hp"``.
-    log : bool
-        Decompose log levels (the cycle is then percent of trend). ``False`` decomposes
-        the levels themselves.
-
-    Returns
-    -------
-    TrendCycleResult
-        ``trend`` in the input's units; ``cycle`` percent of trend (log) or input units.
-
-    Raises
-    ------
-    InsufficientDataError
-        HP with internal gaps (the message lists the missing periods); fewer than 4
-        observations (HP) or fewer than ``max(8, 3 ppy)`` periods (UC).
-    ParameterError
-        Unknown ``method``, ``lamb`` with UC or non-positive, non-positive levels with
-        ``log``.
-
-    Notes
-    -----
-    The HP filter has no seasonal component: give it annual or seasonally adjusted data
-    (see :func:`lixia_econ.models.seasonal.seasonal_adjust`). Its end points are
-    unreliable (the one-sided end problem); a shock in the last years bends the trend.
-
-    Examples
-    --------
-    >>> import numpy as np, pandas as pd
-    >>> idx = pd.period_range("2011", periods=12, freq="Y")
-    >>> x = pd.Series(np.exp(0.05 * np.arange(12)), index=idx)
-    >>> r = trend_cycle(x)
-    >>> bool(np.allclose(r.cycle, 0.0, atol=1e-8))
-    True
-    """
-    check_choice("method", method, ("hp", "uc"))
-    s = as_period_series(series, name="series")
-    ppy = _periods_per_year(s.index)
-    s = _trim(_full_range(s))
-    if log:
-        _positive(s.dropna(), name="series", what="trend_cycle with log=True")
-    if method == "hp":
-        return _hp(s, ppy, lamb, log)
-    if lamb is not None:
-        raise ParameterError("lamb is the HP smoothing parameter; it does not apply to method='uc'")
-    return _uc(s, ppy, log)
-
-
-def _hp(s: pd.Series, ppy: int, lamb: float | None, log: bool) -> TrendCycleResult:
-    from statsmodels.tsa.filters.hp_filter import hpfilter
-
-    if len(s.dropna()) < 4:
-        raise InsufficientDataError(
-            f"the HP filter needs at least 4 consecutive observations; got {len(s.dropna())}"
-            + (f" ({_list_periods(s.dropna().index)})" if len(s.dropna()) else "")
-        )
-    missing = s.index[~np.isfinite(s.to_numpy())]
-    if len(missing):
-        raise InsufficientDataError(
-            f"the HP filter cannot handle gaps; missing {_list_periods(missing)}. Use "
-            "method='uc' (state space, handles gaps) or a shorter span without gaps"
-        )
-    if lamb is None:
-        lamb = HP_LAMBDA[ppy]
-    elif not lamb > 0:
-        raise ParameterError(f"lamb={lamb!r} must be positive")
-    y = np.log(s.to_numpy()) if log else s.to_numpy()
-    cycle, trend = hpfilter(y, lamb=lamb)
-    trend_s = pd.Series(np.asarray(trend), index=s.index, name=s.name)
-    cycle_s = pd.Series(np.asarray(cycle) * (100.0 if log else 1.0), index=s.index, name=s.name)
-    return TrendCycleResult(
-        method="hp",
-        log=log,
-        observed=s,
-        trend_fit=trend_s,
-        cycle=cycle_s,
-        seasonal=None,
-        lamb=float(lamb),
-        ppy=ppy,
-    )
-
-
-def _uc(s: pd.Series, ppy: int, log: bool) -> TrendCycleResult:
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning
-    from statsmodels.tsa.statespace.structural import UnobservedComponents
-
-    n = int(np.isfinite(s.to_numpy()).sum())
-    needed = max(8, 3 * ppy)
-    if n < needed:
-        raise InsufficientDataError(
-            f"the unobserved-components model needs at least {needed} {_FREQ_NAMES[ppy]} "
-            f"observations; got {n}"
-        )
-    y = np.log(s.to_numpy()) if log else s.to_numpy()
-    model = UnobservedComponents(
-        y,
-        level="local linear trend",
-        seasonal=ppy if ppy > 1 else None,
-        use_exact_diffuse=True,
-    )
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        res = model.fit(disp=False, maxiter=500)
-    if any(issubclass(w.category, ConvergenceWarning) for w in caught):
-        warnings.warn(
-            "the unobserved-components fit did not fully converge; treat the trend with "
-            "care. Silence with warnings.simplefilter('ignore', lixia_econ.LixiaEconWarning)",
-            LixiaEconWarning,
-            stacklevel=3,
-        )
-    trend = pd.Series(np.asarray(res.level["smoothed"]), index=s.index, name=s.name)
-    seasonal = None
-    fitted = trend.to_numpy()
-    if ppy > 1:
-        seas = np.asarray(res.seasonal["smoothed"])
-        seasonal = pd.Series(seas, index=s.index, name=s.name)
-        fitted = fitted + seas
-    cycle = pd.Series((y - fitted) * (100.0 if log else 1.0), index=s.index, name=s.name)
-    return TrendCycleResult(
-        method="uc",
-        log=log,
-        observed=s,
-        trend_fit=trend,
-        cycle=cycle,
-        seasonal=seasonal,
-        lamb=None,
-        ppy=ppy,
-        model_result=res,
-    )

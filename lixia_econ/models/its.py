@@ -18,23 +18,20 @@ import numpy as np
 import pandas as pd
 
 from lixia_econ.errors import InsufficientDataError
-from lixia_econ.models._base import (
-    ModelResult,
-    as_period_series,
+from lixia_econ.models._base import HACRegressionResult
+from lixia_econ.models._tools import (
+    FREQ_NAMES,
+    check_hac_lags,
     check_level,
-    coerce_period,
-    seasonal_dummies,
+    check_positive,
+    ci_labels,
+    design,
+    fit_hac,
+    list_periods,
+    ordinals,
+    use_seasons,
 )
-from lixia_econ.models.growth import (
-    _FREQ_NAMES,
-    _check_hac_lags,
-    _ci_label,
-    _fit_hac,
-    _list_periods,
-    _ordinals,
-    _positive,
-)
-from lixia_econ.periods import periods_per_year as _ppy
+from lixia_econ.periods import as_period_series, coerce_period, periods_per_year
 
 __all__ = ["ITSResult", "interrupted_time_series"]
 
@@ -49,7 +46,7 @@ _CONTRASTS = {
 }
 
 
-class ITSResult(ModelResult):
+class ITSResult(HACRegressionResult):
     """Level and slope change at a shock, from a segmented regression with HAC errors.
 
     Attributes
@@ -87,39 +84,40 @@ class ITSResult(ModelResult):
     def __init__(
         self,
         *,
-        model_result: Any,
         shock: pd.Period,
         log: bool,
-        ppy: int,
         n_pre: int,
         n_post: int,
-        hac_lags: int,
-        seasonal: bool,
-        level: float,
-        fitted: pd.Series,
         counterfactual: pd.Series,
+        **fit: Any,
     ) -> None:
-        self.model_result = model_result
+        super().__init__(**fit)
         self.shock = shock
         self.log = log
-        self.ppy = ppy
         self.n_pre = n_pre
         self.n_post = n_post
-        self.hac_lags = hac_lags
-        self.seasonal = seasonal
-        self.level = level
-        self.fitted = fitted
         self.counterfactual = counterfactual
-        self.periods = fitted.index
-        self._table = self._compute(level)
+        self._table = self._compute(self.level)
         for name in _QUANTITIES:
             setattr(self, name, float(self._table.loc[name, "estimate"]))
         self.title = (
             f"Interrupted time series at {shock} ({'log levels' if log else 'levels'}), "
-            f"HAC (Newey–West, {hac_lags} lags) errors: {fitted.index[0]} to "
-            f"{fitted.index[-1]}, {n_pre} {_FREQ_NAMES[ppy]} observations before and "
-            f"{n_post} from the shock" + (", seasonal dummies" if seasonal else "")
+            f"HAC (Newey–West, {self.hac_lags} lags) errors: {self.periods[0]} to "
+            f"{self.periods[-1]}, {n_pre} {FREQ_NAMES[self.ppy]} observations before and "
+            f"{n_post} from the shock" + (", seasonal dummies" if self.seasonal else "")
         )
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """By observed period: ``actual``, ``predicted`` and ``fitted``, input units.
+
+        ``predicted`` is the pre-shock trend continued (the no-break path), ``fitted`` the
+        segmented regression.
+        """
+        return super().frame.assign(fitted=self.fitted)
+
+    def _path(self) -> pd.Series:
+        return self.counterfactual
 
     def _units(self) -> dict[str, str]:
         if self.log:
@@ -204,7 +202,7 @@ class ITSResult(ModelResult):
             "pre_trend_growth": "Trend growth before the shock",
             "post_trend_growth": "Trend growth after the shock",
         }
-        lo_label, hi_label = _ci_label(self.level)
+        lo_label, hi_label = ci_labels(self.level)
         t = self._table
         out = pd.DataFrame(
             {
@@ -286,41 +284,36 @@ def interrupted_time_series(
     """
     level = check_level(level)
     s = as_period_series(series, name="series")
-    ppy = _ppy(s.index)
+    ppy = periods_per_year(s.index)
     s = s.dropna()
     p0 = coerce_period(shock, s.index.freq, name="shock")
     if log:
-        _positive(s, name="series", what="interrupted_time_series with log=True")
+        check_positive(s, name="series", what="interrupted_time_series with log=True")
     pre, post = s[s.index < p0], s[s.index >= p0]
     if len(pre) < 2 or len(post) < 2:
         raise InsufficientDataError(
             f"interrupted_time_series needs at least 2 observations before the shock ({p0}) "
             f"and 2 from it on; got {len(pre)} before"
-            + (f" ({_list_periods(pre.index)})" if len(pre) else "")
+            + (f" ({list_periods(pre.index)})" if len(pre) else "")
             + f" and {len(post)} from it on"
-            + (f" ({_list_periods(post.index)})" if len(post) else "")
+            + (f" ({list_periods(post.index)})" if len(post) else "")
         )
-    if seasonal is None:
-        seasonal = ppy > 1
-    seasonal = bool(seasonal) and ppy > 1
-    t = (_ordinals(s.index) - p0.ordinal).astype(float)
+    seasonal = use_seasons(seasonal, ppy)
+    t = (ordinals(s.index) - p0.ordinal).astype(float)
     d = (t >= 0).astype(float)
-    columns = [np.ones(len(s)), t, d, t * d]
+    X = design([np.ones(len(s)), t, d, t * d], s.index, ppy, seasonal)
     names = ["const", "trend", "level_change", "slope_change"]
     if seasonal:
-        dummies = seasonal_dummies(s.index, ppy)
-        columns.extend(dummies.T)
         names.extend(f"season_{k}" for k in range(2, ppy + 1))
-    X = np.column_stack(columns)
     if len(s) < X.shape[1] + 1:
         raise InsufficientDataError(
             f"interrupted_time_series with {X.shape[1]} parameters needs at least "
             f"{X.shape[1] + 1} observations; got {len(s)}"
             + ("; pass seasonal=False for seasonally adjusted data" if seasonal else "")
         )
-    lags = _check_hac_lags(hac_lags, len(s))
+    lags = check_hac_lags(hac_lags, len(s))
     y = np.log(s.to_numpy()) if log else s.to_numpy()
-    res = _fit_hac(y, pd.DataFrame(X, columns=names), lags)
+    res = fit_hac(y, pd.DataFrame(X, columns=names), lags)
     X_cf = X.copy()
     X_cf[:, 2:4] = 0.0
     fitted_scale = np.asarray(res.fittedvalues)
@@ -340,4 +333,5 @@ def interrupted_time_series(
         level=level,
         fitted=fitted,
         counterfactual=counterfactual,
+        actual=s,
     )

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -32,52 +32,28 @@ from scipy import stats
 
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, ParameterError
-from lixia_econ.models._base import (
-    ModelResult,
-    as_period_series,
+from lixia_econ.models._base import ModelResult
+from lixia_econ.models._tools import (
     check_level,
-    coerce_period,
+    describe_periods,
+    pre_window_values,
     season,
+    trend_design,
 )
 from lixia_econ.models.counterfactual import (
     METHODS,
     CounterfactualResult,
     Method,
     PeriodLike,
-    _describe,
-    _resolve_window,
-    _trend_design,
     counterfactual,
 )
-from lixia_econ.periods import periods_per_year as _periods_per_year
+from lixia_econ.models.vocab import METRICS, SHAPES
+from lixia_econ.periods import as_period_series, coerce_period, periods_per_year
 
 __all__ = ["RecoveryResult", "analyze_recovery", "analyze_recovery_many", "effect_table"]
 
 Adjust = Literal["none", "seasonal"]
-ADJUST = ("none", "seasonal")
-SHAPES = ("V", "U", "W", "L", "K", "none")
-
-#: Metric name -> (label, unit) for summaries and tidy output.
-METRIC_INFO: dict[str, tuple[str, str]] = {
-    "pre_shock_period": ("Last pre-shock period", "period"),
-    "pre_shock_level": ("Pre-shock level", "units of the series"),
-    "trough_period": ("Trough period", "period"),
-    "trough_level": ("Trough level", "units of the series"),
-    "trough_depth_pct": ("Trough depth vs. pre-shock level", "percent"),
-    "periods_to_recover_level": ("Periods from shock back to pre-shock level", "periods"),
-    "periods_to_recover_trend": ("Periods from shock back on the no-shock path", "periods"),
-    "output_loss_pct": ("Cumulative output loss vs. no-shock path", "percent of counterfactual"),
-    "output_loss_pct_lower": ("Output loss, lower bound", "percent of counterfactual"),
-    "output_loss_pct_upper": ("Output loss, upper bound", "percent of counterfactual"),
-    "recovered_share": ("Share of the trough shortfall recovered", "share (1 = back on path)"),
-    "gap_at_trough_pct": ("Gap to no-shock path at trough", "percent of counterfactual"),
-    "gap_as_of_pct": ("Gap to no-shock path at as_of", "percent of counterfactual"),
-    "post_shock_growth_pct": ("Growth since the trough, annualised", "percent per year"),
-    "trend_growth_pct": ("Pre-shock trend growth, annualised", "percent per year"),
-    "shape": ("Shape", "V, U, W, L, K or none"),
-    "as_of": ("As of", "period"),
-    "n_periods": ("Observed periods from shock to as_of", "periods"),
-}
+ADJUST: tuple[str, ...] = get_args(Adjust)
 
 
 # --------------------------------------------------------------------------- pieces
@@ -134,7 +110,7 @@ def _lognormal_sum(mu: np.ndarray, cov: np.ndarray, actual: float, df: float | N
 
 def _loglinear_beta(observed: pd.Series, shock: pd.Period, ppy: int) -> np.ndarray:
     """OLS of log values on 1, t and seasonal dummies (numpy; same model as method='trend')."""
-    X = _trend_design(observed.index, shock, ppy)
+    X = trend_design(observed.index, shock, ppy)
     beta, *_ = np.linalg.lstsq(X, np.log(observed.to_numpy()), rcond=None)
     return beta
 
@@ -186,6 +162,117 @@ def _shape(
     return "U", f"bottom (within a quarter of the depth of the trough) lasted {bottom} periods"
 
 
+@dataclass
+class _Window:
+    """The scored window: periods from the shock to as_of, values and which are observed."""
+
+    periods: pd.PeriodIndex
+    actual: np.ndarray
+    observed: np.ndarray  # bool, per period
+    as_of: pd.Period  # as asked (may be missing)
+
+    @property
+    def positions(self) -> np.ndarray:
+        """Positions of the observed periods."""
+        return np.flatnonzero(self.observed)
+
+
+def _score_window(
+    y: pd.Series, shock: pd.Period, as_of: pd.Period | None, path: _PathInput, notes: list[str]
+) -> _Window:
+    """Check ``as_of`` and return the window from the shock to it."""
+    as_of_p = y[np.isfinite(y.to_numpy())].index[-1] if as_of is None else as_of
+    if as_of_p < shock:
+        raise ParameterError(f"as_of={as_of_p} is before the shock {shock}")
+    if as_of_p > path.post_index[-1]:
+        raise ParameterError(
+            f"as_of={as_of_p} is after the last period of the series ({path.post_index[-1]})"
+        )
+    W = path.post_index[: (as_of_p - shock).n + 1]
+    a = y.reindex(W).to_numpy()
+    obs = np.isfinite(a)
+    if not obs.any():
+        raise InsufficientDataError(
+            f"series has no value between the shock {shock} and as_of {as_of_p}"
+        )
+    if not obs.all():
+        notes.append(
+            f"{int((~obs).sum())} period(s) between the shock and as_of are missing "
+            f"({describe_periods(W[~obs])}): metrics use observed periods only; nothing was "
+            "interpolated"
+        )
+    return _Window(W, a, obs, as_of_p)
+
+
+def _pre_shock(y: pd.Series, shock: pd.Period, notes: list[str]) -> tuple[pd.Period, float]:
+    """Return the last observed pre-shock period and its value."""
+    observed = y[np.isfinite(y.to_numpy())]
+    pre_series = observed[observed.index < shock]
+    if pre_series.empty:
+        raise InsufficientDataError(f"series has no value before the shock {shock}")
+    pre_period = pre_series.index[-1]
+    if pre_period != shock - 1:
+        notes.append(
+            f"the last pre-shock value is for {pre_period}, not {shock - 1} (missing): the "
+            "pre-shock level is that value"
+        )
+    return pre_period, float(pre_series.iloc[-1])
+
+
+def _level_series(
+    w: _Window,
+    pre_period: pd.Period,
+    pre_value: float,
+    beta: np.ndarray,
+    ppy: int,
+    adjust: str,
+    notes: list[str],
+) -> tuple[np.ndarray, float]:
+    """Return the level series over the window and the pre-shock level (see ``adjust``)."""
+    factors = _seasonal_factors(beta, ppy)
+    if adjust == "seasonal" and ppy > 1:
+        notes.append(
+            "level metrics use the series divided by its pre-shock seasonal factors "
+            "(log-linear trend with seasonal dummies on the pre-shock window)"
+        )
+        pre_factor = factors[season(pd.PeriodIndex([pre_period]), ppy)[0]]
+        return w.actual / factors[season(w.periods, ppy)], pre_value / pre_factor
+    amplitude = float(np.log(factors.max() / factors.min())) if ppy > 1 else 0.0
+    if amplitude > 0.02:
+        notes.append(
+            f"the pre-shock seasonal pattern spans {100 * amplitude:.1f}% of the level: "
+            "level metrics compare raw values with the last pre-shock value and mix season "
+            "and shock; use adjust='seasonal' or a chained year-on-year index"
+        )
+    return w.actual, pre_value
+
+
+def _times_to_recover(
+    w: _Window,
+    shock: pd.Period,
+    lvl: np.ndarray,
+    pre: float,
+    pred: np.ndarray,
+    trough_i: int,
+    notes: list[str],
+) -> tuple[int | None, int | None]:
+    """Periods from the shock back to the pre-shock level and back on the no-shock path."""
+    oi = w.positions
+    last = w.periods[int(oi[-1])]
+
+    def first_from_trough(cond: np.ndarray) -> int | None:
+        hits = [i for i in oi if i >= trough_i and cond[i]]
+        return (w.periods[hits[0]] - shock).n if hits else None
+
+    to_level = 0 if float(lvl[trough_i]) >= pre else first_from_trough(lvl >= pre)
+    to_trend = first_from_trough(w.actual >= pred)
+    if to_level is None:
+        notes.append(f"not back at the pre-shock level by {last}")
+    if to_trend is None:
+        notes.append(f"not back on the no-shock path by {last}")
+    return to_level, to_trend
+
+
 def _scorecard(
     y: pd.Series,
     shock: pd.Period,
@@ -198,131 +285,63 @@ def _scorecard(
 ) -> tuple[dict[str, Any], _Sum, list[str]]:
     """Compute the metric dict, the cumulative-sum approximation and notes."""
     notes: list[str] = []
-    observed_all = y[np.isfinite(y.to_numpy())]
-    last = observed_all.index[-1]
-    as_of_p = last if as_of is None else as_of
-    if as_of_p < shock:
-        raise ParameterError(f"as_of={as_of_p} is before the shock {shock}")
-    if as_of_p > path.post_index[-1]:
-        raise ParameterError(
-            f"as_of={as_of_p} is after the last period of the series ({path.post_index[-1]})"
-        )
-    n_w = (as_of_p - shock).n + 1
-    W = path.post_index[:n_w]
-    a = y.reindex(W).to_numpy()
-    obs = np.isfinite(a)
-    if not obs.any():
-        raise InsufficientDataError(
-            f"series has no value between the shock {shock} and as_of {as_of_p}"
-        )
-    if not obs.all():
-        notes.append(
-            f"{int((~obs).sum())} period(s) between the shock and as_of are missing "
-            f"({_describe(W[~obs])}): metrics use observed periods only; nothing was interpolated"
-        )
-    pre_series = observed_all[observed_all.index < shock]
-    if pre_series.empty:
-        raise InsufficientDataError(f"series has no value before the shock {shock}")
-    pre_period = pre_series.index[-1]
-    if pre_period != shock - 1:
-        notes.append(
-            f"the last pre-shock value is for {pre_period}, not {shock - 1} (missing): the "
-            "pre-shock level is that value"
-        )
-    factors = _seasonal_factors(path.beta, ppy)
-    season_w = season(W, ppy)
-    if adjust == "seasonal" and ppy > 1:
-        lvl = a / factors[season_w]
-        pre = float(pre_series.iloc[-1]) / factors[season(pd.PeriodIndex([pre_period]), ppy)[0]]
-        notes.append(
-            "level metrics use the series divided by its pre-shock seasonal factors "
-            "(log-linear trend with seasonal dummies on the pre-shock window)"
-        )
-    else:
-        lvl = a
-        pre = float(pre_series.iloc[-1])
-        amplitude = float(np.log(factors.max() / factors.min())) if ppy > 1 else 0.0
-        if amplitude > 0.02:
-            notes.append(
-                f"the pre-shock seasonal pattern spans {100 * amplitude:.1f}% of the level: "
-                "level metrics compare raw values with the last pre-shock value and mix season "
-                "and shock; use adjust='seasonal' or a chained year-on-year index"
-            )
+    w = _score_window(y, shock, as_of, path, notes)
+    pre_period, pre_value = _pre_shock(y, shock, notes)
+    lvl, pre = _level_series(w, pre_period, pre_value, path.beta, ppy, adjust, notes)
     if ppy == 1:
         notes.append("annual data: trough resolution is one year")
+    n_w = len(w.periods)
     pred = np.exp(path.log_mean[:n_w])
-    gap = 1.0 - a / pred
-    oi = np.flatnonzero(obs)
-    lo = lvl[oi]
-    t_rel = int(np.argmin(lo))
-    trough_i = int(oi[t_rel])
+    gap = 1.0 - w.actual / pred
+    oi = w.positions
+    t_rel = int(np.argmin(lvl[oi]))
+    trough_i, asof_i = int(oi[t_rel]), int(oi[-1])
     trough = float(lvl[trough_i])
-    asof_i = int(oi[-1])
     if asof_i != n_w - 1:
-        notes.append(f"as_of {as_of_p} is missing: the last observed period {W[asof_i]} is used")
-
-    def first_from_trough(cond: np.ndarray) -> int | None:
-        hits = [i for i in oi if i >= trough_i and cond[i]]
-        return (W[hits[0]] - shock).n if hits else None
-
-    if trough >= pre:
-        to_level: int | None = 0
-    else:
-        to_level = first_from_trough(lvl >= pre)
-    to_trend = first_from_trough(a >= pred)
-    if to_level is None:
-        notes.append(f"not back at the pre-shock level by {W[asof_i]}")
-    if to_trend is None:
-        notes.append(f"not back on the no-shock path by {W[asof_i]}")
-
-    g_tr = float(gap[trough_i])
-    g_as = float(gap[asof_i])
-    if g_tr > 0:
-        recovered: float | None = 1.0 - g_as / g_tr
-    else:
-        recovered = None
+        notes.append(
+            f"as_of {w.as_of} is missing: the last observed period {w.periods[asof_i]} is used"
+        )
+    to_level, to_trend = _times_to_recover(w, shock, lvl, pre, pred, trough_i, notes)
+    g_tr, g_as = float(gap[trough_i]), float(gap[asof_i])
+    recovered: float | None = 1.0 - g_as / g_tr if g_tr > 0 else None
+    if recovered is None:
         notes.append("the trough is not below the no-shock path: recovered_share is undefined")
-
-    n_up = (W[asof_i] - W[trough_i]).n
-    if n_up > 0:
-        post_growth: float | None = 100.0 * ((lvl[asof_i] / trough) ** (ppy / n_up) - 1.0)
-    else:
-        post_growth = None
+    n_up = (w.periods[asof_i] - w.periods[trough_i]).n
+    post_growth = 100.0 * ((lvl[asof_i] / trough) ** (ppy / n_up) - 1.0) if n_up > 0 else None
+    if post_growth is None:
         notes.append("as_of is the trough: no growth since the trough yet")
-
-    mu_o = path.log_mean[:n_w][oi]
     cov_o = path.log_cov[:n_w, :n_w][np.ix_(oi, oi)]
-    sm = _lognormal_sum(mu_o, cov_o, float(a[oi].sum()), path.df)
-    c_lo, c_hi = sm.bounds(level)
-    shape, why = _shape(lo, t_rel, pre, recovered, ppy)
+    total = _lognormal_sum(path.log_mean[:n_w][oi], cov_o, float(w.actual[oi].sum()), path.df)
+    c_lo, c_hi = total.bounds(level)
+    shape, why = _shape(lvl[oi], t_rel, pre, recovered, ppy)
+    notes.append(f"shape {shape}: {why}")
     metrics: dict[str, Any] = {
         "pre_shock_period": pre_period,
         "pre_shock_level": pre,
-        "trough_period": W[trough_i],
+        "trough_period": w.periods[trough_i],
         "trough_level": trough,
         "trough_depth_pct": 100.0 * (trough / pre - 1.0),
         "periods_to_recover_level": to_level,
         "periods_to_recover_trend": to_trend,
-        "output_loss_pct": 100.0 * (1.0 - sm.actual / sm.point),
-        "output_loss_pct_lower": 100.0 * (1.0 - sm.actual / c_lo),
-        "output_loss_pct_upper": 100.0 * (1.0 - sm.actual / c_hi),
+        "output_loss_pct": 100.0 * (1.0 - total.actual / total.point),
+        "output_loss_pct_lower": 100.0 * (1.0 - total.actual / c_lo),
+        "output_loss_pct_upper": 100.0 * (1.0 - total.actual / c_hi),
         "recovered_share": recovered,
         "gap_at_trough_pct": 100.0 * g_tr,
         "gap_as_of_pct": 100.0 * g_as,
         "post_shock_growth_pct": post_growth,
         "trend_growth_pct": 100.0 * (math.exp(float(path.beta[1]) * ppy) - 1.0),
         "shape": shape,
-        "as_of": W[asof_i],
+        "as_of": w.periods[asof_i],
         "n_periods": len(oi),
     }
-    notes.append(f"shape {shape}: {why}")
-    return metrics, sm, notes
+    return metrics, total, notes
 
 
-def _effects(sm: _Sum, level: float) -> pd.DataFrame:
+def _effects(total: _Sum, level: float) -> pd.DataFrame:
     """Build the CausalImpact-style effect table from the cumulative approximation."""
-    c_lo, c_hi = sm.bounds(level)
-    a, c, n = sm.actual, sm.point, sm.n
+    c_lo, c_hi = total.bounds(level)
+    a, c, n = total.actual, total.point, total.n
     cum = {
         "Actual": a,
         "Predicted": c,
@@ -337,7 +356,7 @@ def _effects(sm: _Sum, level: float) -> pd.DataFrame:
     }
     avg = {k: (v / n if "Relative" not in k else v) for k, v in cum.items()}
     frame = pd.DataFrame({"Average": avg, "Cumulative": cum})
-    p = sm.tail_p()
+    p = total.tail_p()
     frame.loc["Tail-area probability p"] = [p, p]
     frame.loc["Probability of an effect (%)"] = [100 * (1 - p), 100 * (1 - p)]
     frame.index.name = "effect"
@@ -345,13 +364,6 @@ def _effects(sm: _Sum, level: float) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- result
-
-
-@dataclass
-class _Parts:
-    metrics: dict[str, Any]
-    sum_: _Sum
-    notes: list[str] = field(default_factory=list)
 
 
 class RecoveryResult(ModelResult):
@@ -388,7 +400,7 @@ class RecoveryResult(ModelResult):
         components: dict[str, RecoveryResult] | None = None,
         name: str | None = None,
     ) -> None:
-        self.metrics = metrics
+        self._metrics = metrics
         self._sum = sum_
         self.notes = notes
         self.level = level
@@ -396,6 +408,47 @@ class RecoveryResult(ModelResult):
         self.model_result = None if counterfactual is None else counterfactual.model_result
         self.components = dict(components or {})
         self.name = name
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        """The scorecard's metrics (see :func:`analyze_recovery`; ``None`` where undefined)."""
+        return self._metrics
+
+    @property
+    def shock(self) -> pd.Period | None:  # type: ignore[override]
+        """The first affected period (the counterfactual's), ``None`` without one."""
+        return None if self.counterfactual is None else self.counterfactual.shock
+
+    @property
+    def actual(self) -> pd.Series | None:  # type: ignore[override]
+        """The whole input series, ``None`` without a counterfactual."""
+        return None if self.counterfactual is None else self.counterfactual.actual
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The counterfactual path (``actual``, ``predicted``, ``lower``, ``upper``) by period."""
+        if self.counterfactual is None:
+            return pd.DataFrame(columns=["actual", "predicted", "lower", "upper"])
+        return self.counterfactual.frame
+
+    def shape_label(self, lang: str = "en") -> str:
+        """Return the recovery shape in words (:data:`~lixia_econ.models.vocab.SHAPES`).
+
+        Parameters
+        ----------
+        lang : {"en", "zh"}
+            Language of the label.
+
+        Returns
+        -------
+        str
+            The shape's label, or a "not yet defined" text when ``shape`` is ``None``.
+        """
+        check_choice("lang", lang, ("zh", "en"))
+        shape = self.metrics.get("shape")
+        if shape is None:
+            return "形态尚无法判断" if lang == "zh" else "shape not defined yet"
+        return SHAPES[shape].label(lang)
 
     @property
     def effects(self) -> pd.DataFrame:
@@ -459,7 +512,7 @@ class RecoveryResult(ModelResult):
         rows = []
         for key, value in self.metrics.items():
             v = str(value) if isinstance(value, pd.Period) else value
-            rows.append({"metric": key, "value": v, "unit": METRIC_INFO.get(key, ("", ""))[1]})
+            rows.append({"metric": key, "value": v, "unit": _unit(key)})
         return pd.DataFrame(rows, columns=["metric", "value", "unit"])
 
     def summary(self) -> pd.DataFrame:
@@ -468,7 +521,8 @@ class RecoveryResult(ModelResult):
         for key, value in self.metrics.items():
             if key.endswith(("_lower", "_upper")):
                 continue
-            label, unit = METRIC_INFO.get(key, (key, ""))
+            entry = METRICS.get(key)
+            label, unit = (key, "") if entry is None else (entry.en, entry.unit)
             if key == "output_loss_pct":
                 shown = (
                     f"{value:.2f} [{self.metrics['output_loss_pct_lower']:.2f}, "
@@ -492,6 +546,11 @@ class RecoveryResult(ModelResult):
             f"<div><strong>{html.escape(self.title)}{name}</strong>{table}"
             f"<p><em>Effects over the window</em></p>{effects}<ul>{notes}</ul></div>"
         )
+
+
+def _unit(metric: str) -> str:
+    entry = METRICS.get(metric)
+    return "" if entry is None else entry.unit
 
 
 def effect_table(result: RecoveryResult, *, level: float | None = None) -> pd.DataFrame:
@@ -670,7 +729,7 @@ def analyze_recovery(
         series, shock=shock, method=method, pre_window=pre_window, controls=controls, level=level
     )
     y = cf.actual
-    ppy = _periods_per_year(y.index)
+    ppy = periods_per_year(y.index)
     full = pd.period_range(y.index[0], cf.post_index[-1], freq=y.index.freqstr)
     y = y.reindex(full)
     as_of_p = None if as_of is None else coerce_period(as_of, y.index.freqstr, name="as_of")
@@ -680,7 +739,7 @@ def analyze_recovery(
     else:
         beta = _loglinear_beta(pre_obs, cf.shock, ppy)
     path = _PathInput(cf.post_index, cf.log_mean, cf.log_cov, cf.df, beta)
-    metrics, sm, notes = _scorecard(y, cf.shock, as_of_p, ppy, path, adjust=adjust, level=level)
+    metrics, total, notes = _scorecard(y, cf.shock, as_of_p, ppy, path, adjust=adjust, level=level)
     notes = cf.notes + notes
     comp_results: dict[str, RecoveryResult] = {}
     if components:
@@ -711,7 +770,7 @@ def analyze_recovery(
     )
     return RecoveryResult(
         metrics=metrics,
-        sum_=sm,
+        sum_=total,
         notes=notes,
         level=level,
         counterfactual=cf,
@@ -768,52 +827,14 @@ def analyze_recovery_many(
     check_choice("method", method, ("trend",))
     check_choice("adjust", adjust, ADJUST)
     level = check_level(level)
-    if not isinstance(frame, pd.DataFrame):
-        raise ParameterError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
-    if frame.shape[1] == 0:
-        raise ParameterError("frame has no columns; expected one column per series")
-    idx = as_period_series(
-        pd.Series(np.zeros(len(frame)), index=frame.index), name="frame's index"
-    ).index
-    ppy = _periods_per_year(idx)
-    freq = idx.freqstr
-    shock_p = coerce_period(shock, freq, name="shock")
-    as_of_p = None if as_of is None else coerce_period(as_of, freq, name="as_of")
-    try:
-        values = frame.apply(pd.to_numeric, errors="raise").astype("float64")
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"frame must be numeric: {exc}") from None
-    if isinstance(values.index, pd.DatetimeIndex):
-        values.index = values.index.to_period(freq)
-    values = values.sort_index()
-    full = pd.period_range(min(values.index[0], shock_p), max(values.index[-1], shock_p), freq=freq)
-    values = values.reindex(full)
-    arr = values.to_numpy()
-    if (arr[np.isfinite(arr)] <= 0).any():
-        col = values.columns[(values <= 0).any()][0]
-        raise ParameterError(f"frame[{col!r}] must be positive levels (models use logs)")
-    window = _resolve_window(values.iloc[:, 0], shock_p, pre_window).index
-    post_index = full[full >= shock_p]
-    pre_vals = values.loc[window].to_numpy()
-    complete = np.isfinite(pre_vals).all(axis=0)
+    values, ppy, shock_p = _many_values(frame, shock)
+    as_of_p = None if as_of is None else coerce_period(as_of, values.index.freqstr, name="as_of")
+    window = pre_window_values(values.iloc[:, 0], shock_p, pre_window).index
+    complete = np.isfinite(values.loc[window].to_numpy()).all(axis=0)
     rows: dict[Any, dict[str, Any]] = {}
-    k = 2 + (ppy - 1)
-    need = k + 2
-    if complete.any() and len(window) >= need:
-        X = _trend_design(window, shock_p, ppy)
-        Xp = _trend_design(post_index, shock_p, ppy)
-        if np.linalg.matrix_rank(X) < X.shape[1]:
-            raise InsufficientDataError("the pre-shock window does not observe every season")
-        logy = np.log(pre_vals[:, complete])
-        B, *_ = np.linalg.lstsq(X, logy, rcond=None)
-        resid = logy - X @ B
-        dof = len(window) - k
-        s2 = (resid**2).sum(axis=0) / dof
-        xtx_inv = np.linalg.inv(X.T @ X)
-        H = Xp @ xtx_inv @ Xp.T + np.eye(len(post_index))
-        MU = Xp @ B
-        for j, col in enumerate(values.columns[complete]):
-            path = _PathInput(post_index, MU[:, j], s2[j] * H, float(dof), B[:, j])
+    if complete.any() and len(window) >= 2 + (ppy - 1) + 2:
+        paths = _joint_trend_paths(values.loc[window, complete], shock_p, values.index, ppy)
+        for col, path in paths.items():
             try:
                 metrics, _, notes = _scorecard(
                     values[col], shock_p, as_of_p, ppy, path, adjust=adjust, level=level
@@ -846,3 +867,57 @@ def analyze_recovery_many(
     out = pd.DataFrame.from_dict(rows, orient="index").reindex(values.columns)
     out.index.name = "series"
     return out
+
+
+def _many_values(frame: pd.DataFrame, shock: PeriodLike) -> tuple[pd.DataFrame, int, pd.Period]:
+    """Return ``frame`` as positive floats on a full period range through the shock."""
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
+    if frame.shape[1] == 0:
+        raise ParameterError("frame has no columns; expected one column per series")
+    idx = as_period_series(
+        pd.Series(np.zeros(len(frame)), index=frame.index), name="frame's index"
+    ).index
+    ppy = periods_per_year(idx)
+    freq = idx.freqstr
+    shock_p = coerce_period(shock, freq, name="shock")
+    try:
+        values = frame.apply(pd.to_numeric, errors="raise").astype("float64")
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"frame must be numeric: {exc}") from None
+    if isinstance(values.index, pd.DatetimeIndex):
+        values.index = values.index.to_period(freq)
+    values = values.sort_index()
+    full = pd.period_range(min(values.index[0], shock_p), max(values.index[-1], shock_p), freq=freq)
+    values = values.reindex(full)
+    arr = values.to_numpy()
+    if (arr[np.isfinite(arr)] <= 0).any():
+        col = values.columns[(values <= 0).any()][0]
+        raise ParameterError(f"frame[{col!r}] must be positive levels (models use logs)")
+    return values, ppy, shock_p
+
+
+def _joint_trend_paths(
+    pre: pd.DataFrame, shock: pd.Period, index: pd.PeriodIndex, ppy: int
+) -> dict[Any, _PathInput]:
+    """Fit the trend model to every column of ``pre`` at once; one path per column.
+
+    The columns share the design X, so one ``lstsq`` with a matrix right-hand side gives
+    all coefficients, and the prediction covariance is ``s_i^2 (X_p (X'X)^-1 X_p' + I)``.
+    """
+    post_index = index[index >= shock]
+    X = trend_design(pre.index, shock, ppy)
+    Xp = trend_design(post_index, shock, ppy)
+    if np.linalg.matrix_rank(X) < X.shape[1]:
+        raise InsufficientDataError("the pre-shock window does not observe every season")
+    logy = np.log(pre.to_numpy())
+    B, *_ = np.linalg.lstsq(X, logy, rcond=None)
+    resid = logy - X @ B
+    dof = len(pre) - X.shape[1]
+    s2 = (resid**2).sum(axis=0) / dof
+    H = Xp @ np.linalg.inv(X.T @ X) @ Xp.T + np.eye(len(post_index))
+    MU = Xp @ B
+    return {
+        col: _PathInput(post_index, MU[:, j], s2[j] * H, float(dof), B[:, j])
+        for j, col in enumerate(pre.columns)
+    }

@@ -24,15 +24,15 @@ import pandas as pd
 from lixia_econ._checks import check_choice
 from lixia_econ.clean import JAN_FEB_SPLITS, january_share
 from lixia_econ.errors import EstimateWarning, InsufficientDataError, ParameterError
-from lixia_econ.models._base import ModelResult, as_period_series
-from lixia_econ.models.growth import (
-    _FREQ_NAMES,
-    _full_range,
-    _list_periods,
-    _positive,
-    _trim,
+from lixia_econ.models._base import ModelResult
+from lixia_econ.models._tools import (
+    FREQ_NAMES,
+    check_positive,
+    full_range,
+    list_periods,
+    trim_missing,
 )
-from lixia_econ.periods import periods_per_year as _periods_per_year
+from lixia_econ.periods import as_period_series, periods_per_year
 
 __all__ = ["SeasonalResult", "seasonal_adjust"]
 
@@ -98,9 +98,39 @@ class SeasonalResult(ModelResult):
         self.log = log
         self.robust = robust
         self.ppy = ppy
+        self.actual = observed
+        self.notes = self._notes()
         self.title = (
             f"Seasonal adjustment, STL ({'multiplicative, log levels' if log else 'additive'}"
             f"{', robust' if robust else ''}, period {period}): {idx[0]} to {idx[-1]}"
+        )
+
+    def _notes(self) -> list[str]:
+        notes = []
+        imputed = self.imputed[self.imputed].index
+        if len(imputed):
+            notes.append(
+                f"{len(imputed)} missing value(s) imputed, estimates not data: "
+                f"{list_periods(imputed, limit=6)}"
+            )
+        if bool(self.jan_feb_split.any()):
+            notes.append(
+                f"January and February split from two-month totals ({self.jan_feb} method)"
+            )
+        return notes
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """By period: ``actual`` (observed), ``trend``, ``seasonal``, ``resid``, ``adjusted``."""
+        return pd.DataFrame(
+            {
+                "actual": self.observed,
+                "trend": self.trend,
+                "seasonal": self.seasonal,
+                "resid": self.resid,
+                "adjusted": self.adjusted,
+            },
+            index=self.observed.index,
         )
 
     def strength(self) -> dict[str, float]:
@@ -132,7 +162,7 @@ class SeasonalResult(ModelResult):
         """
         raise ParameterError(
             "STL is a deterministic smoother with no sampling distribution, so it has no "
-            "confidence interval; use lixia_econ.models.growth.trend_cycle(method='uc') for "
+            "confidence interval; use lixia_econ.models.trend.trend_cycle(method='uc') for "
             "a trend with intervals"
         )
 
@@ -167,7 +197,7 @@ class SeasonalResult(ModelResult):
             "Span": f"{self.observed.index[0]} to {self.observed.index[-1]}",
             "Observations": len(self.observed),
             "Imputed values (estimates)": (
-                f"{len(imputed)} ({_list_periods(imputed, limit=6)})" if len(imputed) else "0"
+                f"{len(imputed)} ({list_periods(imputed, limit=6)})" if len(imputed) else "0"
             ),
             "January–February split": (
                 self.jan_feb if bool(self.jan_feb_split.any()) else "not needed"
@@ -311,7 +341,7 @@ def seasonal_adjust(
     check_choice("missing", missing, ("raise", "impute"))
     check_choice("jan_feb", jan_feb, ("raise", *JAN_FEB_SPLITS, "single"))
     s = as_period_series(series, name="series")
-    ppy = _periods_per_year(s.index)
+    ppy = periods_per_year(s.index)
     if ppy == 1:
         raise ParameterError(
             "seasonal_adjust needs monthly or quarterly data; annual data have no seasonal pattern"
@@ -337,31 +367,31 @@ def seasonal_adjust(
         if febs:
             s, split_flag = _split_jan_feb(s, febs, jan_feb)
 
-    s = _trim(_full_range(s))
+    s = trim_missing(full_range(s))
     split_flag = split_flag.reindex(s.index, fill_value=False).astype(bool)
     n = len(s)
     if n < 2 * period:
         raise InsufficientDataError(
-            f"seasonal_adjust needs at least two full cycles ({2 * period} {_FREQ_NAMES[ppy]} "
+            f"seasonal_adjust needs at least two full cycles ({2 * period} {FREQ_NAMES[ppy]} "
             f"periods); got {n}" + (f" ({s.index[0]} to {s.index[-1]})" if n else "")
         )
     values = s.to_numpy()
     miss = ~np.isfinite(values)
     if log:
-        _positive(s.dropna(), name="series", what="seasonal_adjust with log=True")
+        check_positive(s.dropna(), name="series", what="seasonal_adjust with log=True")
     if miss.any():
         gaps = s.index[miss]
         if missing == "raise":
             raise InsufficientDataError(
                 f"seasonal_adjust cannot decompose a series with gaps (statsmodels' STL "
-                f"would return all NaN); missing {_list_periods(gaps)}. Pass "
+                f"would return all NaN); missing {list_periods(gaps)}. Pass "
                 "missing='impute' to fill and flag them"
             )
         z = np.log(values) if log else values
         filled = _impute(z, period, robust)
         values = np.exp(filled) if log else filled
         warnings.warn(
-            f"seasonal_adjust imputed {len(gaps)} missing value(s) ({_list_periods(gaps)}); "
+            f"seasonal_adjust imputed {len(gaps)} missing value(s) ({list_periods(gaps)}); "
             "they are estimates, flagged in result.imputed. Silence with "
             "warnings.simplefilter('ignore', lixia_econ.EstimateWarning)",
             EstimateWarning,

@@ -1,0 +1,259 @@
+"""Helpers the model modules share: input checks, period arithmetic, design matrices, HAC.
+
+Everything here is public (no leading underscore) because more than one module of
+:mod:`lixia_econ.models` uses it; a helper that only one module needs stays private in that
+module. Nothing here is part of the package's user-facing API: import the models instead.
+Period parsing itself is owned by :mod:`lixia_econ.periods` (:func:`~lixia_econ.periods.
+coerce_period`, :func:`~lixia_econ.periods.as_period_series`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lixia_econ.errors import ParameterError
+from lixia_econ.periods import coerce_period, periods_per_year
+
+__all__ = [
+    "DEFAULT_PRE_YEARS",
+    "DEFAULT_PRE_YEARS_ANNUAL",
+    "FREQ_NAMES",
+    "check_hac_lags",
+    "check_level",
+    "check_positive",
+    "ci_labels",
+    "default_hac_lags",
+    "describe_periods",
+    "design",
+    "fit_hac",
+    "full_range",
+    "list_periods",
+    "ordinals",
+    "pct_from_log",
+    "pre_window_values",
+    "season",
+    "seasonal_dummies",
+    "select_window",
+    "trend_design",
+    "trim_missing",
+    "use_seasons",
+]
+
+#: Frequency in words by periods per year.
+FREQ_NAMES: dict[int, str] = {1: "annual", 4: "quarterly", 12: "monthly"}
+
+#: Default pre-shock window, years, for quarterly and monthly series.
+DEFAULT_PRE_YEARS = 5
+#: Default pre-shock window, years, for annual series.
+DEFAULT_PRE_YEARS_ANNUAL = 10
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def list_periods(periods: Sequence[Any] | pd.Index, limit: int = 12) -> str:
+    """Format periods for a message: ``2019, 2022`` (the first ``limit`` and a count)."""
+    labels = [str(p) for p in periods]
+    if len(labels) > limit:
+        return ", ".join(labels[:limit]) + f", ... ({len(labels)} in all)"
+    return ", ".join(labels)
+
+
+def describe_periods(periods: Sequence[Any] | pd.Index, limit: int = 8) -> str:
+    """Format periods for a message, keeping both ends: ``2012Q1, 2012Q2, ..., 2019Q4``.
+
+    Returns ``"none"`` for no periods.
+    """
+    labels = [str(p) for p in periods]
+    if len(labels) > limit:
+        labels = [*labels[: limit // 2], "...", *labels[-limit // 2 :]]
+    return ", ".join(labels) if labels else "none"
+
+
+def ci_labels(level: float) -> tuple[str, str]:
+    """Column labels of an interval at ``level``: ``("lower 95%", "upper 95%")``."""
+    pct = f"{100 * level:g}%"
+    return f"lower {pct}", f"upper {pct}"
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def check_level(level: float) -> float:
+    """Check a confidence level is strictly between 0 and 1 and return it."""
+    if not 0.0 < float(level) < 1.0:
+        raise ParameterError(f"level={level!r} must be strictly between 0 and 1 (e.g. 0.95)")
+    return float(level)
+
+
+def check_positive(series: pd.Series, *, name: str, what: str) -> None:
+    """Refuse non-positive values where logs or ratios are taken."""
+    bad = series[series <= 0]
+    if len(bad):
+        raise ParameterError(
+            f"{what} needs positive levels (it takes logs or ratios); {name} has "
+            f"{bad.iloc[0]!r} at {bad.index[0]}"
+            + (f" and {len(bad) - 1} more non-positive values" if len(bad) > 1 else "")
+        )
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def ordinals(index: pd.PeriodIndex) -> np.ndarray:
+    """Period ordinals (consecutive integers for consecutive periods)."""
+    return np.asarray(index.asi8, dtype="int64")
+
+
+def season(index: pd.PeriodIndex, ppy: int) -> np.ndarray:
+    """Return the 0-based season of each period: quarter - 1, month - 1, or 0 for annual."""
+    if ppy == 4:
+        return np.asarray(index.quarter) - 1
+    if ppy == 12:
+        return np.asarray(index.month) - 1
+    return np.zeros(len(index), dtype="int64")
+
+
+def seasonal_dummies(index: pd.PeriodIndex, ppy: int) -> np.ndarray:
+    """Dummies for seasons 2..ppy (the first season is the base), shape ``(n, ppy - 1)``."""
+    s = season(index, ppy)
+    return np.column_stack([(s == k).astype(float) for k in range(1, ppy)]).reshape(
+        len(index), ppy - 1
+    )
+
+
+def use_seasons(seasonal: bool | None, ppy: int) -> bool:
+    """Whether to add seasonal dummies: by default for quarterly and monthly data, never annual."""
+    return ppy > 1 if seasonal is None else bool(seasonal) and ppy > 1
+
+
+def design(
+    columns: list[np.ndarray], index: pd.PeriodIndex, ppy: int, seasonal: bool
+) -> np.ndarray:
+    """Stack regressors into a design matrix, with seasonal dummies after them if asked."""
+    if seasonal:
+        columns = [*columns, *seasonal_dummies(index, ppy).T]
+    return np.column_stack(columns)
+
+
+def full_range(s: pd.Series) -> pd.Series:
+    """Reindex ``s`` to every period from its first to its last label (gaps become NaN)."""
+    full = pd.period_range(s.index[0], s.index[-1], freq=s.index.freq)
+    return s.reindex(full)
+
+
+def trim_missing(s: pd.Series) -> pd.Series:
+    """Drop leading and trailing missing values."""
+    ok = np.isfinite(s.to_numpy())
+    if not ok.any():
+        return s.iloc[:0]
+    first, last = np.flatnonzero(ok)[[0, -1]]
+    return s.iloc[first : last + 1]
+
+
+def select_window(series: pd.Series, window: Any, *, name: str) -> pd.Series:
+    """Return ``series`` restricted to ``window=(start, end)`` (either end may be None)."""
+    if window is None:
+        return series
+    if not isinstance(window, (tuple, list)) or len(window) != 2:
+        raise ParameterError(
+            f"window={window!r} must be a pair (start, end) of periods, either may be None"
+        )
+    start, end = window
+    idx = series.index
+    lo = coerce_period(start, idx.freq, name="window start") if start is not None else None
+    hi = coerce_period(end, idx.freq, name="window end") if end is not None else None
+    if lo is not None and hi is not None and lo > hi:
+        raise ParameterError(f"window start {lo} is after window end {hi}")
+    mask = np.ones(len(idx), dtype=bool)
+    if lo is not None:
+        mask &= idx >= lo
+    if hi is not None:
+        mask &= idx <= hi
+    return series[mask]
+
+
+def pre_window_values(y: pd.Series, shock: pd.Period, pre_window: Any) -> pd.Series:
+    """Return the values (observed or missing) of the pre-shock fitting window.
+
+    ``pre_window`` is ``None`` (the :data:`DEFAULT_PRE_YEARS` years before ``shock``,
+    :data:`DEFAULT_PRE_YEARS_ANNUAL` for annual data), a number of periods, or a
+    ``(start, end)`` pair of period labels ending before ``shock``.
+    """
+    freq = y.index.freqstr
+    before = y[y.index < shock]
+    if pre_window is None:
+        ppy = periods_per_year(y.index)
+        years = DEFAULT_PRE_YEARS_ANNUAL if ppy == 1 else DEFAULT_PRE_YEARS
+        return before[before.index >= shock - years * ppy]
+    if isinstance(pre_window, int) and not isinstance(pre_window, bool):
+        if pre_window < 1:
+            raise ParameterError(f"pre_window={pre_window!r} must be a positive number of periods")
+        start = shock - pre_window
+        return before[before.index >= start]
+    if isinstance(pre_window, tuple | list) and len(pre_window) == 2:
+        start = None if pre_window[0] is None else coerce_period(pre_window[0], freq, name="start")
+        end = None if pre_window[1] is None else coerce_period(pre_window[1], freq, name="end")
+        if end is not None and end >= shock:
+            raise ParameterError(
+                f"pre_window ends at {end}, which is not before the shock {shock}; the "
+                "pre-shock window must end before the first affected period"
+            )
+        out = before
+        if start is not None:
+            out = out[out.index >= start]
+        if end is not None:
+            out = out[out.index <= end]
+        return out
+    raise ParameterError(
+        f"pre_window={pre_window!r} is not allowed; give None (the default window), "
+        "a number of periods, or a (start, end) pair of period labels"
+    )
+
+
+# --------------------------------------------------------------------------- regression
+
+
+def trend_design(index: pd.PeriodIndex, origin: pd.Period, ppy: int) -> np.ndarray:
+    """Design matrix of the log-linear trend: 1, t (periods from ``origin``), dummies.
+
+    Seasonal dummies are for seasons 2..s (the first season is the reference).
+    """
+    t = np.asarray(index.asi8 - origin.ordinal, dtype=float)
+    cols = [np.ones(len(index)), t]
+    if ppy > 1:
+        cols += list(seasonal_dummies(index, ppy).T)
+    return np.column_stack(cols)
+
+
+def default_hac_lags(n_obs: int) -> int:
+    """Newey and West (1994) rule: floor(4 (n / 100) ** (2 / 9))."""
+    return math.floor(4.0 * (n_obs / 100.0) ** (2.0 / 9.0))
+
+
+def check_hac_lags(hac_lags: int | None, n_obs: int) -> int:
+    """Return the Newey–West lags to use: ``hac_lags`` checked, or the default rule."""
+    if hac_lags is None:
+        return default_hac_lags(n_obs)
+    if isinstance(hac_lags, bool) or not isinstance(hac_lags, (int, np.integer)) or hac_lags < 0:
+        raise ParameterError(f"hac_lags={hac_lags!r} must be a non-negative integer or None")
+    if hac_lags >= n_obs:
+        raise ParameterError(f"hac_lags={hac_lags} must be smaller than the {n_obs} observations")
+    return int(hac_lags)
+
+
+def fit_hac(y: np.ndarray, X: Any, lags: int) -> Any:
+    """OLS with Newey–West (HAC, Bartlett kernel) covariance and t-based inference."""
+    import statsmodels.api as sm
+
+    return sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True)
+
+
+def pct_from_log(log_rate: Any) -> Any:
+    """Percent growth from a log growth rate: 100 (exp(r) - 1)."""
+    return 100.0 * np.expm1(log_rate)
