@@ -39,6 +39,7 @@ from lixia_econ.errors import DataFormatError, ParameterError
 __all__ = [
     "REGISTRY_COLUMNS",
     "Region",
+    "display_name",
     "lookup_region",
     "normalise_name",
     "region_candidates",
@@ -495,7 +496,9 @@ def region_label(region: object, *, lang: Lang = "zh") -> str:
     """
     check_choice("lang", lang, ("zh", "en"))
     code = lookup_region(region)
-    if code is None:
-        return str(region)
-    reg = regions()[code]
-    return reg.name_zh if lang == "zh" else reg.name_en
+    return str(region) if code is None else display_name(regions()[code], lang)
+
+
+def display_name(entry: Region | object, lang: Lang) -> str:
+    """Return a catalogue entry's Chinese (``zh``) or English (``en``) name."""
+    return entry.name_zh if lang == "zh" else entry.name_en  # type: ignore[attr-defined]

@@ -42,6 +42,7 @@ from lixia_econ.errors import ParameterError, SchemaError
 from lixia_econ.periods import TIDY_PERIOD_PATTERNS
 from lixia_econ.regions import (
     Region,
+    display_name,
     lookup_region,
     name_candidates,
     normalise_name,
@@ -248,7 +249,7 @@ def indicator_label(indicator: object, *, lang: Lang = "zh", unit: bool = False)
     if code is None:
         return str(indicator)
     ind = indicators()[code]
-    name = ind.name_zh if lang == "zh" else ind.name_en
+    name = display_name(ind, lang)
     if unit:
         name = f"{name}（{ind.unit}）" if lang == "zh" else f"{name} ({ind.unit})"
     return name
