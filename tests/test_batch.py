@@ -129,7 +129,7 @@ region = "000000"
     invalid = [e for e in summary["entries"] if "../../x" in e["name"]]
     assert len(invalid) == 1
     assert invalid[0]["status"] == "failed"
-    assert "not a region code" in invalid[0]["error"]
+    assert "not in the region catalogue" in invalid[0]["error"]
     # nothing was written outside the output folder
     assert not (setup["tmp"] / "x").exists()
     assert not (setup["out"].parent.parent / "x").exists()

@@ -38,10 +38,10 @@ BAD = [
     ({"region": 370102}, "has type int"),
     ({"benchmarks": "370100"}, "has type str"),
     ({"benchmarks": ["370100", 0]}, "item 0"),
-    ({"region": "999999"}, "not a region code"),
-    ({"region": "../../x"}, "not a region code"),
-    ({"benchmarks": ["370100", "110000"]}, "not a region code"),
-    ({"indicators": ["gdp", "<script>alert(1)</script>"]}, "not an indicator code"),
+    ({"region": "999999"}, "not in the region catalogue"),
+    ({"region": "../../x"}, "not in the region catalogue"),
+    ({"benchmarks": ["370100", "110000"]}, "not in the region catalogue"),
+    ({"indicators": ["gdp", "<script>alert(1)</script>"]}, "not in the indicator catalogue"),
     ({"shock": "2020Q5"}, "not a period"),
     ({"shock": "2021", "as_of": "2020Q4"}, "starts after"),
     ({"sleep": "fast"}, "has type str"),
@@ -58,6 +58,10 @@ def test_bad_parameters_are_refused_before_a_kernel_starts(tiny, given, message)
 TEXT = [
     ({"region": "370102"}, "region", "370102"),
     ({"region": "000000"}, "region", "000000"),
+    ({"region": "历下区"}, "region", "370102"),
+    ({"region": "Lixia District"}, "region", "370102"),
+    ({"benchmarks": "济南市,000000"}, "benchmarks", ["370100", "000000"]),
+    ({"indicators": "地区生产总值"}, "indicators", ["gdp"]),
     ({"benchmarks": "370100,000000"}, "benchmarks", ["370100", "000000"]),
     ({"benchmarks": '["370000"]'}, "benchmarks", ["370000"]),
     ({"fail": "true"}, "fail", True),
@@ -126,9 +130,14 @@ def test_templates_declare_documented_defaults(path):
     validate_parameters(path)  # the defaults themselves are valid
 
 
+def test_unknown_region_name_is_refused_with_the_nearest_entries(tiny):
+    with pytest.raises(ParameterError, match=r"region: 'Lixia Distric' .*Did you mean '370102'"):
+        validate_parameters(tiny["template"], {"region": "Lixia Distric"})
+
+
 def test_cli_usage_errors_exit_2(capsys):
     assert main(["report", "-p", "region=999999"]) == 2
-    assert "not a region code" in capsys.readouterr().err
+    assert "not in the region catalogue" in capsys.readouterr().err
     assert main(["report", "-p", "nonsense"]) == 2
 
 
