@@ -345,26 +345,24 @@ def shock_starts_after(shock: str, as_of: str) -> bool:
     return start > _period_param("as_of", as_of).end_time
 
 
-def regions_in(params: dict[str, Any]) -> list[str]:
-    """Return the region codes a parameter set names (``region``, ``benchmarks`` ...)."""
+def _codes_in(params: dict[str, Any], one: frozenset[str], many: frozenset[str]) -> list[str]:
     out: list[str] = []
     for name, value in params.items():
-        if name in _REGION_NAMES and isinstance(value, str):
+        if name in one and isinstance(value, str):
             out.append(value)
-        elif name in _REGION_LIST_NAMES and isinstance(value, list):
+        elif name in many and isinstance(value, list):
             out.extend(str(v) for v in value)
     return out
+
+
+def regions_in(params: dict[str, Any]) -> list[str]:
+    """Return the region codes a parameter set names (``region``, ``benchmarks`` ...)."""
+    return _codes_in(params, _REGION_NAMES, _REGION_LIST_NAMES)
 
 
 def indicators_in(params: dict[str, Any]) -> list[str]:
     """Return the indicator codes a parameter set names (``indicator``, ``indicators``)."""
-    out: list[str] = []
-    for name, value in params.items():
-        if name in _INDICATOR_NAMES and isinstance(value, str):
-            out.append(value)
-        elif name in _INDICATOR_LIST_NAMES and isinstance(value, list):
-            out.extend(str(v) for v in value)
-    return out
+    return _codes_in(params, _INDICATOR_NAMES, _INDICATOR_LIST_NAMES)
 
 
 def _choices() -> dict[str, tuple[str, ...]]:

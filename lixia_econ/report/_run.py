@@ -381,12 +381,12 @@ def prepare_job(
     template: str | Path = "region_recovery",
     parameters: dict[str, Any] | None = None,
     *,
+    from_text: bool = False,
+    variant: str | None = None,
+    show_code: bool = False,
+    timeout: float = 600,
     data_dir: str | Path | None = None,
     output_dir: str | Path | None = None,
-    timeout: float = 600,
-    show_code: bool = False,
-    variant: str | None = None,
-    from_text: bool = False,
 ) -> Job:
     """Validate a report request and return the job for :func:`execute_job`.
 
