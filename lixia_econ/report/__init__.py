@@ -17,7 +17,7 @@ The numbers the templates tell are computed by :mod:`lixia_econ.analysis`.
 
 from __future__ import annotations
 
-from lixia_econ.report._batch import BatchResult, load_batch_config, run_batch
+from lixia_econ.report._batch import BatchEntry, BatchResult, load_batch_config, run_batch
 from lixia_econ.report._params import (
     TemplateParameter,
     list_templates,
@@ -36,6 +36,7 @@ from lixia_econ.report._run import (
 )
 
 __all__ = [
+    "BatchEntry",
     "BatchResult",
     "Job",
     "Outcome",

@@ -27,7 +27,6 @@ code) are unchanged since its last good run is skipped unless ``force``.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import dataclasses
 import datetime as dt
 import html
 import json
@@ -38,9 +37,9 @@ import sys
 import time
 import tomllib
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from lixia_econ import config
 from lixia_econ.errors import LixiaEconError, ParameterError
@@ -48,11 +47,57 @@ from lixia_econ.periods import latest_tidy_period
 from lixia_econ.report._params import shock_starts_after, template_parameters
 from lixia_econ.report._run import Job, Outcome, execute_job, prepare_job, stop_running_reports
 from lixia_econ.report._tools import logging_to
+from lixia_econ.schema import resolve_indicator, resolve_region
 
-__all__ = ["BatchResult", "load_batch_config", "run_batch"]
+__all__ = ["BatchEntry", "BatchResult", "load_batch_config", "run_batch"]
 
 _BATCH_KEYS = {"workers", "timeout", "data", "output", "force"}
 _MATRIX_KEYS = {"template", "regions", "indicators", "min_points"}
+
+
+@dataclass(frozen=True)
+class BatchEntry:
+    """One report of a batch, as the summary (``batch-summary.json``) lists it.
+
+    Attributes
+    ----------
+    name : str
+        The report folder relative to the output folder (``region_recovery/370102/2026Q1``),
+        or the template and parameters of an entry that never got one.
+    template : str
+        Template name or path, as the config gives it.
+    status : {"pending", "ok", "failed", "skipped"}
+        ``pending`` only while the batch runs.
+    parameters : dict
+        The parameters the config gives (defaults merged in).
+    error : str or None
+        Why it failed or was skipped.
+    target : str or None
+        The report folder.
+    log : str or None
+        Its ``run.log`` (in ``<as_of>.failed/`` for a failure).
+    seconds : float or None
+        Seconds the report took (0 for one that never ran).
+    """
+
+    name: str
+    template: str
+    status: Literal["pending", "ok", "failed", "skipped"]
+    parameters: dict[str, Any]
+    error: str | None = None
+    target: str | None = None
+    log: str | None = None
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """One report a config asks for, before it is validated."""
+
+    template: str
+    parameters: dict[str, Any]
+    variant: str | None = None
+    skip: str | None = None  # why a matrix pair is left out (no data from the shock on)
 
 
 @dataclass
@@ -61,9 +106,8 @@ class BatchResult:
 
     Attributes
     ----------
-    entries : list of dict
-        One per report: ``name``, ``template``, ``parameters``, ``status`` (``ok``,
-        ``failed``, ``skipped``), ``error``, ``target``, ``log``, ``seconds``.
+    entries : list of BatchEntry
+        One per report, in config order.
     elapsed : float
         Wall-clock seconds for the whole batch.
     index_path : Path
@@ -72,7 +116,7 @@ class BatchResult:
         ``batch-summary.json``.
     """
 
-    entries: list[dict[str, Any]]
+    entries: list[BatchEntry]
     elapsed: float
     index_path: Path
     summary_path: Path
@@ -93,7 +137,8 @@ class BatchResult:
         import pandas as pd
 
         cols = ["name", "status", "seconds", "error", "log"]
-        return pd.DataFrame([{c: e.get(c) for c in cols} for e in self.entries], columns=cols)
+        rows = [{c: getattr(e, c) for c in cols} for e in self.entries]
+        return pd.DataFrame(rows, columns=cols)
 
     def __str__(self) -> str:
         head = (
@@ -101,9 +146,9 @@ class BatchResult:
             f"{self.counts.get('skipped', 0)} skipped in {self.elapsed:.1f} s"
         )
         rows = [
-            f"  {e['status']:<7} {e.get('seconds') or 0:7.1f} s  {e['name']}"
-            + (f"\n          {e['error']}" if e.get("error") else "")
-            + (f"\n          log: {e['log']}" if e.get("error") and e.get("log") else "")
+            f"  {e.status:<7} {e.seconds or 0:7.1f} s  {e.name}"
+            + (f"\n          {e.error}" if e.error else "")
+            + (f"\n          log: {e.log}" if e.error and e.log else "")
             for e in self.entries
         ]
         return "\n".join([head, *rows, f"index: {self.index_path}"])
@@ -166,7 +211,7 @@ def load_batch_config(path: str | Path) -> dict[str, Any]:
 
 def _expand_matrix(
     entry: dict[str, Any], defaults: dict[str, Any], data_dir: Path | None
-) -> list[dict[str, Any]]:
+) -> list[_Spec]:
     """Return one report entry per region x indicator with data in the panel."""
     from lixia_econ.panel import load_panel
 
@@ -174,9 +219,9 @@ def _expand_matrix(
     rows = panel[panel["status"] != "target"]
     regions, indicators = entry.get("regions", "*"), entry.get("indicators", "*")
     if regions != "*":
-        rows = rows[rows["region"].isin(list(regions))]
+        rows = rows[rows["region"].isin([resolve_region(r) for r in regions])]
     if indicators != "*":
-        rows = rows[rows["indicator"].isin(list(indicators))]
+        rows = rows[rows["indicator"].isin([resolve_indicator(i) for i in indicators])]
     counts = rows.groupby(["region", "indicator"]).size()
     counts = counts[counts >= int(entry.get("min_points", 1))]
     declared = template_parameters(entry["template"])
@@ -189,13 +234,20 @@ def _expand_matrix(
             params["indicators"] = [indicator]
         elif "indicator" in declared:
             params["indicator"] = indicator
-        spec = {"template": entry["template"], "variant": indicator, "parameters": params}
         shock = params.get("shock", declared["shock"].default if "shock" in declared else None)
-        last = latest[(region, indicator)]
-        if shock and shock_starts_after(str(shock), last):
-            spec["skip"] = f"no data from the shock {shock} on (latest: {last})"
-        out.append(spec)
+        skip = _no_data_from(shock, latest[(region, indicator)])
+        out.append(_Spec(entry["template"], params, variant=indicator, skip=skip))
     return out
+
+
+def _no_data_from(shock: Any, last: str) -> str | None:
+    """Say why a pair whose data end before the shock is left out (None: it is not)."""
+    try:
+        if shock and shock_starts_after(str(shock), last):
+            return f"no data from the shock {shock} on (latest: {last})"
+    except ParameterError:  # not a period: the entry fails on its own when validated
+        pass
+    return None
 
 
 def _latest_labels(rows: Any) -> dict[tuple[str, str], str]:
@@ -206,15 +258,14 @@ def _latest_labels(rows: Any) -> dict[tuple[str, str], str]:
     }
 
 
-def _entries(cfg: dict[str, Any], data_dir: Path | None) -> list[dict[str, Any]]:
+def _specs(cfg: dict[str, Any], data_dir: Path | None) -> list[_Spec]:
+    """Return every report the config asks for: its ``[[report]]``s, then its matrices."""
     defaults = cfg["defaults"]
     out = []
     for entry in cfg["report"]:
         params = {**defaults}
         params.update({k: v for k, v in entry.items() if k not in {"template", "variant"}})
-        out.append(
-            {"template": entry["template"], "variant": entry.get("variant"), "parameters": params}
-        )
+        out.append(_Spec(entry["template"], params, variant=entry.get("variant")))
     for entry in cfg["matrix"]:
         out.extend(_expand_matrix(entry, defaults, data_dir))
     return out
@@ -243,24 +294,23 @@ def _make_executor(workers: int, scheduler: str | None) -> tuple[cf.Executor, An
     return cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lixia-report"), None
 
 
-def _write_index(output: Path, entries: list[dict[str, Any]], title: str) -> Path:
+def _write_index(output: Path, entries: list[BatchEntry], title: str) -> Path:
     rows = []
     for e in entries:
-        target = Path(e["target"]) if e.get("target") else None
         link = "—"
-        if target is not None and e["status"] in {"ok", "skipped"}:
-            rel = os.path.relpath(target / "report.html", output)
-            link = f'<a href="{html.escape(rel)}">{html.escape(e["name"])}</a>'
-        elif e.get("name"):
-            link = html.escape(e["name"])
+        if e.target and e.status in {"ok", "skipped"}:
+            rel = os.path.relpath(Path(e.target) / "report.html", output)
+            link = f'<a href="{html.escape(rel)}">{html.escape(e.name)}</a>'
+        elif e.name:
+            link = html.escape(e.name)
         log_cell = ""
-        if e.get("log"):
-            rel_log = os.path.relpath(e["log"], output)
+        if e.log:
+            rel_log = os.path.relpath(e.log, output)
             log_cell = f'<a href="{html.escape(rel_log)}">log</a>'
         rows.append(
-            f'<tr class="{html.escape(e["status"])}"><td>{html.escape(e["status"])}</td>'
-            f"<td>{link}</td><td>{(e.get('seconds') or 0):.1f}</td>"
-            f"<td>{html.escape(e.get('error') or '')}</td><td>{log_cell}</td></tr>"
+            f'<tr class="{html.escape(e.status)}"><td>{html.escape(e.status)}</td>'
+            f"<td>{link}</td><td>{(e.seconds or 0):.1f}</td>"
+            f"<td>{html.escape(e.error or '')}</td><td>{log_cell}</td></tr>"
         )
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
@@ -362,7 +412,7 @@ def run_batch(
         )
         hung = None
         try:
-            hung = _drive(jobs, executor or owned, opts, token, logger, bar)
+            hung = _drive(entries, jobs, executor or owned, opts, token, logger, bar)
         finally:
             _shutdown(owned, client, hung=hung is not None)
         return _finish(entries, opts, time.perf_counter() - t0, logger)
@@ -416,62 +466,54 @@ def _options(
 
 
 def _prepare_one(
-    spec: dict[str, Any], entry: dict[str, Any], opts: _Options, logger: logging.Logger
-) -> Job | None:
-    """Validate one entry in the parent; None (and the entry says why) if it will not run."""
-    label = entry["name"]
-    if spec.get("skip"):
-        entry.update(status="skipped", error=spec["skip"], seconds=0.0)
-        logger.info("batch %s: %s: skipped: %s", opts.name, label, spec["skip"])
-        return None
+    spec: _Spec, entry: BatchEntry, opts: _Options, logger: logging.Logger
+) -> tuple[BatchEntry, Job | None]:
+    """Validate one entry in the parent; no job (and the entry says why) if it will not run."""
+    if spec.skip:
+        logger.info("batch %s: %s: skipped: %s", opts.name, entry.name, spec.skip)
+        return replace(entry, status="skipped", error=spec.skip, seconds=0.0), None
     try:
         job = prepare_job(
-            spec["template"],
-            spec["parameters"],
+            spec.template,
+            spec.parameters,
             data_dir=opts.data,
             output_dir=opts.output,
             timeout=opts.timeout,
-            variant=spec.get("variant"),
+            variant=spec.variant,
         )
     except LixiaEconError as exc:
-        entry.update(status="failed", error=f"invalid entry: {exc}", seconds=0.0)
-        logger.error("batch %s: %s: %s", opts.name, label, entry["error"])
-        return None
-    entry["name"] = os.path.relpath(job.target, opts.output)
-    entry["target"] = str(job.target)
-    return job
+        error = f"invalid entry: {exc}"
+        logger.error("batch %s: %s: %s", opts.name, entry.name, error)
+        return replace(entry, status="failed", error=error, seconds=0.0), None
+    name = os.path.relpath(job.target, opts.output)
+    return replace(entry, name=name, target=str(job.target)), job
 
 
 def _prepare_entries(
     cfg: dict[str, Any], opts: _Options, token: str, logger: logging.Logger
-) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], Job]]]:
-    """Return one summary entry per report, and the jobs to run with their entries."""
-    entries: list[dict[str, Any]] = []
-    jobs: list[tuple[dict[str, Any], Job]] = []
+) -> tuple[list[BatchEntry], list[tuple[int, Job]]]:
+    """Return one entry per report, and the jobs to run with the index of their entry."""
+    entries: list[BatchEntry] = []
+    jobs: list[tuple[int, Job]] = []
     seen: dict[Path, str] = {}
-    for spec in _entries(cfg, opts.data):
-        label = f"{spec['template']} {json.dumps(spec['parameters'], ensure_ascii=False)}"
-        entry = {"name": label, "template": spec["template"], "status": "pending"}
-        entry.update(parameters=spec["parameters"], error=None, target=None, log=None)
+    for spec in _specs(cfg, opts.data):
+        label = f"{spec.template} {json.dumps(spec.parameters, ensure_ascii=False)}"
+        entry = BatchEntry(label, spec.template, "pending", spec.parameters)
+        entry, job = _prepare_one(spec, entry, opts, logger)
+        if job is not None and job.target in seen:
+            first = seen[job.target]
+            error = f"writes the same folder as entry {first!r}; give it a distinct variant"
+            entry = replace(entry, status="failed", seconds=0.0, error=error)
+        elif job is not None:
+            seen[job.target] = entry.name
+            jobs.append((len(entries), replace(job, batch=token)))
         entries.append(entry)
-        job = _prepare_one(spec, entry, opts, logger)
-        if job is None:
-            continue
-        if job.target in seen:
-            entry.update(
-                status="failed",
-                seconds=0.0,
-                error=f"writes the same folder as entry {seen[job.target]!r}; give it "
-                "a distinct variant",
-            )
-            continue
-        seen[job.target] = entry["name"]
-        jobs.append((entry, dataclasses.replace(job, batch=token)))
     return entries, jobs
 
 
 def _drive(
-    jobs: list[tuple[dict[str, Any], Job]],
+    entries: list[BatchEntry],
+    jobs: list[tuple[int, Job]],
     pool: cf.Executor | None,
     opts: _Options,
     token: str,
@@ -480,18 +522,19 @@ def _drive(
 ) -> str | None:
     """Run the jobs, one after another or on ``pool``; return why the batch hung, or None.
 
-    On Ctrl-C, or when the batch deadline passes, the kernels of reports still running here
-    are killed and those reports fail into their ``.failed`` folders (a terminal's Ctrl-C
-    does not reach kernels, which run in their own sessions).
+    Each job's entry in ``entries`` is replaced by its outcome. On Ctrl-C, or when the batch
+    deadline passes, the kernels of reports still running here are killed and those reports
+    fail into their ``.failed`` folders (a terminal's Ctrl-C does not reach kernels, which
+    run in their own sessions).
     """
     finished, hung = False, None
     try:
         if pool is None:
-            for entry, job in jobs:
-                _record(entry, execute_job(job, force=opts.force), logger)
+            for i, job in jobs:
+                entries[i] = _record(entries[i], execute_job(job, force=opts.force), logger)
                 bar.update()
         else:
-            hung = _run_on(pool, jobs, opts, logger, bar)
+            hung = _run_on(pool, entries, jobs, opts, logger, bar)
         finished = True
     finally:
         bar.close()
@@ -502,13 +545,14 @@ def _drive(
 
 def _run_on(
     pool: cf.Executor,
-    jobs: list[tuple[dict[str, Any], Job]],
+    entries: list[BatchEntry],
+    jobs: list[tuple[int, Job]],
     opts: _Options,
     logger: logging.Logger,
     bar: Any,
 ) -> str | None:
     """Run the jobs on an executor; return why the batch hung (its deadline), or None."""
-    futures = {pool.submit(execute_job, job, force=opts.force): e for e, job in jobs}
+    futures = {pool.submit(execute_job, job, force=opts.force): i for i, job in jobs}
     n_waves = math.ceil(len(jobs) / max(opts.workers, 1))
     deadline = n_waves * (opts.timeout + 120) + 60
     try:
@@ -517,14 +561,14 @@ def _run_on(
                 out = fut.result()
             except Exception as exc:  # the worker itself died, or a bug here
                 out = Outcome("failed", None, error=f"worker failed: {exc!r}")
-            _record(futures[fut], out, logger)
+            entries[futures[fut]] = _record(entries[futures[fut]], out, logger)
             bar.update()
     except cf.TimeoutError:
         why = f"no result after {deadline:g} s"
-        for fut, entry in futures.items():
-            if entry["status"] == "pending":
+        for fut, i in futures.items():
+            if entries[i].status == "pending":
                 fut.cancel()
-                _record(entry, Outcome("failed", None, error=why), logger)
+                entries[i] = _record(entries[i], Outcome("failed", None, error=why), logger)
         return why
     return None
 
@@ -541,22 +585,27 @@ def _shutdown(owned: cf.Executor | None, client: Any, *, hung: bool) -> None:
         client.close()
 
 
-def _record(entry: dict[str, Any], out: Outcome, logger: logging.Logger) -> None:
-    entry["status"] = out.status
-    entry["error"] = out.error
-    entry["log"] = str(out.log) if out.log is not None else None
-    entry["seconds"] = round(float(out.timings.get("total", 0.0)), 3)
+def _record(entry: BatchEntry, out: Outcome, logger: logging.Logger) -> BatchEntry:
+    """Return the entry with the outcome of its report, and log it."""
+    done = replace(
+        entry,
+        status=out.status,
+        error=out.error,
+        log=str(out.log) if out.log is not None else None,
+        seconds=round(float(out.timings.get("total", 0.0)), 3),
+    )
     if out.failed:
-        logger.error("report %s failed: %s (log %s)", entry["name"], entry["error"], entry["log"])
+        logger.error("report %s failed: %s (log %s)", done.name, done.error, done.log)
     else:
-        logger.info("report %s %s in %.1f s", entry["name"], out.status, entry["seconds"])
+        logger.info("report %s %s in %.1f s", done.name, out.status, done.seconds)
+    return done
 
 
 def _finish(
-    entries: list[dict[str, Any]], opts: _Options, elapsed: float, logger: logging.Logger
+    entries: list[BatchEntry], opts: _Options, elapsed: float, logger: logging.Logger
 ) -> BatchResult:
     """Count, write ``index.html`` and ``batch-summary.json``, log the summary line."""
-    counts = {s: sum(e["status"] == s for e in entries) for s in ("ok", "failed", "skipped")}
+    counts = {s: sum(e.status == s for e in entries) for s in ("ok", "failed", "skipped")}
     index = _write_index(opts.output, entries, f"lixia_econ reports: {opts.name}")
     summary = {
         "batch": opts.name,
@@ -564,7 +613,7 @@ def _finish(
         "elapsed_s": round(elapsed, 3),
         "workers": opts.workers if opts.scheduler is None else f"dask {opts.scheduler}",
         "counts": counts,
-        "entries": entries,
+        "entries": [asdict(e) for e in entries],
     }
     summary_path = opts.output / "batch-summary.json"
     summary_path.write_text(
