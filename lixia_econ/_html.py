@@ -29,7 +29,7 @@ from typing import Any
 from lixia_econ import config
 from lixia_econ.errors import ReportError
 
-__all__ = ["GLUE_MIMETYPE", "notebook_to_html"]
+__all__ = ["GLUE_MIMETYPE", "notebook_to_html", "warm_vega_bundle"]
 
 #: Mimetype of the values a template hands back to the runner (see ``report.glue``).
 GLUE_MIMETYPE = "application/vnd.lixia-econ.glue+json"
@@ -100,6 +100,15 @@ def _bundle() -> str:
     except OSError:
         pass
     return js
+
+
+def warm_vega_bundle() -> None:
+    """Start building the inlined Vega bundle in a background thread and return at once.
+
+    The bundle takes about a second to build; a report runner calls this while its kernel
+    runs, so that :func:`notebook_to_html` finds it ready.
+    """
+    threading.Thread(target=_bundle, daemon=True).start()
 
 
 def _script_json(obj: Any) -> str:

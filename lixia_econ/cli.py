@@ -58,16 +58,55 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
-def _report(args: argparse.Namespace) -> int:
-    from lixia_econ.report import cli_report
+def _parameters(items: Sequence[str]) -> dict[str, str]:
+    """Return ``-p NAME=VALUE`` options as a dict of texts."""
+    given: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"-p {item!r}: write parameters as NAME=VALUE")
+        given[name.strip()] = value
+    return given
 
-    return cli_report(args)
+
+def _report(args: argparse.Namespace) -> int:
+    """``lixia-econ report``: 0 when the report was written, 1 when it failed."""
+    from lixia_econ.report import ReportFailed, run_report
+
+    try:
+        result = run_report(
+            args.template or "region_recovery",
+            parameters=_parameters(args.param or []),
+            data_dir=args.data,
+            output_dir=args.output,
+            from_text=True,
+            log_file=args.log_file,
+        )
+    except ReportFailed as exc:
+        out = exc.outcome
+        print(f"lixia-econ report: failed: {out.error} (log: {out.log})", file=sys.stderr)
+        return EXIT_FAILED
+    print(result.html_path)
+    return EXIT_OK
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from lixia_econ.report import cli_batch
+    """``lixia-econ batch``: 0 when every report is ok or skipped, 1 when any failed."""
+    from lixia_econ.report import run_batch
 
-    return cli_batch(args)
+    result = run_batch(
+        args.config,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        timeout=args.timeout,
+        force=True if args.force else None,
+        data_dir=args.data,
+        output_dir=args.output,
+        progress=not args.no_progress,
+        log_file=args.log_file,
+    )
+    print(result)
+    return result.exit_code
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -129,7 +129,7 @@ region = "000000"
     invalid = [e for e in summary["entries"] if "../../x" in e["name"]]
     assert len(invalid) == 1
     assert invalid[0]["status"] == "failed"
-    assert "not a region code" in invalid[0]["error"]
+    assert "not in the region catalogue" in invalid[0]["error"]
     # nothing was written outside the output folder
     assert not (setup["tmp"] / "x").exists()
     assert not (setup["out"].parent.parent / "x").exists()
@@ -195,7 +195,7 @@ def test_two_workers_run_two_kernels_at_once_each_in_its_own_folder(setup):
     assert res.counts["ok"] == 2, res
     assert Path.cwd() == cwd
     metrics = [
-        json.loads((Path(e["target"]) / "metrics.json").read_text(encoding="utf-8"))
+        json.loads((Path(e.target) / "metrics.json").read_text(encoding="utf-8"))
         for e in res.entries
     ]
     (a0, a1), (b0, b1) = (m["values"]["slept"] for m in metrics)
@@ -204,8 +204,8 @@ def test_two_workers_run_two_kernels_at_once_each_in_its_own_folder(setup):
     for entry, m in zip(res.entries, metrics, strict=True):
         # the kernel ran in the temporary folder that became the report's folder
         kernel_dir = Path(m["values"]["kernel_cwd"])
-        assert kernel_dir.parent == Path(entry["target"]).parent
-        assert kernel_dir.name.startswith(f".{Path(entry['target']).name}.tmp-")
+        assert kernel_dir.parent == Path(entry.target).parent
+        assert kernel_dir.name.startswith(f".{Path(entry.target).name}.tmp-")
 
 
 @pytest.mark.slow
@@ -221,7 +221,7 @@ def test_any_executor_drives_the_batch_a_process_pool_too(setup):
         )
     assert res.counts == {"ok": len(PAIRS), "failed": 0, "skipped": 0}
     for e in res.entries:
-        assert (Path(e["target"]) / "report.html").exists()
+        assert (Path(e.target) / "report.html").exists()
 
 
 @pytest.mark.slow
@@ -291,7 +291,7 @@ def test_matrix_skips_pairs_whose_data_end_before_the_shock(setup):
     assert res.exit_code == 0
     assert res.counts["ok"] == 0
     assert res.counts["skipped"] == len(res.entries) > 0
-    assert all("no data from the shock 2099 on" in e["error"] for e in res.entries)
+    assert all("no data from the shock 2099 on" in e.error for e in res.entries)
 
 
 @pytest.mark.slow
@@ -303,15 +303,15 @@ def test_example_batch_over_the_shipped_panel_with_one_broken_entry(tmp_path):
     cfg["report"].append({"template": "region_recovery", "region": "370102", "shock": "2020Q5"})
     res = run_batch(cfg, workers=2, output_dir=tmp_path, progress=False, force=True)
     assert res.exit_code == 1
-    failed = [e for e in res.entries if e["status"] == "failed"]
+    failed = [e for e in res.entries if e.status == "failed"]
     assert len(failed) == 1
-    assert "2020Q5" in failed[0]["error"]
-    ok = [e for e in res.entries if e["status"] == "ok"]
+    assert "2020Q5" in failed[0].error
+    ok = [e for e in res.entries if e.status == "ok"]
     assert len(ok) >= 30
     for e in ok:
-        assert (Path(e["target"]) / "report.html").exists()
+        assert (Path(e.target) / "report.html").exists()
     # A sparse district report says plainly what could not be computed.
-    lixia = next(e for e in ok if e["name"].startswith("region_recovery/370102_gdp/"))
-    text = (Path(lixia["target"]) / "report.html").read_text(encoding="utf-8")
+    lixia = next(e for e in ok if e.name.startswith("region_recovery/370102_gdp/"))
+    text = (Path(lixia.target) / "report.html").read_text(encoding="utf-8")
     assert "No recovery scorecard for 历下区 Lixia District" in text
     assert (tmp_path / "index.html").exists()

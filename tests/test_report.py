@@ -6,6 +6,7 @@ The tiny template and panel come from tests/_report_fixtures.py (hand-made fixtu
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import nbformat
@@ -16,7 +17,13 @@ from _report_fixtures import FIXTURE_LEVELS, make_panel, make_template
 from lixia_econ import config
 from lixia_econ.cli import main
 from lixia_econ.errors import ParameterError, ReportError
-from lixia_econ.report import run_report, template_parameters, validate_parameters
+from lixia_econ.report import (
+    Job,
+    prepare_job,
+    run_report,
+    template_parameters,
+    validate_parameters,
+)
 from lixia_econ.report._run import safe_component
 
 TEMPLATES = sorted(config.TEMPLATES_DIR.glob("*.ipynb"))
@@ -38,10 +45,10 @@ BAD = [
     ({"region": 370102}, "has type int"),
     ({"benchmarks": "370100"}, "has type str"),
     ({"benchmarks": ["370100", 0]}, "item 0"),
-    ({"region": "999999"}, "not a region code"),
-    ({"region": "../../x"}, "not a region code"),
-    ({"benchmarks": ["370100", "110000"]}, "not a region code"),
-    ({"indicators": ["gdp", "<script>alert(1)</script>"]}, "not an indicator code"),
+    ({"region": "999999"}, "not in the region catalogue"),
+    ({"region": "../../x"}, "not in the region catalogue"),
+    ({"benchmarks": ["370100", "110000"]}, "not in the region catalogue"),
+    ({"indicators": ["gdp", "<script>alert(1)</script>"]}, "not in the indicator catalogue"),
     ({"shock": "2020Q5"}, "not a period"),
     ({"shock": "2021", "as_of": "2020Q4"}, "starts after"),
     ({"sleep": "fast"}, "has type str"),
@@ -58,6 +65,10 @@ def test_bad_parameters_are_refused_before_a_kernel_starts(tiny, given, message)
 TEXT = [
     ({"region": "370102"}, "region", "370102"),
     ({"region": "000000"}, "region", "000000"),
+    ({"region": "历下区"}, "region", "370102"),
+    ({"region": "Lixia District"}, "region", "370102"),
+    ({"benchmarks": "济南市,000000"}, "benchmarks", ["370100", "000000"]),
+    ({"indicators": "地区生产总值"}, "indicators", ["gdp"]),
     ({"benchmarks": "370100,000000"}, "benchmarks", ["370100", "000000"]),
     ({"benchmarks": '["370000"]'}, "benchmarks", ["370000"]),
     ({"fail": "true"}, "fail", True),
@@ -126,9 +137,30 @@ def test_templates_declare_documented_defaults(path):
     validate_parameters(path)  # the defaults themselves are valid
 
 
+def test_unknown_region_name_is_refused_with_the_nearest_entries(tiny):
+    with pytest.raises(ParameterError, match=r"region: 'Lixia Distric' .*Did you mean '370102'"):
+        validate_parameters(tiny["template"], {"region": "Lixia Distric"})
+
+
+def test_a_job_is_a_frozen_record_and_names_its_folder_by_region_code(tiny, tmp_path):
+    job = prepare_job(
+        tiny["template"],
+        {"region": "历下区", "benchmarks": "济南市"},
+        data_dir=tiny["data"],
+        output_dir=tmp_path,
+        from_text=True,
+    )
+    assert isinstance(job, Job)
+    assert job.parameters["region"] == "370102"
+    assert job.parameters["benchmarks"] == ["370100"]
+    assert job.target == (tmp_path / "tiny" / "370102" / "2021").resolve()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        job.target = tmp_path  # type: ignore[misc]
+
+
 def test_cli_usage_errors_exit_2(capsys):
     assert main(["report", "-p", "region=999999"]) == 2
-    assert "not a region code" in capsys.readouterr().err
+    assert "not in the region catalogue" in capsys.readouterr().err
     assert main(["report", "-p", "nonsense"]) == 2
 
 
@@ -259,11 +291,11 @@ def test_templates_run_on_the_shipped_data(path, tmp_path, capfd):
 
 def test_quarterly_estimates_are_labelled_and_add_up_to_published_years():
     """Issue 6 wiring: estimates for Lixia's GDP, checked against the published figures."""
+    from lixia_econ import analysis
     from lixia_econ.panel import get_series, load_panel
-    from lixia_econ.report import content
 
     panel = load_panel()
-    est = content.quarterly_estimates(panel, "370102", "gdp", shock="2020", as_of="2026Q1")
+    est = analysis.quarterly_estimates(panel, "370102", "gdp", shock="2020", as_of="2026Q1")
     published = get_series(panel, "370102", "gdp", measure="level", freq="A")
     sums = est.estimates.groupby(est.estimates.index.year).sum()
     for year, value in published.items():

@@ -27,7 +27,6 @@ code) are unchanged since its last good run is skipped unless ``force``.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import contextlib
 import datetime as dt
 import html
 import json
@@ -38,43 +37,67 @@ import sys
 import time
 import tomllib
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from lixia_econ import config
 from lixia_econ.errors import LixiaEconError, ParameterError
-from lixia_econ.periods import latest_tidy_period, parse_period, str_to_period
-from lixia_econ.report._params import template_parameters
-from lixia_econ.report._run import execute_job, prepare_job, stop_running_reports
+from lixia_econ.periods import latest_tidy_period
+from lixia_econ.report._params import shock_starts_after, template_parameters
+from lixia_econ.report._run import Job, Outcome, execute_job, prepare_job, stop_running_reports
+from lixia_econ.report._tools import logging_to
+from lixia_econ.schema import resolve_indicator, resolve_region
 
-__all__ = ["BatchResult", "cli_batch", "load_batch_config", "run_batch"]
-
-log = logging.getLogger("lixia_econ.report")
+__all__ = ["BatchEntry", "BatchResult", "load_batch_config", "run_batch"]
 
 _BATCH_KEYS = {"workers", "timeout", "data", "output", "force"}
 _MATRIX_KEYS = {"template", "regions", "indicators", "min_points"}
 
 
-@contextlib.contextmanager
-def _logging_to(log_file: str | Path | None) -> Iterator[logging.Logger]:
-    """Send the report logger to ``log_file`` (appending) for the duration."""
-    handler = None
-    old_level = log.level
-    if log_file is not None:
-        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(log_file, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-    try:
-        yield log
-    finally:
-        if handler is not None:
-            log.removeHandler(handler)
-            handler.close()
-            log.setLevel(old_level)
+@dataclass(frozen=True)
+class BatchEntry:
+    """One report of a batch, as the summary (``batch-summary.json``) lists it.
+
+    Attributes
+    ----------
+    name : str
+        The report folder relative to the output folder (``region_recovery/370102/2026Q1``),
+        or the template and parameters of an entry that never got one.
+    template : str
+        Template name or path, as the config gives it.
+    status : {"pending", "ok", "failed", "skipped"}
+        ``pending`` only while the batch runs.
+    parameters : dict
+        The parameters the config gives (defaults merged in).
+    error : str or None
+        Why it failed or was skipped.
+    target : str or None
+        The report folder.
+    log : str or None
+        Its ``run.log`` (in ``<as_of>.failed/`` for a failure).
+    seconds : float or None
+        Seconds the report took (0 for one that never ran).
+    """
+
+    name: str
+    template: str
+    status: Literal["pending", "ok", "failed", "skipped"]
+    parameters: dict[str, Any]
+    error: str | None = None
+    target: str | None = None
+    log: str | None = None
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """One report a config asks for, before it is validated."""
+
+    template: str
+    parameters: dict[str, Any]
+    variant: str | None = None
+    skip: str | None = None  # why a matrix pair is left out (no data from the shock on)
 
 
 @dataclass
@@ -83,9 +106,8 @@ class BatchResult:
 
     Attributes
     ----------
-    entries : list of dict
-        One per report: ``name``, ``template``, ``parameters``, ``status`` (``ok``,
-        ``failed``, ``skipped``), ``error``, ``target``, ``log``, ``seconds``.
+    entries : list of BatchEntry
+        One per report, in config order.
     elapsed : float
         Wall-clock seconds for the whole batch.
     index_path : Path
@@ -94,7 +116,7 @@ class BatchResult:
         ``batch-summary.json``.
     """
 
-    entries: list[dict[str, Any]]
+    entries: list[BatchEntry]
     elapsed: float
     index_path: Path
     summary_path: Path
@@ -115,7 +137,8 @@ class BatchResult:
         import pandas as pd
 
         cols = ["name", "status", "seconds", "error", "log"]
-        return pd.DataFrame([{c: e.get(c) for c in cols} for e in self.entries], columns=cols)
+        rows = [{c: getattr(e, c) for c in cols} for e in self.entries]
+        return pd.DataFrame(rows, columns=cols)
 
     def __str__(self) -> str:
         head = (
@@ -123,9 +146,9 @@ class BatchResult:
             f"{self.counts.get('skipped', 0)} skipped in {self.elapsed:.1f} s"
         )
         rows = [
-            f"  {e['status']:<7} {e.get('seconds') or 0:7.1f} s  {e['name']}"
-            + (f"\n          {e['error']}" if e.get("error") else "")
-            + (f"\n          log: {e['log']}" if e.get("error") and e.get("log") else "")
+            f"  {e.status:<7} {e.seconds or 0:7.1f} s  {e.name}"
+            + (f"\n          {e.error}" if e.error else "")
+            + (f"\n          log: {e.log}" if e.error and e.log else "")
             for e in self.entries
         ]
         return "\n".join([head, *rows, f"index: {self.index_path}"])
@@ -188,7 +211,7 @@ def load_batch_config(path: str | Path) -> dict[str, Any]:
 
 def _expand_matrix(
     entry: dict[str, Any], defaults: dict[str, Any], data_dir: Path | None
-) -> list[dict[str, Any]]:
+) -> list[_Spec]:
     """Return one report entry per region x indicator with data in the panel."""
     from lixia_econ.panel import load_panel
 
@@ -196,14 +219,14 @@ def _expand_matrix(
     rows = panel[panel["status"] != "target"]
     regions, indicators = entry.get("regions", "*"), entry.get("indicators", "*")
     if regions != "*":
-        rows = rows[rows["region"].isin(list(regions))]
+        rows = rows[rows["region"].isin([resolve_region(r) for r in regions])]
     if indicators != "*":
-        rows = rows[rows["indicator"].isin(list(indicators))]
+        rows = rows[rows["indicator"].isin([resolve_indicator(i) for i in indicators])]
     counts = rows.groupby(["region", "indicator"]).size()
     counts = counts[counts >= int(entry.get("min_points", 1))]
     declared = template_parameters(entry["template"])
     rest = {k: v for k, v in entry.items() if k not in _MATRIX_KEYS}
-    ends = _latest_ends(rows)
+    latest = _latest_labels(rows)
     out = []
     for region, indicator in counts.index:
         params = {**defaults, **rest, "region": region}
@@ -211,34 +234,38 @@ def _expand_matrix(
             params["indicators"] = [indicator]
         elif "indicator" in declared:
             params["indicator"] = indicator
-        spec = {"template": entry["template"], "variant": indicator, "parameters": params}
         shock = params.get("shock", declared["shock"].default if "shock" in declared else None)
-        latest_label, latest_end = ends[(region, indicator)]
-        if shock and latest_end < parse_period(str(shock))[0].start_time:
-            spec["skip"] = f"no data from the shock {shock} on (latest: {latest_label})"
-        out.append(spec)
+        skip = _no_data_from(shock, latest[(region, indicator)])
+        out.append(_Spec(entry["template"], params, variant=indicator, skip=skip))
     return out
 
 
-def _latest_ends(rows: Any) -> dict[tuple[str, str], tuple[str, Any]]:
-    """Return each (region, indicator)'s latest period label and the time it ends."""
-    out: dict[tuple[str, str], tuple[str, Any]] = {}
-    for key, group in rows.groupby(["region", "indicator"]):
-        label = latest_tidy_period(group["period"], group["freq"])
-        freq = group.loc[group["period"] == label, "freq"].iloc[0]
-        out[key] = (label, str_to_period(label, freq).end_time)
-    return out
+def _no_data_from(shock: Any, last: str) -> str | None:
+    """Say why a pair whose data end before the shock is left out (None: it is not)."""
+    try:
+        if shock and shock_starts_after(str(shock), last):
+            return f"no data from the shock {shock} on (latest: {last})"
+    except ParameterError:  # not a period: the entry fails on its own when validated
+        pass
+    return None
 
 
-def _entries(cfg: dict[str, Any], data_dir: Path | None) -> list[dict[str, Any]]:
+def _latest_labels(rows: Any) -> dict[tuple[str, str], str]:
+    """Return each (region, indicator)'s latest period label."""
+    return {
+        key: latest_tidy_period(group["period"], group["freq"])
+        for key, group in rows.groupby(["region", "indicator"])
+    }
+
+
+def _specs(cfg: dict[str, Any], data_dir: Path | None) -> list[_Spec]:
+    """Return every report the config asks for: its ``[[report]]``s, then its matrices."""
     defaults = cfg["defaults"]
     out = []
     for entry in cfg["report"]:
         params = {**defaults}
         params.update({k: v for k, v in entry.items() if k not in {"template", "variant"}})
-        out.append(
-            {"template": entry["template"], "variant": entry.get("variant"), "parameters": params}
-        )
+        out.append(_Spec(entry["template"], params, variant=entry.get("variant")))
     for entry in cfg["matrix"]:
         out.extend(_expand_matrix(entry, defaults, data_dir))
     return out
@@ -267,24 +294,23 @@ def _make_executor(workers: int, scheduler: str | None) -> tuple[cf.Executor, An
     return cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lixia-report"), None
 
 
-def _write_index(output: Path, entries: list[dict[str, Any]], title: str) -> Path:
+def _write_index(output: Path, entries: list[BatchEntry], title: str) -> Path:
     rows = []
     for e in entries:
-        target = Path(e["target"]) if e.get("target") else None
         link = "—"
-        if target is not None and e["status"] in {"ok", "skipped"}:
-            rel = os.path.relpath(target / "report.html", output)
-            link = f'<a href="{html.escape(rel)}">{html.escape(e["name"])}</a>'
-        elif e.get("name"):
-            link = html.escape(e["name"])
+        if e.target and e.status in {"ok", "skipped"}:
+            rel = os.path.relpath(Path(e.target) / "report.html", output)
+            link = f'<a href="{html.escape(rel)}">{html.escape(e.name)}</a>'
+        elif e.name:
+            link = html.escape(e.name)
         log_cell = ""
-        if e.get("log"):
-            rel_log = os.path.relpath(e["log"], output)
+        if e.log:
+            rel_log = os.path.relpath(e.log, output)
             log_cell = f'<a href="{html.escape(rel_log)}">log</a>'
         rows.append(
-            f'<tr class="{html.escape(e["status"])}"><td>{html.escape(e["status"])}</td>'
-            f"<td>{link}</td><td>{(e.get('seconds') or 0):.1f}</td>"
-            f"<td>{html.escape(e.get('error') or '')}</td><td>{log_cell}</td></tr>"
+            f'<tr class="{html.escape(e.status)}"><td>{html.escape(e.status)}</td>'
+            f"<td>{link}</td><td>{(e.seconds or 0):.1f}</td>"
+            f"<td>{html.escape(e.error or '')}</td><td>{log_cell}</td></tr>"
         )
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
@@ -365,179 +391,241 @@ def run_batch(
     from tqdm.auto import tqdm
 
     t0 = time.perf_counter()
+    cfg, opts = _options(
+        config_path,
+        workers=workers,
+        scheduler=scheduler,
+        timeout=timeout,
+        force=force,
+        data_dir=data_dir,
+        output_dir=output_dir,
+    )
+    with logging_to(log_file) as logger:
+        logger.info("batch %s: start", opts.name)
+        token = uuid.uuid4().hex  # names this batch's reports running in this process
+        entries, jobs = _prepare_entries(cfg, opts, token, logger)
+        owned, client = (None, None)
+        if executor is None and (opts.workers > 1 or scheduler is not None):
+            owned, client = _make_executor(opts.workers, scheduler)
+        bar = tqdm(
+            total=len(jobs), desc=opts.name, unit="report", disable=not progress, file=sys.stderr
+        )
+        hung = None
+        try:
+            hung = _drive(entries, jobs, executor or owned, opts, token, logger, bar)
+        finally:
+            _shutdown(owned, client, hung=hung is not None)
+        return _finish(entries, opts, time.perf_counter() - t0, logger)
+
+
+@dataclass(frozen=True)
+class _Options:
+    """A batch's options: arguments first, then the config's ``[batch]``, then defaults."""
+
+    name: str
+    workers: int
+    timeout: float
+    force: bool
+    data: Path | None
+    output: Path
+    scheduler: str | None
+
+
+def _options(
+    config_path: str | Path | dict[str, Any],
+    *,
+    workers: int | None,
+    scheduler: str | None,
+    timeout: float | None,
+    force: bool | None,
+    data_dir: str | Path | None,
+    output_dir: str | Path | None,
+) -> tuple[dict[str, Any], _Options]:
+    """Read the config and settle the options; the output folder is created."""
     if isinstance(config_path, dict):
         cfg, name = config_path, "batch"
     else:
         cfg, name = load_batch_config(config_path), Path(config_path).stem
-    opts = cfg.get("batch", {})
-    workers = int(workers if workers is not None else opts.get("workers", 2))
+    given = cfg.get("batch", {})
+    workers = int(workers if workers is not None else given.get("workers", 2))
     if workers < 1:
         raise ParameterError(f"workers={workers!r} must be at least 1")
-    timeout = float(timeout if timeout is not None else opts.get("timeout", 600))
-    force = bool(force if force is not None else opts.get("force", False))
-    data = data_dir if data_dir is not None else opts.get("data")
-    data = Path(data).resolve() if data is not None else None
-    output = output_dir if output_dir is not None else opts.get("output")
+    data = data_dir if data_dir is not None else given.get("data")
+    output = output_dir if output_dir is not None else given.get("output")
     output = Path(output) if output is not None else config.REPORTS_DIR
     output.mkdir(parents=True, exist_ok=True)
-
-    with _logging_to(log_file) as logger:
-        logger.info("batch %s: start", name)
-        entries: list[dict[str, Any]] = []
-        jobs: list[tuple[dict[str, Any], dict[str, Any]]] = []
-        token = uuid.uuid4().hex  # names this batch's reports running in this process
-        seen: dict[str, str] = {}
-        for spec in _entries(cfg, data):
-            label = f"{spec['template']} {json.dumps(spec['parameters'], ensure_ascii=False)}"
-            entry = {"name": label, "template": spec["template"], "status": "pending"}
-            entry.update(parameters=spec["parameters"], error=None, target=None, log=None)
-            entries.append(entry)
-            if spec.get("skip"):
-                entry.update(status="skipped", error=spec["skip"], seconds=0.0)
-                logger.info("batch %s: %s: skipped: %s", name, label, spec["skip"])
-                continue
-            try:
-                job = prepare_job(
-                    spec["template"],
-                    spec["parameters"],
-                    data_dir=data,
-                    output_dir=output,
-                    timeout=timeout,
-                    variant=spec.get("variant"),
-                )
-            except LixiaEconError as exc:
-                entry.update(status="failed", error=f"invalid entry: {exc}", seconds=0.0)
-                logger.error("batch %s: %s: %s", name, label, entry["error"])
-                continue
-            entry["name"] = os.path.relpath(job["target"], output)
-            entry["target"] = job["target"]
-            if job["target"] in seen:
-                entry.update(
-                    status="failed",
-                    seconds=0.0,
-                    error=f"writes the same folder as entry {seen[job['target']]!r}; give it "
-                    "a distinct variant",
-                )
-                continue
-            seen[job["target"]] = entry["name"]
-            job["batch"] = token
-            jobs.append((entry, job))
-
-        owned, client = (None, None)
-        if executor is None and (workers > 1 or scheduler is not None):
-            owned, client = _make_executor(workers, scheduler)
-        pool = executor or owned
-        bar = tqdm(total=len(jobs), desc=name, unit="report", disable=not progress, file=sys.stderr)
-        finished = hung = False  # finished: no interrupt; hung: the batch deadline passed
-        try:
-            if pool is None:
-                for entry, job in jobs:
-                    _record(entry, execute_job(job, force=force), logger)
-                    bar.update()
-            else:
-                futures = {pool.submit(execute_job, job, force=force): e for e, job in jobs}
-                n_waves = math.ceil(len(jobs) / max(workers, 1))
-                deadline = n_waves * (timeout + 120) + 60
-                try:
-                    for fut in cf.as_completed(futures, timeout=deadline):
-                        entry = futures[fut]
-                        try:
-                            out = fut.result()
-                        except Exception as exc:  # the worker itself died, or a bug here
-                            out = {"status": "failed", "error": f"worker failed: {exc!r}"}
-                        _record(entry, out, logger)
-                        bar.update()
-                except cf.TimeoutError:
-                    hung = True
-                    for fut, entry in futures.items():
-                        if entry["status"] == "pending":
-                            fut.cancel()
-                            _record(
-                                entry,
-                                {"status": "failed", "error": f"no result after {deadline:g} s"},
-                                logger,
-                            )
-            finished = True
-        finally:
-            bar.close()
-            if not finished or hung:
-                # Ctrl-C, or the batch deadline: the kernels of reports still running here
-                # are killed and those reports fail into their .failed folders (a terminal's
-                # Ctrl-C does not reach kernels, which run in their own sessions)
-                why = "interrupted" if not finished else f"no result after {deadline:g} s"
-                stop_running_reports(token, why)
-            if isinstance(owned, cf.ThreadPoolExecutor):
-                # each driver ends once its kernel is gone; one still running after the
-                # batch deadline is stuck and is not waited for
-                owned.shutdown(wait=not hung, cancel_futures=True)
-            elif owned is not None:  # dask's ClientExecutor takes no cancel_futures
-                owned.shutdown(wait=True)
-            if client is not None:
-                client.close()
-
-        counts = {s: sum(e["status"] == s for e in entries) for s in ("ok", "failed", "skipped")}
-        elapsed = time.perf_counter() - t0
-        index = _write_index(output, entries, f"lixia_econ reports: {name}")
-        summary = {
-            "batch": name,
-            "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "elapsed_s": round(elapsed, 3),
-            "workers": workers if scheduler is None else f"dask {scheduler}",
-            "counts": counts,
-            "entries": entries,
-        }
-        summary_path = output / "batch-summary.json"
-        summary_path.write_text(
-            json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-        )
-        logger.info(
-            "batch %s: %d ok, %d failed, %d skipped in %.1f s; index %s",
-            name,
-            counts["ok"],
-            counts["failed"],
-            counts["skipped"],
-            elapsed,
-            index,
-        )
-    return BatchResult(entries, elapsed, index, summary_path, counts)
-
-
-def _record(entry: dict[str, Any], out: dict[str, Any], logger: logging.Logger) -> None:
-    entry["status"] = out["status"]
-    entry["error"] = out.get("error")
-    entry["log"] = out.get("log")
-    entry["seconds"] = round(float(out.get("timings", {}).get("total", 0.0)), 3)
-    if out["status"] == "failed":
-        logger.error("report %s failed: %s (log %s)", entry["name"], entry["error"], entry["log"])
-    else:
-        logger.info("report %s %s in %.1f s", entry["name"], out["status"], entry["seconds"])
-
-
-def cli_batch(args: Any) -> int:
-    """Run ``lixia-econ batch CONFIG.toml`` (see :mod:`lixia_econ.cli`); return the exit code.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        ``config``, ``workers``, ``scheduler``, ``timeout``, ``force``, ``data``,
-        ``output``, ``log_file``, ``no_progress``.
-
-    Returns
-    -------
-    int
-        0 when every report is ok or skipped, 1 when any failed. A config that cannot be
-        read raises :class:`~lixia_econ.errors.ParameterError` (exit status 2).
-    """
-    result = run_batch(
-        args.config,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        timeout=args.timeout,
-        force=True if args.force else None,
-        data_dir=args.data,
-        output_dir=args.output,
-        progress=not args.no_progress,
-        log_file=args.log_file,
+    return cfg, _Options(
+        name=name,
+        workers=workers,
+        timeout=float(timeout if timeout is not None else given.get("timeout", 600)),
+        force=bool(force if force is not None else given.get("force", False)),
+        data=Path(data).resolve() if data is not None else None,
+        output=output,
+        scheduler=scheduler,
     )
-    print(result)
-    return result.exit_code
+
+
+def _prepare_one(
+    spec: _Spec, entry: BatchEntry, opts: _Options, logger: logging.Logger
+) -> tuple[BatchEntry, Job | None]:
+    """Validate one entry in the parent; no job (and the entry says why) if it will not run."""
+    if spec.skip:
+        logger.info("batch %s: %s: skipped: %s", opts.name, entry.name, spec.skip)
+        return replace(entry, status="skipped", error=spec.skip, seconds=0.0), None
+    try:
+        job = prepare_job(
+            spec.template,
+            spec.parameters,
+            data_dir=opts.data,
+            output_dir=opts.output,
+            timeout=opts.timeout,
+            variant=spec.variant,
+        )
+    except LixiaEconError as exc:
+        error = f"invalid entry: {exc}"
+        logger.error("batch %s: %s: %s", opts.name, entry.name, error)
+        return replace(entry, status="failed", error=error, seconds=0.0), None
+    name = os.path.relpath(job.target, opts.output)
+    return replace(entry, name=name, target=str(job.target)), job
+
+
+def _prepare_entries(
+    cfg: dict[str, Any], opts: _Options, token: str, logger: logging.Logger
+) -> tuple[list[BatchEntry], list[tuple[int, Job]]]:
+    """Return one entry per report, and the jobs to run with the index of their entry."""
+    entries: list[BatchEntry] = []
+    jobs: list[tuple[int, Job]] = []
+    seen: dict[Path, str] = {}
+    for spec in _specs(cfg, opts.data):
+        label = f"{spec.template} {json.dumps(spec.parameters, ensure_ascii=False)}"
+        entry = BatchEntry(label, spec.template, "pending", spec.parameters)
+        entry, job = _prepare_one(spec, entry, opts, logger)
+        if job is not None and job.target in seen:
+            first = seen[job.target]
+            error = f"writes the same folder as entry {first!r}; give it a distinct variant"
+            entry = replace(entry, status="failed", seconds=0.0, error=error)
+        elif job is not None:
+            seen[job.target] = entry.name
+            jobs.append((len(entries), replace(job, batch=token)))
+        entries.append(entry)
+    return entries, jobs
+
+
+def _drive(
+    entries: list[BatchEntry],
+    jobs: list[tuple[int, Job]],
+    pool: cf.Executor | None,
+    opts: _Options,
+    token: str,
+    logger: logging.Logger,
+    bar: Any,
+) -> str | None:
+    """Run the jobs, one after another or on ``pool``; return why the batch hung, or None.
+
+    Each job's entry in ``entries`` is replaced by its outcome. On Ctrl-C, or when the batch
+    deadline passes, the kernels of reports still running here are killed and those reports
+    fail into their ``.failed`` folders (a terminal's Ctrl-C does not reach kernels, which
+    run in their own sessions).
+    """
+    finished, hung = False, None
+    try:
+        if pool is None:
+            for i, job in jobs:
+                entries[i] = _record(entries[i], execute_job(job, force=opts.force), logger)
+                bar.update()
+        else:
+            hung = _run_on(pool, entries, jobs, opts, logger, bar)
+        finished = True
+    finally:
+        bar.close()
+        if not finished or hung:
+            stop_running_reports(token, "interrupted" if not finished else hung)
+    return hung
+
+
+def _run_on(
+    pool: cf.Executor,
+    entries: list[BatchEntry],
+    jobs: list[tuple[int, Job]],
+    opts: _Options,
+    logger: logging.Logger,
+    bar: Any,
+) -> str | None:
+    """Run the jobs on an executor; return why the batch hung (its deadline), or None."""
+    futures = {pool.submit(execute_job, job, force=opts.force): i for i, job in jobs}
+    n_waves = math.ceil(len(jobs) / max(opts.workers, 1))
+    deadline = n_waves * (opts.timeout + 120) + 60
+    try:
+        for fut in cf.as_completed(futures, timeout=deadline):
+            try:
+                out = fut.result()
+            except Exception as exc:  # the worker itself died, or a bug here
+                out = Outcome("failed", None, error=f"worker failed: {exc!r}")
+            entries[futures[fut]] = _record(entries[futures[fut]], out, logger)
+            bar.update()
+    except cf.TimeoutError:
+        why = f"no result after {deadline:g} s"
+        for fut, i in futures.items():
+            if entries[i].status == "pending":
+                fut.cancel()
+                entries[i] = _record(entries[i], Outcome("failed", None, error=why), logger)
+        return why
+    return None
+
+
+def _shutdown(owned: cf.Executor | None, client: Any, *, hung: bool) -> None:
+    """Shut down the batch's own executor (and Dask client); a caller's is left alone."""
+    if isinstance(owned, cf.ThreadPoolExecutor):
+        # each driver ends once its kernel is gone; one still running after the batch
+        # deadline is stuck and is not waited for
+        owned.shutdown(wait=not hung, cancel_futures=True)
+    elif owned is not None:  # dask's ClientExecutor takes no cancel_futures
+        owned.shutdown(wait=True)
+    if client is not None:
+        client.close()
+
+
+def _record(entry: BatchEntry, out: Outcome, logger: logging.Logger) -> BatchEntry:
+    """Return the entry with the outcome of its report, and log it."""
+    done = replace(
+        entry,
+        status=out.status,
+        error=out.error,
+        log=str(out.log) if out.log is not None else None,
+        seconds=round(float(out.timings.get("total", 0.0)), 3),
+    )
+    if out.failed:
+        logger.error("report %s failed: %s (log %s)", done.name, done.error, done.log)
+    else:
+        logger.info("report %s %s in %.1f s", done.name, out.status, done.seconds)
+    return done
+
+
+def _finish(
+    entries: list[BatchEntry], opts: _Options, elapsed: float, logger: logging.Logger
+) -> BatchResult:
+    """Count, write ``index.html`` and ``batch-summary.json``, log the summary line."""
+    counts = {s: sum(e.status == s for e in entries) for s in ("ok", "failed", "skipped")}
+    index = _write_index(opts.output, entries, f"lixia_econ reports: {opts.name}")
+    summary = {
+        "batch": opts.name,
+        "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "elapsed_s": round(elapsed, 3),
+        "workers": opts.workers if opts.scheduler is None else f"dask {opts.scheduler}",
+        "counts": counts,
+        "entries": [asdict(e) for e in entries],
+    }
+    summary_path = opts.output / "batch-summary.json"
+    summary_path.write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
+    logger.info(
+        "batch %s: %d ok, %d failed, %d skipped in %.1f s; index %s",
+        opts.name,
+        counts["ok"],
+        counts["failed"],
+        counts["skipped"],
+        elapsed,
+        index,
+    )
+    return BatchResult(entries, elapsed, index, summary_path, counts)

@@ -21,12 +21,16 @@ import pandas as pd
 
 from lixia_econ import config
 from lixia_econ._checks import check_choice
-from lixia_econ.errors import ParameterError
-from lixia_econ.schema import indicators, regions
+from lixia_econ.errors import ParameterError, PeriodError
+from lixia_econ.periods import str_to_period
+from lixia_econ.schema import resolve_indicator, resolve_region
 
 __all__ = [
     "TemplateParameter",
+    "indicators_in",
     "list_templates",
+    "regions_in",
+    "shock_starts_after",
     "template_parameters",
     "template_path",
     "validate_parameters",
@@ -40,9 +44,6 @@ _INDICATOR_NAMES = frozenset({"indicator"})
 _INDICATOR_LIST_NAMES = frozenset({"indicators"})
 #: Parameter names that hold a period label ("2020", "2020Q1", "2020-03"); "" means latest.
 _PERIOD_NAMES = frozenset({"shock", "as_of"})
-
-#: Parameter names whose value is one of a few words.
-_CHOICES = {"method": ("trend", "ets", "structural")}
 
 _TYPE_NAMES = {str: "str", int: "int", float: "float", bool: "bool", list: "list"}
 
@@ -280,54 +281,130 @@ def _check_type(param: TemplateParameter, value: Any) -> Any:
     return value
 
 
-def _check_region(name: str, code: str) -> None:
-    known = regions()
-    if code not in known:
-        listed = ", ".join(f"{c} ({r.name_zh} {r.name_en})" for c, r in known.items())
-        raise ParameterError(f"{name}={code!r} is not a region code; choose one of {listed}")
+def _region_code(name: str, value: object) -> str:
+    """Return the code of a region given by code or name (``历下区`` -> ``370102``)."""
+    try:
+        return resolve_region(value)
+    except ParameterError as exc:
+        raise ParameterError(f"{name}: {exc}") from None
 
 
-def _check_indicator(name: str, code: str) -> None:
-    known = indicators()
-    if code not in known:
-        listed = ", ".join(known)
-        raise ParameterError(f"{name}={code!r} is not an indicator code; choose one of {listed}")
+def _indicator_code(name: str, value: object) -> str:
+    """Return the code of an indicator given by code or name (``地区生产总值`` -> ``gdp``)."""
+    try:
+        return resolve_indicator(value)
+    except ParameterError as exc:
+        raise ParameterError(f"{name}: {exc}") from None
 
 
-def parse_period(name: str, text: str) -> pd.Period:
-    """Return a period label (``2020``, ``2020Q1``, ``2020-03``) as a :class:`pandas.Period`.
+def _period_param(name: str, text: str) -> pd.Period:
+    """Return a period parameter (``2020``, ``2020Q1``, ``2020-03``) as a pandas Period.
 
-    Parameters
-    ----------
-    name : str
-        The parameter's name, used in the message.
-    text : str
-        The label.
-
-    Returns
-    -------
-    pandas.Period
-        Annual, quarterly or monthly.
-
-    Raises
-    ------
-    ParameterError
-        If the label is none of those forms.
+    The tidy table's labels (:func:`lixia_econ.periods.str_to_period`), the frequency read
+    from the form; anything else is a :class:`~lixia_econ.errors.ParameterError` naming the
+    parameter.
     """
-    import re
-
-    forms = {
-        r"\d{4}": "Y",
-        r"\d{4}Q[1-4]": "Q",
-        r"\d{4}-(0[1-9]|1[0-2])": "M",
-    }
-    for pattern, freq in forms.items():
-        if re.fullmatch(pattern, text):
-            return pd.Period(text, freq=freq)
+    for freq in ("A", "Q", "M"):
+        try:
+            return str_to_period(text, freq)
+        except PeriodError:
+            continue
     raise ParameterError(
         f"{name}={text!r} is not a period; use a year '2020', a quarter '2020Q1' or a month "
         "'2020-03'"
     )
+
+
+def shock_starts_after(shock: str, as_of: str) -> bool:
+    """Return True when the ``shock`` period starts after the ``as_of`` period ends.
+
+    The one check that a report's shock is not later than its data, used when the
+    parameters are validated, when ``as_of=""`` is resolved to the latest data, and when a
+    batch matrix leaves out pairs whose data end before the shock.
+
+    Parameters
+    ----------
+    shock, as_of : str
+        Period labels: ``2020``, ``2020Q1`` or ``2020-03``.
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    ParameterError
+        If either label is not a period.
+
+    Examples
+    --------
+    >>> shock_starts_after("2021", "2020Q4"), shock_starts_after("2020", "2020-01")
+    (True, False)
+    """
+    start = _period_param("shock", shock).start_time
+    return start > _period_param("as_of", as_of).end_time
+
+
+def _codes_in(params: dict[str, Any], one: frozenset[str], many: frozenset[str]) -> list[str]:
+    out: list[str] = []
+    for name, value in params.items():
+        if name in one and isinstance(value, str):
+            out.append(value)
+        elif name in many and isinstance(value, list):
+            out.extend(str(v) for v in value)
+    return out
+
+
+def regions_in(params: dict[str, Any]) -> list[str]:
+    """Return the region codes a parameter set names (``region``, ``benchmarks`` ...)."""
+    return _codes_in(params, _REGION_NAMES, _REGION_LIST_NAMES)
+
+
+def indicators_in(params: dict[str, Any]) -> list[str]:
+    """Return the indicator codes a parameter set names (``indicator``, ``indicators``)."""
+    return _codes_in(params, _INDICATOR_NAMES, _INDICATOR_LIST_NAMES)
+
+
+def _choices() -> dict[str, tuple[str, ...]]:
+    """Parameter names whose value is one of a few words (imported late: scipy is heavy)."""
+    from lixia_econ.models.counterfactual import METHODS
+
+    return {"method": METHODS}
+
+
+def _typed_values(
+    declared: dict[str, TemplateParameter], given: dict[str, Any], *, from_text: bool
+) -> dict[str, Any]:
+    """Return every declared parameter, given values coerced or type-checked."""
+    out: dict[str, Any] = {}
+    for name, param in declared.items():
+        if name not in given:
+            out[name] = param.default
+            continue
+        value = given[name]
+        if from_text and isinstance(value, str):
+            value = _coerce_text(param, value)
+        out[name] = _check_type(param, value)
+    return out
+
+
+def _checked_value(name: str, value: Any) -> Any:
+    """Check one typed value against the catalogues; region and indicator names become codes."""
+    if name in _REGION_NAMES and isinstance(value, str):
+        return _region_code(name, value)
+    if name in _REGION_LIST_NAMES and isinstance(value, list):
+        return [_region_code(name, v) for v in value]
+    if name in _INDICATOR_NAMES and isinstance(value, str):
+        return _indicator_code(name, value)
+    if name in _INDICATOR_LIST_NAMES and isinstance(value, list):
+        return [_indicator_code(name, v) for v in value]
+    if name in _PERIOD_NAMES and isinstance(value, str) and value != "":
+        _period_param(name, value)
+    else:
+        choices = _choices()
+        if name in choices:
+            check_choice(name, value, choices[name])
+    return value
 
 
 def validate_parameters(
@@ -339,12 +416,13 @@ def validate_parameters(
     """Return the full, checked parameter set of a template, defaults filled in.
 
     Checks, in order: unknown names, types (or coercion of command-line text to the
-    declared type), region codes (``region``, ``benchmarks``, ``regions``, ``peers``)
-    against :func:`lixia_econ.schema.regions`, indicator codes (``indicator``,
-    ``indicators``) against :func:`lixia_econ.schema.indicators`, period labels
-    (``shock``, ``as_of``; ``""`` means "the latest period in the data"), ``method`` (one
-    of ``trend``, ``ets``, ``structural``) and that the
-    shock does not start after the as-of period ends.
+    declared type), regions (``region``, ``benchmarks``, ``regions``, ``peers``) by code
+    or name (:func:`lixia_econ.schema.resolve_region`: ``历下区`` becomes ``370102``),
+    indicators (``indicator``, ``indicators``) likewise
+    (:func:`lixia_econ.schema.resolve_indicator`), period labels (``shock``, ``as_of``;
+    ``""`` means "the latest period in the data"), ``method`` (one of
+    :data:`lixia_econ.models.counterfactual.METHODS`) and that the shock does not start
+    after the as-of period ends (:func:`shock_starts_after`).
 
     Parameters
     ----------
@@ -359,7 +437,7 @@ def validate_parameters(
     Returns
     -------
     dict
-        Every declared parameter, in declaration order.
+        Every declared parameter, in declaration order; regions and indicators as codes.
 
     Raises
     ------
@@ -375,33 +453,11 @@ def validate_parameters(
             f"unknown parameter(s) {', '.join(map(repr, unknown))} for template "
             f"{template_path(template).stem!r}; it declares {listed}"
         )
-    out: dict[str, Any] = {}
-    for name, param in declared.items():
-        if name not in given:
-            out[name] = param.default
-            continue
-        value = given[name]
-        if from_text and isinstance(value, str):
-            value = _coerce_text(param, value)
-        out[name] = _check_type(param, value)
-    for name, value in out.items():
-        if name in _REGION_NAMES and isinstance(value, str):
-            _check_region(name, value)
-        elif name in _REGION_LIST_NAMES and isinstance(value, list):
-            for code in value:
-                _check_region(name, str(code))
-        elif name in _INDICATOR_NAMES and isinstance(value, str):
-            _check_indicator(name, value)
-        elif name in _INDICATOR_LIST_NAMES and isinstance(value, list):
-            for code in value:
-                _check_indicator(name, str(code))
-        elif name in _PERIOD_NAMES and isinstance(value, str) and value != "":
-            parse_period(name, value)
-        elif name in _CHOICES:
-            check_choice(name, value, _CHOICES[name])
+    out = _typed_values(declared, given, from_text=from_text)
+    out = {name: _checked_value(name, value) for name, value in out.items()}
     shock, as_of = out.get("shock"), out.get("as_of")
     if isinstance(shock, str) and shock and isinstance(as_of, str) and as_of:
-        if parse_period("shock", shock).start_time > parse_period("as_of", as_of).end_time:
+        if shock_starts_after(shock, as_of):
             raise ParameterError(
                 f"shock={shock!r} starts after as_of={as_of!r} ends; the shock must be at or "
                 "before the last period used"

@@ -13,7 +13,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import logging
 import os
 import re
 import shutil
@@ -23,35 +22,46 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from lixia_econ import config
-from lixia_econ._html import GLUE_MIMETYPE, notebook_to_html
+from lixia_econ import __version__, config
+from lixia_econ._html import GLUE_MIMETYPE, notebook_to_html, warm_vega_bundle
 from lixia_econ.errors import LixiaEconError, ParameterError, ReportError
 from lixia_econ.periods import latest_tidy_period
 from lixia_econ.report._params import (
-    _INDICATOR_LIST_NAMES,
-    _INDICATOR_NAMES,
-    _REGION_LIST_NAMES,
-    parse_period,
+    indicators_in,
+    regions_in,
+    shock_starts_after,
     template_path,
     validate_parameters,
 )
+from lixia_econ.report._tools import log, logging_to
 
-__all__ = ["ReportResult", "run_report"]
-
-log = logging.getLogger("lixia_econ.report")
+__all__ = [
+    "Job",
+    "Outcome",
+    "ReportFailed",
+    "ReportResult",
+    "data_hash",
+    "execute_job",
+    "prepare_job",
+    "run_report",
+    "safe_component",
+    "stop_running_reports",
+]
 
 _SAFE = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff_.+-]")
 
 
-def _package_version() -> str:
-    try:
-        from importlib.metadata import version
+class _ReportFile:
+    """A file of the report folder, read as an attribute of :class:`ReportResult`."""
 
-        return version("lixia_econ")
-    except Exception:  # not installed: a source checkout
-        return "0+unknown"
+    def __init__(self, name: str, doc: str) -> None:
+        self.name = name
+        self.__doc__ = doc
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        return self if obj is None else obj.path / self.name
 
 
 @dataclass
@@ -81,25 +91,12 @@ class ReportResult:
     metrics: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
-    @property
-    def html_path(self) -> Path:
-        """The self-contained HTML report."""
-        return self.path / "report.html"
-
-    @property
-    def notebook_path(self) -> Path:
-        """The executed notebook."""
-        return self.path / "report.ipynb"
-
-    @property
-    def metrics_path(self) -> Path:
-        """``metrics.json``: scorecard, parameters, data hash, package version, timings."""
-        return self.path / "metrics.json"
-
-    @property
-    def xlsx_path(self) -> Path:
-        """The comparison tables as an Excel workbook."""
-        return self.path / "tables.xlsx"
+    html_path = _ReportFile("report.html", "The self-contained HTML report.")
+    notebook_path = _ReportFile("report.ipynb", "The executed notebook.")
+    metrics_path = _ReportFile(
+        "metrics.json", "``metrics.json``: scorecard, parameters, data hash, version, timings."
+    )
+    xlsx_path = _ReportFile("tables.xlsx", "The comparison tables as an Excel workbook.")
 
     @property
     def scorecard(self):
@@ -110,6 +107,26 @@ class ReportResult:
         if card is None:
             return None
         return pd.DataFrame(card["data"], columns=card["columns"])
+
+
+class ReportFailed(ReportError):
+    """A report whose notebook or export failed (raised by :func:`run_report`).
+
+    Attributes
+    ----------
+    job : Job
+        What was run.
+    outcome : Outcome
+        Its outcome: ``error`` (the cell and its error) and ``log`` (in ``<as_of>.failed/``).
+    """
+
+    def __init__(self, job: Job, outcome: Outcome) -> None:
+        self.job, self.outcome = job, outcome
+        kept = outcome.log.parent if outcome.log is not None else job.target
+        super().__init__(
+            f"report {job.template} for {job.target} failed: {outcome.error} "
+            f"(notebook and log kept in {kept})"
+        )
 
 
 # --------------------------------------------------------------------------- paths, hashes
@@ -186,24 +203,88 @@ def _code_hash() -> str:
 # --------------------------------------------------------------------------- job preparation
 
 
-def _report_regions(params: dict[str, Any]) -> list[str]:
-    out: list[str] = []
-    for name, value in params.items():
-        if name == "region" and isinstance(value, str):
-            out.append(value)
-        elif name in _REGION_LIST_NAMES and isinstance(value, list):
-            out.extend(str(v) for v in value)
-    return out
+@dataclass(frozen=True)
+class Job:
+    """A validated report request, ready for :func:`execute_job` (picklable).
+
+    Attributes
+    ----------
+    template : str
+        Template name (the notebook's stem).
+    template_path : Path
+        The template notebook.
+    parameters : dict
+        The full, checked parameter set (defaults filled in, as-of resolved, regions and
+        indicators as codes).
+    target : Path
+        The report folder ``<output>/<template>/<region>[_<variant>]/<as_of>/``.
+    output_root : Path
+        The reports folder the target lies in.
+    timeout : float
+        Seconds the whole notebook may run.
+    show_code : bool
+        Show code cells in the HTML.
+    data_hash : str
+        SHA-256 of the processed-data folder (:func:`data_hash`).
+    input_hash : str
+        SHA-256 of everything the report depends on (template, parameters, data, code,
+        package version, ``show_code``); an unchanged hash means an unchanged report.
+    variant : str or None
+        Appended to the region folder to keep reports apart.
+    batch : str or None
+        Token of the batch the job belongs to (see :func:`stop_running_reports`).
+    validate_s : float
+        Seconds spent preparing the job.
+    """
+
+    template: str
+    template_path: Path
+    parameters: dict[str, Any]
+    target: Path
+    output_root: Path
+    timeout: float
+    show_code: bool
+    data_hash: str
+    input_hash: str
+    variant: str | None = None
+    batch: str | None = None
+    validate_s: float = 0.0
 
 
-def _report_indicators(params: dict[str, Any]) -> list[str]:
-    out: list[str] = []
-    for name, value in params.items():
-        if name in _INDICATOR_NAMES and isinstance(value, str):
-            out.append(value)
-        elif name in _INDICATOR_LIST_NAMES and isinstance(value, list):
-            out.extend(str(v) for v in value)
-    return out
+@dataclass(frozen=True)
+class Outcome:
+    """What :func:`execute_job` did with a job (picklable); it never raises for a failure.
+
+    Attributes
+    ----------
+    status : {"ok", "skipped", "failed"}
+        ``skipped``: a good report with the same inputs was kept.
+    target : Path or None
+        The report folder (``None`` when the job never reached a worker).
+    error : str or None
+        Why the report failed: the cell and its error, a timeout, a dead kernel ...
+    log : Path or None
+        ``run.log``: in the report folder, or in ``<as_of>.failed/`` for a failure.
+    timings : dict
+        Seconds: ``validate``, ``execute``, ``export``, ``total`` (those that apply).
+    metrics : dict or None
+        The contents of ``metrics.json`` when the report ran now.
+    notebook : Path or None
+        The partial notebook kept in ``<as_of>.failed/``, for a failure.
+    """
+
+    status: Literal["ok", "skipped", "failed"]
+    target: Path | None
+    error: str | None = None
+    log: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    metrics: dict[str, Any] | None = None
+    notebook: Path | None = None
+
+    @property
+    def failed(self) -> bool:
+        """True when the report failed."""
+        return self.status == "failed"
 
 
 def _panel(data_dir: Path | None) -> Any:
@@ -236,43 +317,35 @@ def _latest_period(
     return latest_tidy_period(rows["period"].astype(str), rows["freq"].astype(str))
 
 
-def prepare_job(
-    template: str | Path = "region_recovery",
-    parameters: dict[str, Any] | None = None,
-    *,
-    data_dir: str | Path | None = None,
-    output_dir: str | Path | None = None,
-    timeout: float = 600,
-    show_code: bool = False,
-    variant: str | None = None,
-    from_text: bool = False,
-) -> dict[str, Any]:
-    """Validate a report request and return a picklable job for :func:`execute_job`."""
-    t0 = time.perf_counter()
-    if not (isinstance(timeout, int | float) and timeout > 0):
-        raise ParameterError(f"timeout={timeout!r} must be a positive number of seconds")
-    path = template_path(template)
-    params = validate_parameters(path, parameters, from_text=from_text)
+def _data_folder(data_dir: str | Path | None, params: dict[str, Any]) -> Path | None:
+    """Return the processed-data folder of a request; the template's ``data_dir`` follows it."""
     data = Path(data_dir).resolve() if data_dir is not None else None
     if "data_dir" in params:
         if params["data_dir"] and data is None:
             data = Path(params["data_dir"]).resolve()
         params["data_dir"] = str(data) if data is not None else ""
+    return data
+
+
+def _resolve_as_of(params: dict[str, Any], data: Path | None) -> None:
+    """Replace ``as_of=""`` by the latest period with data; the shock must not be later."""
     # Build a missing or stale default panel once, before it is read or hashed.
     panel = _panel(None) if data is None and config.RAW_DIR.exists() else None
-    if params.get("as_of") == "":
-        params["as_of"] = _latest_period(
-            panel if panel is not None else _panel(data),
-            data,
-            _report_regions(params),
-            _report_indicators(params),
-        )
-        if params.get("shock"):
-            shock, as_of = parse_period("shock", params["shock"]), params["as_of"]
-            if shock.start_time > parse_period("as_of", as_of).end_time:
-                raise ParameterError(
-                    f"shock={params['shock']!r} starts after the latest data ({as_of})"
-                )
+    if params.get("as_of") != "":
+        return
+    as_of = _latest_period(
+        panel if panel is not None else _panel(data),
+        data,
+        regions_in(params),
+        indicators_in(params),
+    )
+    params["as_of"] = as_of
+    if params.get("shock") and shock_starts_after(params["shock"], as_of):
+        raise ParameterError(f"shock={params['shock']!r} starts after the latest data ({as_of})")
+
+
+def _target_folder(template: Path, params: dict[str, Any], variant: str | None, root: Path) -> Path:
+    """Return ``<root>/<template>/<region>[_<variant>]/<as_of>``, checked to lie in ``root``."""
     as_of = str(params.get("as_of") or dt.date.today().isoformat())
     region = params.get("region")
     if not isinstance(region, str) or not region:
@@ -280,39 +353,73 @@ def prepare_job(
     region_part = safe_component(region, what="region")
     if variant:
         region_part += "_" + safe_component(variant, what="variant")
-    root = Path(output_dir) if output_dir is not None else config.REPORTS_DIR
-    target = _inside(
+    folder = (
         root
-        / safe_component(path.stem, what="template")
+        / safe_component(template.stem, what="template")
         / region_part
-        / safe_component(as_of, what="as_of"),
-        root,
+        / safe_component(as_of, what="as_of")
     )
-    with open(path, "rb") as fh:
+    return _inside(folder, root)
+
+
+def _input_hash(template: Path, params: dict[str, Any], dhash: str, show_code: bool) -> str:
+    """Return the hash of everything a report depends on (see :attr:`Job.input_hash`)."""
+    with open(template, "rb") as fh:
         template_sha = hashlib.sha256(fh.read()).hexdigest()
-    dhash = data_hash(data)
     key = {
         "template": template_sha,
         "parameters": {k: v for k, v in params.items() if k != "data_dir"},
         "data": dhash,
         "code": _code_hash(),
-        "version": _package_version(),
+        "version": __version__,
         "show_code": show_code,
     }
-    input_hash = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
-    return {
-        "template": path.stem,
-        "template_path": str(path),
-        "parameters": params,
-        "variant": variant,
-        "target": str(target),
-        "output_root": str(root.resolve()),
-        "timeout": float(timeout),
-        "show_code": show_code,
-        "data_hash": dhash,
-        "input_hash": input_hash,
-        "validate_s": time.perf_counter() - t0,
-    }
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+
+def prepare_job(
+    template: str | Path = "region_recovery",
+    parameters: dict[str, Any] | None = None,
+    *,
+    from_text: bool = False,
+    variant: str | None = None,
+    show_code: bool = False,
+    timeout: float = 600,
+    data_dir: str | Path | None = None,
+    output_dir: str | Path | None = None,
+) -> Job:
+    """Validate a report request and return the job for :func:`execute_job`.
+
+    Parameters are as for :func:`run_report`; ``from_text`` as for
+    :func:`~lixia_econ.report.validate_parameters`.
+
+    Raises
+    ------
+    ParameterError
+        Invalid parameters, or an ``as_of=""`` that cannot be resolved; nothing was run.
+    """
+    t0 = time.perf_counter()
+    if not (isinstance(timeout, int | float) and timeout > 0):
+        raise ParameterError(f"timeout={timeout!r} must be a positive number of seconds")
+    path = template_path(template)
+    params = validate_parameters(path, parameters, from_text=from_text)
+    data = _data_folder(data_dir, params)
+    _resolve_as_of(params, data)
+    root = Path(output_dir) if output_dir is not None else config.REPORTS_DIR
+    dhash = data_hash(data)
+    return Job(
+        template=path.stem,
+        template_path=path,
+        parameters=params,
+        target=_target_folder(path, params, variant, root),
+        output_root=root.resolve(),
+        timeout=float(timeout),
+        show_code=show_code,
+        data_hash=dhash,
+        input_hash=_input_hash(path, params, dhash, show_code),
+        variant=variant,
+        validate_s=time.perf_counter() - t0,
+    )
 
 
 # --------------------------------------------------------------------------- execution
@@ -381,15 +488,6 @@ def stop_running_reports(batch: str | None, reason: str) -> int:
     for holder, why in running:
         _kill_kernels(holder, why, reason)
     return len(running)
-
-
-def _keep_failed(tmp: Path, target: Path, lines: list[str]) -> Path:
-    """Move a failed run's folder beside ``target`` as ``<target>.failed``, with its log."""
-    failed = target.with_name(f"{target.name}.failed")
-    (tmp / "run.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    shutil.rmtree(failed, ignore_errors=True)
-    os.replace(tmp, failed)
-    return failed
 
 
 _NOT_TEMPLATE = {"injected-parameters", "papermill-error-cell-tag"}
@@ -475,6 +573,55 @@ def _write_xlsx(path: Path, tables: dict[str, Any], parameters: dict[str, Any]) 
         params.to_excel(writer, sheet_name=_sheet_name("parameters", used), index=False)
 
 
+class _Scratch:
+    """The temporary folder a report is written into, beside its target, and its run log.
+
+    Renamed into place only when everything succeeded (:meth:`publish`); a failed run goes
+    to ``<target>.failed`` instead (:meth:`keep_failed`), never over a good report.
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = target.with_name(f".{target.name}.tmp-{uuid.uuid4().hex[:8]}")
+        self.folder.mkdir()
+        self.notebook = self.folder / "report.ipynb"
+        self.lines: list[str] = []
+
+    def note(self, msg: str) -> None:
+        """Add a time-stamped line to the run log (and the report logger)."""
+        stamp = dt.datetime.now().isoformat(timespec="seconds")
+        self.lines.append(f"{stamp} {msg}")
+        log.info("%s: %s", self.target, msg)
+
+    def _write_log(self) -> None:
+        (self.folder / "run.log").write_text("\n".join(self.lines) + "\n", encoding="utf-8")
+
+    def keep_failed(self) -> Path:
+        """Move the folder beside the target as ``<target>.failed``, with its log."""
+        failed = self.target.with_name(f"{self.target.name}.failed")
+        self._write_log()
+        shutil.rmtree(failed, ignore_errors=True)
+        os.replace(self.folder, failed)
+        return failed
+
+    def publish(self) -> None:
+        """Write the log and replace the target by the folder; the old report survives a failure."""
+        self._write_log()
+        old = None
+        if self.target.exists():
+            old = self.target.with_name(f".{self.target.name}.old-{uuid.uuid4().hex[:8]}")
+            os.replace(self.target, old)
+        try:
+            os.replace(self.folder, self.target)
+        except OSError:
+            if old is not None:
+                os.replace(old, self.target)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def _previous_hash(target: Path) -> str | None:
     try:
         with open(target / "metrics.json", encoding="utf-8") as fh:
@@ -484,186 +631,202 @@ def _previous_hash(target: Path) -> str | None:
     return old.get("input_hash") if old.get("status") == "ok" else None
 
 
-def _swap_into_place(tmp: Path, target: Path) -> None:
-    """Replace ``target`` by ``tmp`` with renames; the old report survives any failure."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-        os.replace(target, old)
-    try:
-        os.replace(tmp, target)
-    except OSError:
-        if old is not None:
-            os.replace(old, target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _close_kernels(holder: list[Any]) -> None:
+    """Close the kernels' stderr logs; a killed or stuck kernel must not outlive its report."""
+    for km in holder:
+        if hasattr(km, "close"):  # the kernel's stderr log
+            km.close()
+            continue
+        proc = getattr(getattr(km, "provisioner", None), "process", None)
+        if proc is not None and proc.poll() is None:
+            with contextlib.suppress(Exception):
+                proc.kill()
 
 
-def execute_job(job: dict[str, Any], *, force: bool = True) -> dict[str, Any]:
-    """Run a prepared job in this process; never raises for a failed report.
-
-    Returns a dict: ``status`` (``ok``, ``skipped``, ``failed``), ``target``, ``error``,
-    ``log``, ``timings`` and, when ok, ``metrics``. Picklable, so it can run in any
-    :class:`concurrent.futures.Executor`.
-    """
+def _failure_message(exc: Exception, notebook: Path, why: list[str], timeout: float) -> str:
+    """Say why a notebook run failed, naming the template cell it stopped in."""
     import nbformat
-    import papermill
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    t0 = time.perf_counter()
-    target = Path(job["target"])
-    base = {"template": job["template"], "target": str(target), "variant": job.get("variant")}
-    base["parameters"] = job["parameters"]
-    if not force and _previous_hash(target) == job["input_hash"]:
-        return {
-            **base,
-            "status": "skipped",
-            "error": None,
-            "log": str(target / "run.log"),
-            "timings": {"total": time.perf_counter() - t0},
-        }
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp-{uuid.uuid4().hex[:8]}")
-    tmp.mkdir()
-    lines: list[str] = []
+    nb = nbformat.read(notebook, as_version=4) if notebook.exists() else None
+    if isinstance(exc, PapermillExecutionError):
+        return f"{_cell_label(nb, exec_count=exc.exec_count)} raised {exc.ename}: {exc.evalue}"
+    where = _cell_label(nb, _running_cell(nb))
+    if why:  # the kernel was killed on purpose (timeout, Ctrl-C, batch deadline)
+        return f"{why[0]} (stopped in {where})"
+    if isinstance(exc, DeadKernelError):
+        return f"the kernel died while running {where}: {exc}"
+    if "timed out" in str(exc).lower() or "timeout" in type(exc).__name__:
+        return f"timed out after {timeout:g} s (stopped in {where})"
+    return f"{type(exc).__name__} while running {where}: {exc}"
 
-    def note(msg: str) -> None:
-        stamp = dt.datetime.now().isoformat(timespec="seconds")
-        lines.append(f"{stamp} {msg}")
-        log.info("%s: %s", target, msg)
 
-    # the inlined Vega bundle takes about a second to build: build it while the kernel runs
-    from lixia_econ._html import _bundle
+def _execute(job: Job, scratch: _Scratch) -> str | None:
+    """Run the notebook with papermill in a kernel of its own; return why it failed, or None.
 
-    threading.Thread(target=_bundle, daemon=True).start()
-    note(f"template {job['template_path']}")
-    note(f"parameters {json.dumps(job['parameters'], ensure_ascii=False)}")
-    timeout = job["timeout"]
+    A watchdog kills the kernel after ``job.timeout`` seconds. Ctrl-C (KeyboardInterrupt)
+    keeps the partial run in ``<target>.failed`` and is raised again.
+    """
+    import papermill
+
     holder: list[Any] = []
     why: list[str] = []  # set when the kernel is killed on purpose: the reason
-    watchdog = threading.Timer(
-        timeout, _kill_kernels, args=(holder, why, f"timed out after {timeout:g} s")
-    )
-    with _RUNNING_LOCK:
-        _RUNNING[id(holder)] = (job.get("batch"), holder, why)
+    reason = f"timed out after {job.timeout:g} s"
+    watchdog = threading.Timer(job.timeout, _kill_kernels, args=(holder, why, reason))
     watchdog.daemon = True
+    with _RUNNING_LOCK:
+        _RUNNING[id(holder)] = (job.batch, holder, why)
     interrupted: KeyboardInterrupt | None = None
-    out_nb = tmp / "report.ipynb"
     error: str | None = None
-    t_exec = time.perf_counter()
     try:
         watchdog.start()
         papermill.execute_notebook(
-            job["template_path"],
-            str(out_nb),
-            parameters=job["parameters"],
+            str(job.template_path),
+            str(scratch.notebook),
+            parameters=job.parameters,
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
-            execution_timeout=timeout,
-            start_timeout=min(60.0, timeout),
-            kernel_manager_class=_tracked_kernel_manager(holder, why, tmp / "kernel.log", tmp),
+            execution_timeout=job.timeout,
+            start_timeout=min(60.0, job.timeout),
+            kernel_manager_class=_tracked_kernel_manager(
+                holder, why, scratch.folder / "kernel.log", scratch.folder
+            ),
         )
     except KeyboardInterrupt as exc:  # Ctrl-C with the report in this (main) thread
         interrupted = exc
-    except PapermillExecutionError as exc:
-        nb = nbformat.read(out_nb, as_version=4) if out_nb.exists() else None
-        label = _cell_label(nb, exec_count=exc.exec_count)
-        error = f"{label} raised {exc.ename}: {exc.evalue}"
-    except DeadKernelError as exc:
-        nb = nbformat.read(out_nb, as_version=4) if out_nb.exists() else None
-        where = _cell_label(nb, _running_cell(nb))
-        if why:
-            error = f"{why[0]} (stopped in {where})"
-        else:
-            error = f"the kernel died while running {where}: {exc}"
-    except Exception as exc:  # a cell timeout, kernel start failure, ...
-        nb = nbformat.read(out_nb, as_version=4) if out_nb.exists() else None
-        where = _cell_label(nb, _running_cell(nb))
-        if why:
-            error = f"{why[0]} (stopped in {where})"
-        elif "timed out" in str(exc).lower() or "timeout" in type(exc).__name__:
-            error = f"timed out after {timeout:g} s (stopped in {where})"
-        else:
-            error = f"{type(exc).__name__} while running {where}: {exc}"
+    except Exception as exc:  # a failing cell, a dead kernel, a timeout, a start failure
+        error = _failure_message(exc, scratch.notebook, why, job.timeout)
     finally:
         watchdog.cancel()
         with _RUNNING_LOCK:
             _RUNNING.pop(id(holder), None)
-        for km in holder:  # a killed or stuck kernel must not outlive its report
-            if hasattr(km, "close"):  # the kernel's stderr log
-                km.close()
-                continue
-            proc = getattr(getattr(km, "provisioner", None), "process", None)
-            if proc is not None and proc.poll() is None:
-                with contextlib.suppress(Exception):
-                    proc.kill()
+        _close_kernels(holder)
     if interrupted is not None:
-        note("FAILED: interrupted")
-        _keep_failed(tmp, target, lines)
+        scratch.note("FAILED: interrupted")
+        scratch.keep_failed()
         raise interrupted
-    timings = {"validate": job.get("validate_s", 0.0), "execute": time.perf_counter() - t_exec}
+    return error
+
+
+def _export(job: Job, scratch: _Scratch) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Write ``report.html`` and ``tables.xlsx``; return the glued tables and values."""
+    import nbformat
+
+    nb = nbformat.read(scratch.notebook, as_version=4)
+    tables, values = _collect_glue(nb)
+    page = notebook_to_html(
+        nb, show_code=job.show_code, title=f"{job.template} {job.target.parent.name}"
+    )
+    (scratch.folder / "report.html").write_text(page, encoding="utf-8")
+    _write_xlsx(scratch.folder / "tables.xlsx", tables, job.parameters)
+    return tables, values
+
+
+def _metrics(
+    job: Job, tables: dict[str, Any], values: dict[str, Any], timings: dict[str, float]
+) -> dict[str, Any]:
+    """Return the contents of ``metrics.json``."""
+    import papermill
+
+    return {
+        "status": "ok",
+        "template": job.template,
+        "variant": job.variant,
+        "parameters": job.parameters,
+        "scorecard": tables.get("scorecard"),
+        "values": values,
+        "tables": tables,
+        "input_hash": job.input_hash,
+        "data_hash": job.data_hash,
+        "package_version": __version__,
+        "python": sys.version.split()[0],
+        "papermill_version": papermill.__version__,
+        "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "timings_s": {k: round(v, 3) for k, v in timings.items()},
+    }
+
+
+def _publish(
+    job: Job, scratch: _Scratch, metrics: dict[str, Any], timings: dict[str, float]
+) -> Outcome:
+    """Write ``metrics.json`` and the log, and rename the report folder into place."""
+    scratch.note(f"ok in {timings['total']:.1f} s")
+    (scratch.folder / "metrics.json").write_text(
+        json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    scratch.publish()
+    return Outcome("ok", job.target, log=job.target / "run.log", timings=timings, metrics=metrics)
+
+
+def _fail(job: Job, scratch: _Scratch, error: str, timings: dict[str, float]) -> Outcome:
+    """Keep the partial notebook and the log beside the target, never over it."""
+    if len(error) > 800:
+        error = error[:800] + " ... (truncated; the full error is in the notebook)"
+    scratch.note(f"FAILED: {error}")
+    failed = scratch.keep_failed()
+    return Outcome(
+        "failed",
+        job.target,
+        error=error,
+        log=failed / "run.log",
+        timings=timings,
+        notebook=failed / "report.ipynb",
+    )
+
+
+def execute_job(job: Job, *, force: bool = True) -> Outcome:
+    """Run a prepared job in this process; never raises for a failed report.
+
+    Executes the notebook (:func:`_execute`), exports HTML and workbook (:func:`_export`)
+    and publishes the folder atomically (:func:`_publish`); a failure at any step keeps the
+    run in ``<target>.failed`` (:func:`_fail`). Picklable arguments and result, so it can
+    run in any :class:`concurrent.futures.Executor`.
+
+    Parameters
+    ----------
+    job : Job
+        From :func:`prepare_job`.
+    force : bool
+        Run even if a good report with the same inputs exists (else it is ``skipped``).
+
+    Returns
+    -------
+    Outcome
+
+    Raises
+    ------
+    KeyboardInterrupt
+        Ctrl-C while the report ran in this thread; the partial run is in ``.failed``.
+    """
+    t0 = time.perf_counter()
+
+    def total() -> float:
+        return time.perf_counter() - t0 + job.validate_s
+
+    if not force and _previous_hash(job.target) == job.input_hash:
+        timings = {"total": time.perf_counter() - t0}
+        return Outcome("skipped", job.target, log=job.target / "run.log", timings=timings)
+    scratch = _Scratch(job.target)
+    warm_vega_bundle()  # built while the kernel runs
+    scratch.note(f"template {job.template_path}")
+    scratch.note(f"parameters {json.dumps(job.parameters, ensure_ascii=False)}")
+    t_exec = time.perf_counter()
+    error = _execute(job, scratch)
+    timings = {"validate": job.validate_s, "execute": time.perf_counter() - t_exec}
     if error is None:
         try:
             t_export = time.perf_counter()
-            nb = nbformat.read(out_nb, as_version=4)
-            tables, values = _collect_glue(nb)
-            page = notebook_to_html(
-                nb, show_code=job["show_code"], title=f"{job['template']} {target.parent.name}"
-            )
-            (tmp / "report.html").write_text(page, encoding="utf-8")
-            _write_xlsx(tmp / "tables.xlsx", tables, job["parameters"])
+            tables, values = _export(job, scratch)
             timings["export"] = time.perf_counter() - t_export
-            timings["total"] = time.perf_counter() - t0 + timings["validate"]
-            metrics = {
-                "status": "ok",
-                "template": job["template"],
-                "variant": job.get("variant"),
-                "parameters": job["parameters"],
-                "scorecard": tables.get("scorecard"),
-                "values": values,
-                "tables": tables,
-                "input_hash": job["input_hash"],
-                "data_hash": job["data_hash"],
-                "package_version": _package_version(),
-                "python": sys.version.split()[0],
-                "papermill_version": papermill.__version__,
-                "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "timings_s": {k: round(v, 3) for k, v in timings.items()},
-            }
-            note(f"ok in {timings['total']:.1f} s")
-            (tmp / "metrics.json").write_text(
-                json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8"
-            )
-            (tmp / "run.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
-            _swap_into_place(tmp, target)
-            return {
-                **base,
-                "status": "ok",
-                "error": None,
-                "log": str(target / "run.log"),
-                "timings": timings,
-                "metrics": metrics,
-            }
+            timings["total"] = total()
+            return _publish(job, scratch, _metrics(job, tables, values, timings), timings)
         except (LixiaEconError, OSError, ValueError) as exc:
             error = f"export failed: {type(exc).__name__}: {exc}"
-    # failed: keep the partial notebook and the log beside the target, never over it
-    if len(error) > 800:
-        error = error[:800] + " ... (truncated; the full error is in the notebook)"
-    note(f"FAILED: {error}")
-    failed = _keep_failed(tmp, target, lines)
-    timings["total"] = time.perf_counter() - t0 + timings.get("validate", 0.0)
-    return {
-        **base,
-        "status": "failed",
-        "error": error,
-        "log": str(failed / "run.log"),
-        "notebook": str(failed / "report.ipynb"),
-        "timings": timings,
-    }
+    timings["total"] = total()
+    return _fail(job, scratch, error, timings)
 
 
 def run_report(
@@ -676,6 +839,8 @@ def run_report(
     show_code: bool = False,
     variant: str | None = None,
     force: bool = True,
+    from_text: bool = False,
+    log_file: str | Path | None = None,
 ) -> ReportResult:
     """Run one parameterised report and write its folder.
 
@@ -705,6 +870,11 @@ def run_report(
     force : bool
         Run even if a good report with the same inputs (template, parameters, data, code)
         exists; with ``force=False`` that report is kept and ``status="skipped"``.
+    from_text : bool
+        The parameter values are command-line text, coerced to the declared types (see
+        :func:`~lixia_econ.report.validate_parameters`).
+    log_file : str or Path, optional
+        Append log lines (start, end, failure) to this file.
 
     Returns
     -------
@@ -714,9 +884,10 @@ def run_report(
     ------
     ParameterError
         Invalid parameters (nothing was run).
-    ReportError
-        The notebook failed: names the cell and its error, and where the partial notebook
-        and log were kept. A previous good report in the same folder is left untouched.
+    ReportFailed
+        The notebook failed (a :class:`~lixia_econ.errors.ReportError`): names the cell and
+        its error, and where the partial notebook and log were kept (``.outcome``). A
+        previous good report in the same folder is left untouched.
 
     Examples
     --------
@@ -724,30 +895,36 @@ def run_report(
     >>> result.html_path  # doctest: +SKIP
     PosixPath('.../reports/region_recovery/370102/2026Q1/report.html')
     """
-    job = prepare_job(
-        template,
-        parameters,
-        data_dir=data_dir,
-        output_dir=output_dir,
-        timeout=timeout,
-        show_code=show_code,
-        variant=variant,
-    )
-    out = execute_job(job, force=force)
-    if out["status"] == "failed":
-        raise ReportError(
-            f"report {job['template']} for {job['target']} failed: {out['error']} "
-            f"(notebook and log kept in {Path(out['log']).parent})"
+    with logging_to(log_file):
+        job = prepare_job(
+            template,
+            parameters,
+            data_dir=data_dir,
+            output_dir=output_dir,
+            timeout=timeout,
+            show_code=show_code,
+            variant=variant,
+            from_text=from_text,
         )
-    metrics = out.get("metrics")
-    if metrics is None:
-        with open(Path(job["target"]) / "metrics.json", encoding="utf-8") as fh:
+        log.info("report %s -> %s", job.template, job.target)
+        out = execute_job(job, force=force)
+        if out.failed:
+            log.error("report %s failed: %s (log: %s)", job.target, out.error, out.log)
+            raise ReportFailed(job, out)
+        log.info("report written: %s", job.target)
+    return _result(job, out)
+
+
+def _result(job: Job, out: Outcome) -> ReportResult:
+    metrics = out.metrics
+    if metrics is None:  # skipped: the kept report's metrics
+        with open(job.target / "metrics.json", encoding="utf-8") as fh:
             metrics = json.load(fh)
     return ReportResult(
-        template=job["template"],
-        parameters=job["parameters"],
-        path=Path(job["target"]),
-        status=out["status"],
+        template=job.template,
+        parameters=job.parameters,
+        path=job.target,
+        status=out.status,
         metrics=metrics,
-        timings=out["timings"],
+        timings=out.timings,
     )

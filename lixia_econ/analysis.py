@@ -1,13 +1,15 @@
-"""The numbers behind the report templates: what can be said, and what cannot, from the panel.
+"""The analysis layer: what can be said, and what cannot, about a region's recovery.
 
-The templates in ``notebooks/templates/`` call these functions and tell the story in
-words; no model logic lives in a notebook. Every function returns tables plus a list of
-plain-language statements of what could not be computed and why (sparse district data is
-the rule, not the exception).
+It fits the models of :mod:`lixia_econ.models` to the panel for the comparisons a report
+makes; it runs no report. The templates in ``notebooks/templates/`` call these functions
+and tell the story in words; no model logic lives in a notebook. Every function returns
+tables plus a list of plain-language statements of what could not be computed and why
+(sparse district data is the rule, not the exception).
 """
 
 from __future__ import annotations
 
+import enum
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from lixia_econ._checks import check_choice
 from lixia_econ.errors import (
     InsufficientDataError,
     LixiaEconError,
@@ -22,11 +25,12 @@ from lixia_econ.errors import (
     ParameterError,
 )
 from lixia_econ.periods import parse_period
-from lixia_econ.schema import indicators, regions
+from lixia_econ.schema import indicator_label, indicators, lookup_region, region_label
 
 __all__ = [
     "EstimateTables",
     "RecoveryTables",
+    "SeriesBasis",
     "national_scorecard",
     "published_growth",
     "quarterly_estimates",
@@ -36,9 +40,19 @@ __all__ = [
 
 
 def region_name(code: str) -> str:
-    """Return ``"历下区 Lixia District"`` for a code (the code itself if unknown)."""
-    reg = regions().get(code)
-    return f"{reg.name_zh} {reg.name_en}" if reg else code
+    """Return a region's bilingual display name, ``"历下区 Lixia District"``.
+
+    Both names come from :func:`lixia_econ.schema.region_label`; a code not in the
+    catalogue comes back unchanged.
+
+    Examples
+    --------
+    >>> region_name("370102"), region_name("999999")
+    ('历下区 Lixia District', '999999')
+    """
+    if lookup_region(code) is None:
+        return str(code)
+    return f"{region_label(code, lang='zh')} {region_label(code, lang='en')}"
 
 
 def _annual_levels(
@@ -186,7 +200,28 @@ class RecoveryTables:
     cannot: list[str] = field(default_factory=list)
 
 
-def _series_for(panel: pd.DataFrame, region: str, indicator: str) -> tuple[pd.Series, str]:
+class SeriesBasis(enum.Enum):
+    """What a recovery scorecard is read on, and the seasonal adjustment that needs.
+
+    Attributes
+    ----------
+    description : str
+        For the reader ("Read on ...").
+    adjust : str
+        The ``adjust`` argument of :func:`lixia_econ.models.recovery.analyze_recovery`.
+    """
+
+    #: Year-on-year growth chained into an index: comparable prices, no seasonality left.
+    CHAINED_GROWTH = ("year-on-year growth chained into an index", "none")
+    #: Single-period levels as published: seasonally adjusted by the model.
+    LEVELS = ("single-period levels as published", "seasonal")
+
+    def __init__(self, description: str, adjust: str) -> None:
+        self.description = description
+        self.adjust = adjust
+
+
+def _series_for(panel: pd.DataFrame, region: str, indicator: str) -> tuple[pd.Series, SeriesBasis]:
     """Pick the series the recovery is read on, and say what it is."""
     from lixia_econ.clean import chain_yoy
     from lixia_econ.panel import get_series
@@ -199,12 +234,12 @@ def _series_for(panel: pd.DataFrame, region: str, indicator: str) -> tuple[pd.Se
         if "yoy_pct" in have:
             g = get_series(panel, region, indicator, measure="yoy_pct", freq=freq)
             try:
-                return chain_yoy(g, base_year=2019), "year-on-year growth chained into an index"
+                return chain_yoy(g, base_year=2019), SeriesBasis.CHAINED_GROWTH
             except InsufficientDataError as exc:
                 reasons.append(str(exc))
         if "level" in have:
             s = get_series(panel, region, indicator, measure="level", freq=freq)
-            return s, "single-period levels as published"
+            return s, SeriesBasis.LEVELS
     have = rows.groupby(["freq", "measure"]).size()
     described = ", ".join(f"{n} {m} ({f})" for (f, m), n in have.items()) or "nothing"
     why = f" ({'; '.join(reasons)})" if reasons else ""
@@ -241,7 +276,7 @@ def national_scorecard(
     as_of : str
         Last period scored (later periods are ignored).
     method : str
-        Counterfactual method (``"trend"``, ``"ets"``, ``"structural"``).
+        Counterfactual method, one of :data:`lixia_econ.models.counterfactual.METHODS`.
 
     Returns
     -------
@@ -251,24 +286,25 @@ def national_scorecard(
         (one sentence per indicator that could not be scored, with the reason).
     """
     from lixia_econ.models.compare import compare
+    from lixia_econ.models.counterfactual import METHODS
     from lixia_econ.models.recovery import analyze_recovery
 
+    check_choice("method", method, METHODS)
     mine = panel[(panel["region"] == region) & (panel["status"] != "target")]
     codes = indicators_ or sorted(mine["indicator"].unique())
     out = RecoveryTables()
     for code in codes:
-        name = indicators()[code].name_en if code in indicators() else code
+        name = indicator_label(code, lang="en")
         try:
-            series, what = _series_for(panel, region, code)
+            series, basis = _series_for(panel, region, code)
             freq = series.index.freqstr[0]
             shock_p = parse_period(shock)[0].asfreq(freq, how="start")
             end = parse_period(as_of)[0].end_time
             series = series[[p.end_time <= end for p in series.index]].dropna()
-            adjust = "none" if "chained" in what else "seasonal"
             res = analyze_recovery(
-                series, shock=shock_p, method=method, adjust=adjust, as_of=series.index[-1]
+                series, shock=shock_p, method=method, adjust=basis.adjust, as_of=series.index[-1]
             )
-            res.notes.insert(0, f"Read on {what}.")
+            res.notes.insert(0, f"Read on {basis.description}.")
             out.results[code] = res
         except (LixiaEconError, ValueError) as exc:
             out.cannot.append(f"{region_name(region)}, {name}: not scored — {exc}")
