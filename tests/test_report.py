@@ -14,7 +14,6 @@ import pytest
 from _report_fixtures import FIXTURE_LEVELS, make_panel, make_template
 
 from lixia_econ import config
-from lixia_econ.cli import main
 from lixia_econ.errors import ParameterError, ReportError
 from lixia_econ.report import run_report, template_parameters, validate_parameters
 from lixia_econ.report._run import safe_component
@@ -124,12 +123,6 @@ def test_templates_declare_documented_defaults(path):
     assert {"region", "shock", "as_of", "data_dir"} <= set(params)
     assert all(p.help for p in params.values()), "every parameter needs a help comment"
     validate_parameters(path)  # the defaults themselves are valid
-
-
-def test_cli_usage_errors_exit_2(capsys):
-    assert main(["report", "-p", "region=999999"]) == 2
-    assert "not a region code" in capsys.readouterr().err
-    assert main(["report", "-p", "nonsense"]) == 2
 
 
 # --------------------------------------------------------------------------- running
