@@ -64,8 +64,8 @@ def _open_offline(html: Path, shot: Path) -> dict:
     return seen
 
 
-def test_default_report_renders_offline_in_chromium(tmp_path):
-    result = run_report("region_recovery", output_dir=tmp_path, timeout=300)
+def test_default_report_renders_offline_in_chromium(default_report):
+    result = default_report.result  # run_report("region_recovery", timeout=300), conftest.py
     seen = _open_offline(result.html_path, config.PROJECT_ROOT / "test-artifacts" / "report.png")
     assert seen["network"] == []
     assert seen["errors"] == []
