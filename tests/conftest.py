@@ -26,8 +26,7 @@ import pandas as pd
 import pytest
 from _report_fixtures import make_panel, make_template
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "data" / "raw"
+from lixia_econ.config import RAW_DIR as RAW
 
 
 class Built(NamedTuple):

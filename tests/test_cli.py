@@ -8,6 +8,8 @@ a kernel starts, and one failed report run (marked ``notebooks``).
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 
@@ -15,6 +17,7 @@ import pytest
 
 from lixia_econ import cli
 from lixia_econ.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main, make_parser
+from lixia_econ.config import RAW_DIR
 
 SUBCOMMANDS = ["build", "report", "batch"]
 
@@ -170,6 +173,22 @@ def test_build_gives_the_same_panel_as_the_library(raw_copy, tmp_path, built):
     out = tmp_path / "processed"
     assert main(["build", "--raw", str(raw_copy), "--processed", str(out)]) == EXIT_OK
     assert (out / "panel.csv").read_bytes() == (built.processed / "panel.csv").read_bytes()
+
+
+def test_build_with_no_options_uses_the_project_root_of_the_environment(tmp_path):
+    """``lixia-econ build`` as cron runs it: paths from LIXIA_ECON_ROOT (lixia_econ.config)."""
+    shutil.copytree(RAW_DIR, tmp_path / "data" / "raw")
+    env = {**os.environ, "LIXIA_ECON_ROOT": str(tmp_path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "lixia_econ.cli", "build"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert proc.returncode == EXIT_OK, proc.stderr
+    assert (tmp_path / "data" / "processed" / "panel.parquet").exists()
+    assert str(tmp_path / "data" / "processed") in proc.stdout
 
 
 def test_build_of_a_missing_folder_exits_1(tmp_path, capsys):
