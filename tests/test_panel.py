@@ -114,7 +114,7 @@ def test_sources_are_spliced_by_status_then_vintage(panel, period, value, status
     assert gdp.attrs["sources"] == sorted([OLD, NEW])
 
 
-def test_without_a_source_order_the_first_listed_vintage_is_not_preferred(panel):
+def test_without_a_source_order_status_still_decides(panel):
     panel.attrs = {}
     gdp = get_series(panel, "Lixia", "gdp", freq="A")
     assert gdp[pd.Period("2021", freq="Y")] == 120.0  # status still decides
