@@ -1,12 +1,13 @@
 # lixia_econ: two commands a fresh machine needs (Python 3.11 and make only).
 #   make report   create the environment, build data/processed/, run the default Lixia report
 #   make test     create the environment, run the whole test suite
+#   make test-fast  the suite less slow, notebooks and browser tests (a quick loop)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: env data report test lint format bench lab clean
+.PHONY: env data report test test-fast lint format bench lab clean
 
 env: $(STAMP)
 
@@ -24,6 +25,10 @@ report: data
 
 test: env
 	$(BIN)/python -m pytest
+
+# the quick loop while developing: no simulations, kernels or browser (CI runs everything)
+test-fast: env
+	$(BIN)/python -m pytest -m "not slow and not notebooks and not browser"
 
 lint: env
 	$(BIN)/ruff check .

@@ -154,10 +154,6 @@ def test_bad_configs_are_usage_errors(tmp_path, body, message):
     assert main(["batch", str(cfg), "--no-progress", "--output", str(tmp_path)]) == 2
 
 
-def test_missing_config_is_a_usage_error(tmp_path):
-    assert main(["batch", str(tmp_path / "none.toml"), "--no-progress"]) == 2
-
-
 @pytest.mark.slow
 def test_batch_on_a_dask_local_cluster(setup):
     distributed = pytest.importorskip("distributed")

@@ -77,6 +77,7 @@ def test_ets_covariance_matches_statsmodels_and_simulation():
     np.testing.assert_allclose(cf.log_cov, emp, atol=0.06 * cf.log_cov.max())
 
 
+@pytest.mark.slow  # a 1,500-draw simulation of the state
 def test_structural_covariance_matches_statsmodels():
     y = _quarterly(3)
     cf = counterfactual(y, shock="2020Q1", method="structural")

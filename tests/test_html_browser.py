@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _report_fixtures import make_panel, make_template
 
 from lixia_econ import config
 from lixia_econ.report import run_report
@@ -65,8 +64,8 @@ def _open_offline(html: Path, shot: Path) -> dict:
     return seen
 
 
-def test_default_report_renders_offline_in_chromium(tmp_path):
-    result = run_report("region_recovery", output_dir=tmp_path, timeout=300)
+def test_default_report_renders_offline_in_chromium(default_report):
+    result = default_report.result  # run_report("region_recovery", timeout=300), conftest.py
     seen = _open_offline(result.html_path, config.PROJECT_ROOT / "test-artifacts" / "report.png")
     assert seen["network"] == []
     assert seen["errors"] == []
@@ -75,13 +74,12 @@ def test_default_report_renders_offline_in_chromium(tmp_path):
     assert "历下区" in seen["chart_text"]  # Chinese labels are drawn as text in the SVG
 
 
-def test_names_from_data_stay_text_in_the_browser(tmp_path):
-    data = make_panel(tmp_path / "data", note="<script>alert(1)</script>")
-    template = make_template(tmp_path / "tpl")
+def test_names_from_data_stay_text_in_the_browser(tiny_template, tiny_data, tmp_path):
+    # tiny_data's note is "<script>alert(1)</script>" (conftest.py)
     result = run_report(
-        template,
+        tiny_template,
         parameters={"title": "<img src=x onerror=alert(3)>"},
-        data_dir=data,
+        data_dir=tiny_data,
         output_dir=tmp_path / "out",
         timeout=120,
     )

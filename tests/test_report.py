@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
+from pathlib import Path
 
 import nbformat
 import openpyxl
 import pytest
-from _report_fixtures import FIXTURE_LEVELS, make_panel, make_template
+from _report_fixtures import FIXTURE_LEVELS
 
 from lixia_econ import config
-from lixia_econ.cli import main
 from lixia_econ.errors import ParameterError, ReportError
 from lixia_econ.report import (
     Job,
@@ -30,12 +31,30 @@ TEMPLATES = sorted(config.TEMPLATES_DIR.glob("*.ipynb"))
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    root = tmp_path_factory.mktemp("tiny")
-    return {
-        "template": make_template(root / "tpl"),
-        "data": make_panel(root / "data", note="<script>alert(1)</script>"),
-    }
+def tiny(tiny_template, tiny_data):
+    # written once per session by conftest.py (tests/_report_fixtures.py)
+    return {"template": tiny_template, "data": tiny_data}
+
+
+@pytest.fixture(scope="module")
+def good_report(tiny, tmp_path_factory):
+    """One run of the tiny template with its defaults (force=False into an empty folder).
+
+    Tests that need a good report in place before they run another copy its output folder
+    (``_copy_of``) instead of starting a kernel for the same report again.
+    """
+    out = tmp_path_factory.mktemp("good-report")
+    result = run_report(
+        tiny["template"], data_dir=tiny["data"], output_dir=out, timeout=120, force=False
+    )
+    return out, result
+
+
+def _copy_of(good_report, folder: Path):
+    """The shared good report copied into ``folder``: its result, with its path there."""
+    out, result = good_report
+    shutil.copytree(out, folder, dirs_exist_ok=True)
+    return dataclasses.replace(result, path=folder / result.path.relative_to(out))
 
 
 # --------------------------------------------------------------------------- parameters
@@ -158,12 +177,6 @@ def test_a_job_is_a_frozen_record_and_names_its_folder_by_region_code(tiny, tmp_
         job.target = tmp_path  # type: ignore[misc]
 
 
-def test_cli_usage_errors_exit_2(capsys):
-    assert main(["report", "-p", "region=999999"]) == 2
-    assert "not in the region catalogue" in capsys.readouterr().err
-    assert main(["report", "-p", "nonsense"]) == 2
-
-
 # --------------------------------------------------------------------------- running
 
 
@@ -212,9 +225,9 @@ def test_run_report_writes_the_report_folder(tiny, tmp_path):
 
 
 @pytest.mark.notebooks
-def test_failed_rerun_keeps_the_good_report_and_names_the_cell(tiny, tmp_path):
+def test_failed_rerun_keeps_the_good_report_and_names_the_cell(tiny, good_report, tmp_path):
     common = {"data_dir": tiny["data"], "output_dir": tmp_path, "timeout": 120}
-    good = run_report(tiny["template"], **common)
+    good = _copy_of(good_report, tmp_path)  # run_report(tiny["template"], **common), shared
     before = good.html_path.read_bytes()
     with pytest.raises(ReportError) as err:
         run_report(tiny["template"], parameters={"fail": True}, **common)
@@ -253,9 +266,9 @@ def test_a_report_over_its_timeout_is_stopped(tiny, tmp_path):
 
 
 @pytest.mark.notebooks
-def test_unchanged_inputs_are_skipped_unless_forced(tiny, tmp_path):
+def test_unchanged_inputs_are_skipped_unless_forced(tiny, good_report, tmp_path):
     common = {"data_dir": tiny["data"], "output_dir": tmp_path, "timeout": 120}
-    first = run_report(tiny["template"], force=False, **common)
+    first = _copy_of(good_report, tmp_path)  # run_report(..., force=False, **common), shared
     assert first.status == "ok"
     again = run_report(tiny["template"], force=False, **common)
     assert again.status == "skipped"
@@ -267,11 +280,15 @@ def test_unchanged_inputs_are_skipped_unless_forced(tiny, tmp_path):
 @pytest.mark.notebooks
 @pytest.mark.slow
 @pytest.mark.parametrize("path", TEMPLATES, ids=[p.stem for p in TEMPLATES])
-def test_templates_run_on_the_shipped_data(path, tmp_path, capfd):
-    result = run_report(path.stem, output_dir=tmp_path, timeout=300)
+def test_templates_run_on_the_shipped_data(path, tmp_path, capfd, request):
+    if path.stem == "region_recovery":  # run once per session, shared with test_html_browser
+        result, err = request.getfixturevalue("default_report")
+    else:
+        result = run_report(path.stem, output_dir=tmp_path, timeout=300)
+        err = capfd.readouterr().err
     page = result.html_path.read_text(encoding="utf-8")
     # the kernel's stderr is kept in the report folder, not printed (cron mails stay quiet)
-    assert "IPKernelApp" not in capfd.readouterr().err
+    assert "IPKernelApp" not in err
     assert (result.path / "kernel.log").exists()
     assert result.parameters["region"] == "370102"
     assert page.count('class="lixia-chart"') >= 1
