@@ -81,7 +81,9 @@ def load_panel(
     -------
     pandas.DataFrame
         The tidy panel (columns of :data:`lixia_econ.schema.COLUMNS`). ``attrs`` holds
-        ``source_order`` (sources, older vintages first, as in the manifest).
+        ``source_order`` (sources, older vintages first, as in the manifest). The units of
+        ``processed_dir/regions.csv`` (written by the build from the raw folder's region
+        files) are registered, so a report kernel can name them.
 
     Raises
     ------
@@ -103,6 +105,11 @@ def load_panel(
     path = _panel_path(processed)
     if not path.exists():
         raise LixiaEconError(f"no processed panel at {path}; run `lixia-econ build`")
+    units = processed / "regions.csv"
+    if units.exists():
+        from lixia_econ.regions import register_regions
+
+        register_regions(units)
     panel = pd.read_parquet(path)[list(COLUMNS)]
     log = processed / "build_log.json"
     if log.exists():

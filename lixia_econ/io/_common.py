@@ -28,9 +28,11 @@ from lixia_econ.units import CANONICAL, decimal_factor, parse_unit
 T = TypeVar("T")
 
 __all__ = [
+    "CAVEAT_WORDS",
     "GROWTH_WORDS",
     "NA_BASIS",
     "YTD_MEASURE",
+    "Caveats",
     "Grid",
     "Observations",
     "Source",
@@ -44,6 +46,7 @@ __all__ = [
     "need_rows",
     "parse_at",
     "scale",
+    "split_caveats",
     "target_unit",
     "ytd_note",
 ]
@@ -333,6 +336,86 @@ class Source:
 
 
 # ---------------------------------------------------------------------------
+# footnotes, notes and source lines
+
+#: How a footnote, note or source line starts (``注：``, ``数据来源：``, ``Note:``,
+#: ``Data Sources``).
+CAVEAT_WORDS = re.compile(
+    r"^(?:(?:注|附注|注释|说明|备注|数据来源|资料来源|来源)\s*\d*\s*[:：]"
+    r"|(?:notes?|sources?|data\s+sources?)\s*(?:[:：]|$))",
+    re.IGNORECASE,
+)
+#: A numbered line of a note block (``1.``, ``2、``, ``①``, ``(1)``, ``（1）``).
+_NUMBERED = re.compile(r"^(?:\d{1,2}\s*[.、)）]|[\u2460-\u2473]|[(（]\d{1,2}[)）])")
+
+
+@dataclass
+class Caveats:
+    """A file's footnote, note and source lines, and note-like lines kept as data.
+
+    ``lines`` and ``flagged`` are lists of ``{"row": line, "text": ...}``; a flagged
+    line looked like a note but had numbers in its data cells, so it was read as data.
+    """
+
+    lines: list[dict[str, Any]]
+    flagged: list[dict[str, Any]]
+
+
+def _has_number(cells: list[Any]) -> bool:
+    from lixia_econ.units import parse_number
+
+    for c in cells:
+        if isinstance(c, int | float) and c == c:
+            return True
+        try:
+            v = parse_number(cell_text(c))
+        except DataFormatError:
+            continue
+        if v == v:
+            return True
+    return False
+
+
+def split_caveats(grid: Grid, start: int = 1) -> tuple[Grid, Caveats]:
+    """Take footnote, note and source lines out of a grid's rows from ``start`` on.
+
+    A caveat line starts with :data:`CAVEAT_WORDS` (``注：``, ``说明：``, ``数据来源：``,
+    ``资料来源：``, ``Note``, ``Source``, ``Data Sources``); after one, numbered lines
+    (``1.``, ``①``) and lines with text in the first cell only belong to the note too.
+    A line that looks like a caveat but has numbers in its other cells stays as data
+    and is flagged.
+
+    Returns
+    -------
+    tuple of Grid and Caveats
+        The grid without the caveat lines, and the lines taken out (or flagged).
+    """
+    rows, lines = list(grid.rows[:start]), list(grid.lines[:start])
+    found = Caveats([], [])
+    in_note = False
+    for cells, line in zip(grid.rows[start:], grid.lines[start:], strict=True):
+        first = cell_text(cells[0]) if cells else ""
+        texts = [cell_text(c) for c in cells if cell_text(c)]
+        starts = bool(CAVEAT_WORDS.match(first))
+        follows = in_note and (bool(_NUMBERED.match(first)) or len(texts) == 1)
+        if not (starts or follows):
+            in_note = False
+            rows.append(cells)
+            lines.append(line)
+            continue
+        text = ",".join(texts)
+        if _has_number(cells[1:]):
+            found.flagged.append({"row": line, "text": text})
+            in_note = False
+            rows.append(cells)
+            lines.append(line)
+            continue
+        in_note = True
+        found.lines.append({"row": line, "text": text})
+    return Grid(rows, lines), found
+
+
+# ---------------------------------------------------------------------------
 # observations -> tidy frame
 
 
@@ -361,6 +444,8 @@ class Observations:
         self.source = source
         self.cols: dict[str, list[Any]] = {c: [] for c in (*COLUMNS, "_line", "_column")}
         self.missing = 0
+        #: The file's footnote, note and source lines (see :func:`split_caveats`).
+        self.caveats = Caveats([], [])
 
     def add(
         self,
@@ -410,6 +495,8 @@ class Observations:
         out.attrs["source_rows"] = [int(x) for x in df["_line"]]
         out.attrs["layout"] = layout
         out.attrs["path"] = str(self.path)
+        out.attrs["caveats"] = list(self.caveats.lines)
+        out.attrs["flagged"] = list(self.caveats.flagged)
         return out
 
 
