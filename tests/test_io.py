@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from lixia_econ import regions
 from lixia_econ.config import MANIFEST_NAME, RAW_DIR
 from lixia_econ.errors import (
     DataFormatError,
@@ -25,6 +26,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BAD = FIXTURES / "bad"
 MANIFEST = tomllib.loads((RAW_DIR / MANIFEST_NAME).read_text(encoding="utf-8"))["file"]
 ENTRIES = {e["path"]: e for e in MANIFEST}
+
+
+@pytest.fixture(autouse=True)
+def _shipped_units():
+    """The shipped files name units of data/raw/regions.csv (as the build registers them)."""
+    regions.clear_registered()
+    regions.register_regions(RAW_DIR / "regions.csv")
+    yield
+    regions.clear_registered()
 
 
 def _read(rel: str, **extra) -> pd.DataFrame:
