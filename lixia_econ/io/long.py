@@ -4,6 +4,8 @@ Columns: region, indicator, period, value, unit (units and periods as printed),
 optional note, source_url, period_type, price_basis, measure, status; each known by
 several header names (``地区``, ``指标名称``, ``时间``, ``数值``, ``单位`` ...).
 
+Footnote, note and source lines under the table (``注：``, ``数据来源：``) are kept as
+the file's caveats (:func:`~lixia_econ.io._common.split_caveats`), not read as rows.
 A ``trust`` column (how close the page is to the publisher) is kept in each row's
 note as ``trust: ...``; ``source_url`` in its source (``file | url``).
 
@@ -36,6 +38,7 @@ from lixia_econ.io._common import (
     indicator_code,
     need_rows,
     parse_at,
+    split_caveats,
     target_unit,
 )
 from lixia_econ.io._registry import Reader, register
@@ -304,7 +307,7 @@ def read_long(
     aliases: dict[str, str] | None = None,
 ) -> None:
     """Read a long table into ``obs`` (see the module docstring)."""
-    grid = source.grid
+    grid, obs.caveats = split_caveats(source.grid, 1)
     need_rows(grid, obs.path)
     rows = _Rows(grid, obs.path, region, aliases, within)
     value_column = rows.name["value"]
