@@ -724,3 +724,24 @@ def test_long_file_keeps_trust_in_the_note_and_url_in_the_source():
     df = _read("jinan_districts_2020_2024.csv")
     assert df["note"].str.contains("trust: ").all()
     assert df["source"].str.startswith("jinan_districts_2020_2024.csv | http").all()
+
+
+def test_long_year_to_date_at_quarter_ends_is_quarterly(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "region,indicator,period,value,unit\n"
+        + "".join(
+            f"历下区,地区生产总值,2020年1-{m}月,{v},亿元\n"
+            for m, v in [(3, 400.1), (6, 850.2), (9, 1300.3), (12, 1910.41)]
+        )
+        + "历下区,社会消费品零售总额,2020年1-2月,50,亿元\n"
+        + "历下区,社会消费品零售总额,2020年1-3月,80,亿元\n",
+        encoding="utf-8",
+    )
+    df = read_table(path)
+    gdp = df[df["indicator"] == "gdp"]
+    assert list(gdp["period"]) == ["2020Q1", "2020Q2", "2020Q3", "2020Q4"]
+    assert set(gdp["freq"]) == {"Q"}
+    assert set(gdp["measure"]) == {"ytd_level"}
+    retail = df[df["indicator"] == "retail_sales"]
+    assert list(retail["period"]) == ["2020-02", "2020-03"]  # 1-2月: monthly

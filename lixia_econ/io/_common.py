@@ -481,6 +481,26 @@ class Observations:
         c["_line"].append(line)
         c["_column"].append(column)
 
+    def quarterly_ytd(self) -> None:
+        """Make year-to-date monthly series whose months all end a quarter quarterly.
+
+        ``2020年1-3月``, ``2020年1-6月`` … of one series (region, indicator, measure,
+        price basis, source) are quarterly year-to-date values (``2020Q1``, ``2020Q2``),
+        not monthly ones with gaps; a series with another month (``1-2月``, ``1-11月``)
+        stays monthly.
+        """
+        c = self.cols
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for i, (fq, measure) in enumerate(zip(c["freq"], c["measure"], strict=True)):
+            if fq == "M" and measure in YTD_MEASURE.values():
+                key = tuple(c[k][i] for k in ("region", "indicator", "measure", "price_basis"))
+                groups.setdefault((*key, c["source"][i]), []).append(i)
+        for rows in groups.values():
+            if all(int(c["period"][i][5:7]) % 3 == 0 for i in rows):
+                for i in rows:
+                    year, month = c["period"][i][:4], int(c["period"][i][5:7])
+                    c["freq"][i], c["period"][i] = "Q", f"{year}Q{month // 3}"
+
     def frame(self, layout: str) -> pd.DataFrame:
         """Return the tidy frame (see :func:`lixia_econ.io.read_table` for its ``attrs``)."""
         df = pd.DataFrame(self.cols)

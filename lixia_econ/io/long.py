@@ -6,6 +6,8 @@ several header names (``地区``, ``指标名称``, ``时间``, ``数值``, ``�
 
 Footnote, note and source lines under the table (``注：``, ``数据来源：``) are kept as
 the file's caveats (:func:`~lixia_econ.io._common.split_caveats`), not read as rows.
+Year-to-date monthly values of a series whose months all end a quarter
+(``2020年1-3月``, ``2020年1-6月`` …) are quarterly year-to-date values.
 A ``trust`` column (how close the page is to the publisher) is kept in each row's
 note as ``trust: ...``; ``source_url`` in its source (``file | url``).
 
@@ -329,6 +331,7 @@ def read_long(
             note="; ".join(x for x in notes if x),
             source=f"{obs.source} | {url}" if url else None,
         )
+    obs.quarterly_ytd()
 
 
 READER = register(

@@ -5,6 +5,13 @@ indicator name (``社会消费品零售总额（亿元）``), in a ``单位``/``
 column header; growth columns or rows are recognised by their words (``增长（%）``,
 ``比上年同期增长(%)``).
 
+Bulletins as published: title lines above the header are skipped (the header is the
+first row with period labels in most of its cells); a ``单位：亿元`` line there gives the
+unit of rows without one; footnote, note and source lines are the file's caveats; a
+label without a year (``1-6月``) takes the year of the column before it; year-to-date
+columns that all end a quarter make a quarterly table (``一季度`` and ``全年`` are then
+the first and fourth quarters' year-to-date values).
+
 Options: ``region`` (required), ``orientation`` (``"rows"``, the default, or
 ``"columns"``), ``header_rows`` (default 1; for xlsx, taken from the merged header
 cells), ``period`` (for columns whose header is not a period, e.g. ``绝对额（亿元）``),
