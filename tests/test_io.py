@@ -745,3 +745,17 @@ def test_long_year_to_date_at_quarter_ends_is_quarterly(tmp_path):
     assert set(gdp["measure"]) == {"ytd_level"}
     retail = df[df["indicator"] == "retail_sales"]
     assert list(retail["period"]) == ["2020-02", "2020-03"]  # 1-2月: monthly
+
+
+def test_tab_separated_bulletin_with_title_and_unit_cell(tmp_path):
+    path = _bulletin(
+        tmp_path,
+        "示例区主要经济指标\t\t单位：亿元",
+        "指标\t2020年1-3月\t1-6月",
+        "地区生产总值\t100.3\t224.5",
+        "数据来源：示例区统计局",
+    )
+    df = read_table(path, region="370102")
+    assert list(df["period"]) == ["2020Q1", "2020Q2"]
+    assert set(df["unit"]) == {"亿元"}
+    assert df.attrs["caveats"] == [{"row": 4, "text": "数据来源：示例区统计局"}]

@@ -252,9 +252,11 @@ def csv_grid(text: str) -> Grid:
     """Split delimited text into a :class:`Grid`, skipping blank rows.
 
     The delimiter is the one of ``,``, tab and ``;`` that the first non-blank line holds
-    most of.
+    most of (the first line holding any, when title lines above a table hold none).
     """
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    delimited = (ln for ln in lines if any(d in ln for d in (",", "\t", ";")))
+    first = next(delimited, lines[0] if lines else "")
     counts = {d: first.count(d) for d in (",", "\t", ";")}
     delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
     reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)

@@ -105,8 +105,9 @@ def _header_start(grid: Grid, header_rows: int, orientation: str) -> int:
     """
     fallback = None
     for i, cells in enumerate(grid.rows[:_SCAN]):
-        if not any(cell_text(c) for c in cells[1:]):
-            continue
+        rest = [t for c in cells[1:] if (t := cell_text(c))]
+        if not rest or all(_UNIT_LINE.match(t) for t in rest):
+            continue  # a title line, or a title with its 单位 line
         if fallback is None:
             fallback = i
             if header_rows > 1 or orientation == "columns":
