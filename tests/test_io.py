@@ -594,6 +594,7 @@ def test_quarterly_district_bulletin_as_published(example_district):
     assert df.attrs["caveats"][1]["text"] == "数据来源：示例区统计局"
     assert df.attrs["flagged"] == []
     assert max(df.attrs["source_rows"]) == 4  # nothing read from the note lines
+    assert df.attrs["titles"] == ["示例区2017—2023年主要经济指标（季度累计）"]
 
 
 def test_monthly_district_bulletin_with_unit_line(example_district):

@@ -131,7 +131,8 @@ def read_table(
         ``attrs``: ``dropped_missing`` (cells with a missing marker, dropped),
         ``dropped_duplicates`` (rows repeating another exactly), ``source_rows``
         (each row's line in the file), ``layout``, ``path``, ``caveats`` and
-        ``flagged`` (footnote, note and source lines, see the module docstring).
+        ``flagged`` (footnote, note and source lines, see the module docstring),
+        ``titles`` (title lines above a bulletin table).
 
     Raises
     ------

@@ -23,7 +23,7 @@ import pandas as pd
 from lixia_econ.errors import DataFormatError, ParameterError, SchemaError, UnitError
 from lixia_econ.periods import freq_code, period_to_str
 from lixia_econ.schema import COLUMNS, KEY, indicators, resolve_indicator
-from lixia_econ.units import CANONICAL, decimal_factor, parse_unit
+from lixia_econ.units import CANONICAL, decimal_factor, parse_number, parse_unit
 
 T = TypeVar("T")
 
@@ -364,8 +364,6 @@ class Caveats:
 
 
 def _has_number(cells: list[Any]) -> bool:
-    from lixia_econ.units import parse_number
-
     for c in cells:
         if isinstance(c, int | float) and c == c:
             return True
@@ -448,6 +446,8 @@ class Observations:
         self.missing = 0
         #: The file's footnote, note and source lines (see :func:`split_caveats`).
         self.caveats = Caveats([], [])
+        #: Title lines above the table (bulletins), as printed.
+        self.titles: list[str] = []
 
     def add(
         self,
@@ -519,6 +519,7 @@ class Observations:
         out.attrs["path"] = str(self.path)
         out.attrs["caveats"] = list(self.caveats.lines)
         out.attrs["flagged"] = list(self.caveats.flagged)
+        out.attrs["titles"] = list(self.titles)
         return out
 
 

@@ -433,6 +433,7 @@ def read_wide(
         check_choice("price_basis", price_basis, PRICE_BASES)
     start = _header_start(source.grid, header_rows, orientation)
     preamble = _preamble(source.grid, start)
+    obs.titles = list(preamble.titles)
     body = Grid(source.grid.rows[start:], source.grid.lines[start:])
     body, obs.caveats = split_caveats(body, header_rows)
     table = _table(body, orientation, header_rows, path)
