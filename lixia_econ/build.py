@@ -1,16 +1,23 @@
 """``lixia-econ build``: every raw file, through the manifest, into one validated panel.
 
-The build reads each data file of the raw folder with the layout and options its
-``manifest.toml`` entry gives (files not listed are read with the layout detected
-automatically, and the build says so), validates each file's table, derives
-single-period values from year-to-date ones where none were published, validates the
-whole panel, and writes ``panel.parquet``, ``panel.csv`` (UTF-8 with BOM, for Excel) and
-``build_log.json`` atomically. If any file is rejected nothing is written: the previous
-``data/processed/`` stays as it was, and the build says which file, row and value.
+The build first registers the statistical units of the raw folder's ``regions.csv``
+and ``*.regions.csv`` files (:func:`lixia_econ.regions.register_regions`: functional
+zones, a district the catalogue lacks), then reads each data file with the layout and
+options its ``manifest.toml`` entry gives (files not listed are read with the layout
+detected automatically, and the build says so), validates each file's table, derives
+single-period values from year-to-date ones and annual values from quarters or months
+where none were published, validates the whole panel, and writes ``panel.parquet``,
+``panel.csv`` (UTF-8 with BOM, for Excel), ``regions.csv`` (the registered units, which
+:func:`lixia_econ.load_panel` registers again) and ``build_log.json`` atomically. The
+log keeps each file's footnote, note and source lines (``caveats``) and the note-like
+lines read as data (``flagged``). If any file is rejected nothing is written: the
+previous ``data/processed/`` stays as it was, and the build says which file, row and
+value.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -24,15 +31,26 @@ from typing import Any
 import pandas as pd
 
 from lixia_econ import config
-from lixia_econ.clean import decumulate_frame
+from lixia_econ.clean import JAN_FEB_STATUS, decumulate_frame
 from lixia_econ.errors import DataFormatError, LixiaEconError
+from lixia_econ.regions import REGISTRY_COLUMNS, Region, register_regions
 from lixia_econ.schema import COLUMNS, validate
 
-__all__ = ["BuildResult", "build_panel", "read_manifest"]
+__all__ = [
+    "REGIONS_NAME",
+    "BuildResult",
+    "build_panel",
+    "derive_annual",
+    "derive_single_periods",
+    "read_manifest",
+    "region_files",
+]
 
 #: File suffixes the build treats as data; everything else (SOURCES.md, the manifest) is skipped.
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
-_NOT_DATA = {config.MANIFEST_NAME, "SOURCES.md", "README.md"}
+#: The region file of a raw folder (also ``*.regions.csv``), and its copy next to the panel.
+REGIONS_NAME = "regions.csv"
+_NOT_DATA = {config.MANIFEST_NAME, "SOURCES.md", "README.md", REGIONS_NAME}
 _MANIFEST_KEYS = {"path", "layout", "options", "publisher", "route", "caveats", "jan_feb"}
 
 
@@ -42,6 +60,7 @@ class BuildResult:
 
     read: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[tuple[str, LixiaEconError]] = field(default_factory=list)
+    regions: list[Region] = field(default_factory=list)
     derived: int = 0
     rows: int = 0
     written: list[Path] = field(default_factory=list)
@@ -82,11 +101,27 @@ def read_manifest(raw_dir: str | Path) -> list[dict[str, Any]]:
     return entries
 
 
+def _is_region_file(p: Path) -> bool:
+    return p.name == REGIONS_NAME or p.name.endswith("." + REGIONS_NAME)
+
+
+def region_files(raw_dir: str | Path) -> list[Path]:
+    """Return the region files of a raw folder: ``regions.csv`` and ``*.regions.csv``, sorted.
+
+    Each holds units to register (:func:`lixia_econ.regions.register_regions`); none is
+    read as data.
+    """
+    return sorted(p for p in Path(raw_dir).rglob("*") if p.is_file() and _is_region_file(p))
+
+
 def _data_files(raw: Path) -> list[Path]:
     return sorted(
         p
         for p in raw.rglob("*")
-        if p.is_file() and p.suffix.lower() in DATA_SUFFIXES and p.name not in _NOT_DATA
+        if p.is_file()
+        and p.suffix.lower() in DATA_SUFFIXES
+        and p.name not in _NOT_DATA
+        and not _is_region_file(p)
     )
 
 
@@ -140,6 +175,90 @@ def derive_single_periods(panel: pd.DataFrame, *, jan_feb: dict[str, str]) -> pd
     return out.assign(measure="level", note=note)[list(COLUMNS)].reset_index(drop=True)
 
 
+#: Statuses of single periods an annual total may be summed from.
+_SUMMABLE = {"published", "derived", *JAN_FEB_STATUS.values()}
+_ANNUAL_KEY = ["region", "indicator", "period", "price_basis", "measure"]
+
+
+def _year_end_ytd(panel: pd.DataFrame, flows: set[str]) -> pd.DataFrame:
+    """Annual rows from fourth-quarter / December year-to-date levels and real growth."""
+    end = panel["period"].str.endswith("Q4") & (panel["freq"] == "Q")
+    end |= panel["period"].str.endswith("-12") & (panel["freq"] == "M")
+    level = end & (panel["measure"] == "ytd_level") & panel["indicator"].isin(flows)
+    growth = end & (panel["measure"] == "ytd_yoy_pct") & (panel["price_basis"] == "comparable")
+    rows = panel[(level | growth) & panel["status"].isin(_SUMMABLE)]
+    what = rows["freq"].map({"Q": "fourth quarter", "M": "December"})
+    return rows.assign(
+        measure=rows["measure"].map({"ytd_level": "level", "ytd_yoy_pct": "yoy_pct"}),
+        note="the " + what + "'s year-to-date value of the same source",
+    )
+
+
+def _summed(panel: pd.DataFrame, flows: set[str], freq: str, n: int) -> pd.DataFrame:
+    """Annual levels summed from the complete years of single quarters (months)."""
+    rows = panel[
+        (panel["freq"] == freq)
+        & (panel["measure"] == "level")
+        & panel["indicator"].isin(flows)
+        & panel["status"].isin(_SUMMABLE)
+    ]
+    if rows.empty:
+        return rows
+    rows = rows.assign(year=rows["period"].str[:4])
+    group = ["region", "indicator", "price_basis", "unit", "source", "year"]
+    # January–February kept combined: February holds both months, January is absent
+    combined = (rows["status"] == JAN_FEB_STATUS["keep"]).groupby([rows[g] for g in group]).any()
+    agg = rows.groupby(group, sort=True)["value"].agg(["sum", "size"])
+    complete = (agg["size"] == n) | ((agg["size"] == n - 1) & combined.reindex(agg.index))
+    agg = agg[complete].reset_index()
+    what = {"Q": "four single quarters", "M": "twelve single months"}[freq]
+    return agg.assign(
+        period=agg["year"],
+        value=agg["sum"].round(8),
+        measure="level",
+        note=f"sum of the {what} of the same source",
+    )
+
+
+def derive_annual(panel: pd.DataFrame) -> pd.DataFrame:
+    """Return annual rows derived from quarters or months where no annual figure was published.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        Tidy rows, single periods de-cumulated already (:func:`derive_single_periods`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows with ``freq`` ``A`` and status ``derived``, each from one source (one
+        vintage): annual levels of flows from the fourth-quarter (December) year-to-date
+        value, else from the sum of four single quarters (twelve single months; a year
+        with January–February combined counts as complete); annual real growth
+        (``yoy_pct``, comparable) from the fourth-quarter (December) year-to-date real
+        growth. Only complete years; never where the panel has an annual figure of the
+        same region, indicator, year, price basis and measure from any source.
+    """
+    from lixia_econ.schema import indicators
+
+    flows = {code for code, ind in indicators().items() if ind.kind == "flow"}
+    parts = [
+        _year_end_ytd(panel, flows),
+        _summed(panel, flows, "Q", 4),
+        _summed(panel, flows, "M", 12),
+    ]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=list(COLUMNS))
+    out = pd.concat(parts, ignore_index=True)
+    out = out.assign(freq="A", status="derived", period=out["period"].str[:4])
+    annual = panel[panel["freq"] == "A"]
+    have = set(annual[_ANNUAL_KEY].itertuples(index=False, name=None))
+    out = out[[k not in have for k in out[_ANNUAL_KEY].itertuples(index=False, name=None)]]
+    out = out.drop_duplicates([*_ANNUAL_KEY, "source"], keep="first")
+    return out[list(COLUMNS)].reset_index(drop=True)
+
+
 def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
@@ -185,10 +304,14 @@ def build_panel(
     if found is None:
         return result
     listed, files = found
+    units = region_files(raw)
+    if not _register(raw, units, result, say):
+        say(f"build failed: {result.rejected[-1][1]}; {out_dir} left as it was")
+        return result
     from lixia_econ import __version__
 
     manifest = raw / config.MANIFEST_NAME
-    digest = _hash_files([manifest, *files] if listed else files, __version__)
+    digest = _hash_files([manifest, *units, *files] if listed else [*units, *files], __version__)
     if not force and _up_to_date(out_dir, digest, result, say):
         return result
     frames, jan_feb = _read_files(raw, files, listed, result, say)
@@ -211,6 +334,23 @@ def _reject(
 ) -> None:
     result.rejected.append((name, err))
     say(f"rejected {name}: {err}")
+
+
+def _register(
+    raw: Path, units: list[Path], result: BuildResult, say: Callable[[str], None]
+) -> bool:
+    """Register the units of the raw folder's region files; False (rejected) on a bad file."""
+    try:
+        result.regions = register_regions(units)
+    except LixiaEconError as err:
+        bad = Path(getattr(err, "path", None) or raw / REGIONS_NAME)
+        name = bad.relative_to(raw).as_posix() if bad.is_relative_to(raw) else str(bad)
+        _reject(result, name, err, say)
+        return False
+    if units:
+        names = ", ".join(u.relative_to(raw).as_posix() for u in units)
+        say(f"registered {len(result.regions)} region(s) from {names}")
+    return True
 
 
 def _find_inputs(
@@ -268,10 +408,12 @@ def _read_one(path: Path, rel: str, entry: dict[str, Any] | None) -> pd.DataFram
     options = dict(entry.get("options", {})) if entry else {}
     layout = entry.get("layout") if entry else None
     table = read_table(path, layout=layout, **options)
-    source_rows = table.attrs.get("source_rows")
+    attrs = dict(table.attrs)
     table = table.assign(source=table["source"].where(table["source"] != "", rel))
-    table.attrs["source_rows"] = source_rows
-    return validate(table, path=path)
+    table.attrs["source_rows"] = attrs.get("source_rows")
+    out = validate(table, path=path)
+    out.attrs.update({k: attrs.get(k, []) for k in ("caveats", "flagged")})
+    return out
 
 
 def _read_files(
@@ -295,8 +437,12 @@ def _read_files(
         how = f"layout {layout}" if entry else "layout detected automatically (not in manifest)"
         dropped = int(table.attrs.get("dropped_missing", 0) or 0)
         info = {"file": rel, "rows": len(table), "layout": layout or "auto", "missing": dropped}
+        info["caveats"] = list(table.attrs.get("caveats", []))
+        info["flagged"] = list(table.attrs.get("flagged", []))
         result.read.append(info)
         say(f"read {rel}: {len(table)} rows ({how}; {dropped} cells marked missing)")
+        for line in info["flagged"]:
+            say(f"  {rel} row {line['row']}: looks like a note but has numbers; read as data")
         jan_feb.update(dict.fromkeys(set(table["source"]), (entry or {}).get("jan_feb", "keep")))
         frames.append(table)
     return frames, jan_feb
@@ -311,10 +457,12 @@ def _assemble(
     """Join the tables, add derived single periods, validate; None if the panel is invalid."""
     panel = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     derived = derive_single_periods(panel, jan_feb=jan_feb)
-    result.derived = len(derived)
     say(f"derived {len(derived)} single-period values from year-to-date values")
+    annual = derive_annual(pd.concat([panel, derived], ignore_index=True))
+    say(f"derived {len(annual)} annual values from quarters and months")
+    result.derived = len(derived) + len(annual)
     try:
-        return validate(pd.concat([panel, derived], ignore_index=True), path="panel")
+        return validate(pd.concat([panel, derived, annual], ignore_index=True), path="panel")
     except LixiaEconError as err:
         result.rejected.append(("panel", err))
         return None
@@ -330,8 +478,10 @@ def _write_outputs(
     parquet = out_dir / f"{config.PANEL_STEM}.parquet"
     csv_path = out_dir / f"{config.PANEL_STEM}.csv"
     log_path = out_dir / "build_log.json"
+    regions_path = out_dir / REGIONS_NAME
     _atomic_write(parquet, lambda p: panel.to_parquet(p, index=False))
     _atomic_write(csv_path, lambda p: panel.to_csv(p, index=False, encoding="utf-8-sig"))
+    _atomic_write(regions_path, lambda p: _write_regions(p, result.regions))
     log = {
         "input_hash": digest,
         "rows": len(panel),
@@ -344,7 +494,17 @@ def _write_outputs(
         log_path,
         lambda p: p.write_text(json.dumps(log, ensure_ascii=False, indent=2), encoding="utf-8"),
     )
-    result.written = [parquet, csv_path, log_path]
+    result.written = [parquet, csv_path, log_path, regions_path]
+
+
+def _write_regions(path: Path, units: list[Region]) -> None:
+    """Write the registered units as a region file (header only when there are none)."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(REGISTRY_COLUMNS)
+        for r in units:
+            writer.writerow([r.code, r.name_zh, r.name_en, r.level, r.parent, r.kind,
+                             "|".join(r.aliases)])  # fmt: skip
 
 
 def _source_order(panel: pd.DataFrame, file_order: list[str]) -> list[str]:

@@ -81,7 +81,9 @@ def load_panel(
     -------
     pandas.DataFrame
         The tidy panel (columns of :data:`lixia_econ.schema.COLUMNS`). ``attrs`` holds
-        ``source_order`` (sources, older vintages first, as in the manifest).
+        ``source_order`` (sources, older vintages first, as in the manifest). The units of
+        ``processed_dir/regions.csv`` (written by the build from the raw folder's region
+        files) are registered, so a report kernel can name them.
 
     Raises
     ------
@@ -103,6 +105,11 @@ def load_panel(
     path = _panel_path(processed)
     if not path.exists():
         raise LixiaEconError(f"no processed panel at {path}; run `lixia-econ build`")
+    units = processed / "regions.csv"
+    if units.exists():
+        from lixia_econ.regions import register_regions
+
+        register_regions(units)
     panel = pd.read_parquet(path)[list(COLUMNS)]
     log = processed / "build_log.json"
     if log.exists():
@@ -116,6 +123,19 @@ def _choose(options: list[str], what: str, context: str) -> str:
     if len(options) == 1:
         return options[0]
     raise ParameterError(f"{context} has several {what}: {options}; choose one with {what}=...")
+
+
+def _default_freqs(rows: pd.DataFrame) -> list[str]:
+    """Return the frequencies to choose from when ``freq`` is not given.
+
+    Annual rows that are all derived (from quarters or months, by
+    :func:`lixia_econ.build.derive_annual`) count only when nothing else is there.
+    """
+    freqs = sorted(set(rows["freq"]))
+    annual = rows[rows["freq"] == "A"]
+    if len(freqs) > 1 and len(annual) and (annual["status"] == "derived").all():
+        freqs.remove("A")
+    return freqs
 
 
 def get_series(
@@ -146,7 +166,9 @@ def get_series(
     price_basis : {"current", "comparable", "na"}, optional
         Needed only when the measure exists on several bases.
     freq : {"A", "Q", "M"}, optional
-        Needed only when the measure exists at several frequencies.
+        Needed only when the measure exists at several frequencies. Annual values the
+        build derived from quarters or months (status ``derived``) are taken only with
+        ``freq="A"`` when the series has another frequency.
     source : str, optional
         Take only this source. By default sources are spliced: where two cover the same
         period, a published figure beats a derived one, and a later vintage (later in the
@@ -203,7 +225,8 @@ def get_series(
                 raise ParameterError(msg)
             rows = rows[rows[col] == chosen]
     pb = _choose(sorted(set(rows["price_basis"])), "price_basis", f"{label} {measure}")
-    fq = _choose(sorted(set(rows["freq"])), "freq", f"{label} {measure}")
+    rows = rows[rows["price_basis"] == pb]
+    fq = _choose(_default_freqs(rows) if freq is None else [freq], "freq", f"{label} {measure}")
     rows = rows[(rows["price_basis"] == pb) & (rows["freq"] == fq)]
     rows = rows.assign(
         _status=rows["status"].map(_STATUS_RANK).fillna(9),

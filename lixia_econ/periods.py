@@ -164,7 +164,8 @@ def _normalise(label: str) -> str:
 # Each pattern -> kind; groups: year (optional), a (start or single), b (end)
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"^{_Y}年?$"), "year"),
-    (re.compile(rf"^{_Y}年?(?:全年|度)$"), "year"),
+    (re.compile(rf"^{_Y}年?度$"), "year"),
+    (re.compile(rf"^(?:{_Y}年?)?全年$"), "year"),
     (re.compile(rf"^(?:{_Y}年)?第?(?P<a>{_NUM})季度?$"), "quarter_cn"),
     (re.compile(rf"^(?:{_Y}年)?(?P<a>{_NUM})-(?P<b>{_NUM})季度$"), "quarter_range"),
     (re.compile(rf"^(?:{_Y}年)?第?(?P<a>{_NUM})-第?(?P<b>{_NUM})季度$"), "quarter_range"),

@@ -329,7 +329,7 @@ def register_regions(paths: Path | str | Iterable[Path | str]) -> list[Region]:
                     path=path, row=line, column="code", value=reg.code,
                 )  # fmt: skip
             old = _REGISTERED.get(reg.code)
-            if old is not None and old.source != reg.source and old != reg:
+            if old is not None and replace(old, source="") != replace(reg, source=""):
                 raise DataFormatError(
                     f"region {reg.code} is registered twice: here and in {old.source}",
                     path=path, row=line, column="code", value=reg.code,
@@ -407,38 +407,70 @@ def _latest_first(codes: list[str], catalogue: dict[str, Region]) -> tuple[str, 
     return tuple(codes)
 
 
-def region_candidates(name: object) -> list[Region]:
+def _under(reg: Region, ancestor: str, catalogue: dict[str, Region]) -> bool:
+    """Whether ``ancestor`` is the region itself or above it in the parent chain."""
+    seen: set[str] = set()
+    code: str | None = reg.code
+    while code and code not in seen:
+        if code == ancestor:
+            return True
+        seen.add(code)
+        parent = catalogue.get(code)
+        code = parent.parent if parent is not None else None
+    return False
+
+
+def region_candidates(name: object, *, within: str | None = None) -> list[Region]:
     """Return every region a name may mean (empty if none); the best-matching tier only.
+
+    A name with a bracketed part (``Licheng District (历城区)``) means a region every
+    part names: the candidates of its parts are intersected. ``within`` (a code)
+    keeps, of several candidates, those inside that region.
 
     Examples
     --------
     >>> [r.code for r in region_candidates("莱芜")]
     ['370116']
+    >>> [r.code for r in region_candidates("Licheng District (历城区)")]
+    ['370112']
+    >>> [r.code for r in region_candidates("市中区", within="370100")]
+    ['370103']
     """
     table = _table(_registry_version[0])
     catalogue = regions()
+    found: list[str] = []
     for key in name_candidates(name):
         codes = table.get(key)
-        if codes:
-            return [catalogue[c] for c in codes]
-    return []
+        if not codes:
+            continue
+        if not found:
+            found = list(codes)
+        elif len(found) > 1 and (both := [c for c in found if c in codes]):
+            found = both
+    if within is not None and len(found) > 1:
+        inside = [c for c in found if _under(catalogue[c], within, catalogue)]
+        found = inside or found
+    return [catalogue[c] for c in found]
 
 
 @lru_cache(maxsize=131072)
-def _lookup_cached(name: str, version: int) -> str | None:
-    found = region_candidates(name)
+def _lookup_cached(name: str, within: str | None, version: int) -> str | None:
+    found = region_candidates(name, within=within)
     return found[0].code if len(found) == 1 else None
 
 
-def lookup_region(name: object) -> str | None:
+def lookup_region(name: object, *, within: str | None = None) -> str | None:
     """Return the code of a region named by code or name, or None (unknown or ambiguous).
+
+    ``within`` (a code) settles a name several regions share in favour of the one
+    inside that region (``"市中区"`` within Jinan, ``"370100"``, is 370103).
 
     Examples
     --------
     >>> lookup_region("历下"), lookup_region("lixia_district"), lookup_region("Atlantis")
     ('370102', '370102', None)
     """
-    return _lookup_cached(str(name), _registry_version[0])
+    return _lookup_cached(str(name), within, _registry_version[0])
 
 
 def _describe(reg: Region) -> str:
@@ -448,8 +480,11 @@ def _describe(reg: Region) -> str:
     return f"{reg.code!r} ({reg.name_zh}, {reg.name_en}{within}{until})"
 
 
-def resolve_region(name: object) -> str:
+def resolve_region(name: object, *, within: str | None = None) -> str:
     """Return the code of a region named by code, Chinese or English name, short or full.
+
+    ``within`` (a region code) settles a name several regions share in favour of the one
+    inside that region (see :func:`lookup_region`).
 
     Raises
     ------
@@ -465,10 +500,10 @@ def resolve_region(name: object) -> str:
     >>> resolve_region("济南市市中区")
     '370103'
     """
-    code = lookup_region(name)
+    code = lookup_region(name, within=within)
     if code is not None:
         return code
-    found = region_candidates(name)
+    found = region_candidates(name, within=within)
     if found:
         listed = "; ".join(_describe(r) for r in found[:8])
         raise ParameterError(

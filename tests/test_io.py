@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from lixia_econ import regions
 from lixia_econ.config import MANIFEST_NAME, RAW_DIR
 from lixia_econ.errors import (
     DataFormatError,
@@ -25,6 +26,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BAD = FIXTURES / "bad"
 MANIFEST = tomllib.loads((RAW_DIR / MANIFEST_NAME).read_text(encoding="utf-8"))["file"]
 ENTRIES = {e["path"]: e for e in MANIFEST}
+
+
+@pytest.fixture(autouse=True)
+def _shipped_units():
+    """The shipped files name units of data/raw/regions.csv (as the build registers them)."""
+    regions.clear_registered()
+    regions.register_regions(RAW_DIR / "regions.csv")
+    yield
+    regions.clear_registered()
 
 
 def _read(rel: str, **extra) -> pd.DataFrame:
@@ -537,3 +547,216 @@ def test_unknown_indicator_names_the_nearest_entries(tmp_path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(DataFormatError, match="Did you mean 'gdp'"):
         read_table(path)
+
+
+# ---------------------------------------------------------------------------
+# district bulletins as published: title lines, unit lines, footnotes, quarterly
+# year-to-date columns (fixtures in fixtures/district_bulletin, figures invented)
+
+DISTRICT = FIXTURES / "district_bulletin"
+EXAMPLE_UNIT = (
+    "code,name_zh,name_en,level,parent,kind,aliases\n"
+    "379901,示例区,Example District,county,370100,other,\n"
+)
+
+
+@pytest.fixture
+def example_district(tmp_path):
+    path = tmp_path / "example.regions.csv"
+    path.write_text(EXAMPLE_UNIT, encoding="utf-8")
+    regions.register_regions(path)
+    return "示例区"
+
+
+def _bulletin(tmp_path: Path, *lines: str, name: str = "bulletin.csv") -> Path:
+    """Write a bulletin as district bureaus do: GB18030, Windows line ends."""
+    path = tmp_path / name
+    path.write_bytes("\r\n".join(lines).encode("gb18030") + b"\r\n")
+    return path
+
+
+def test_quarterly_district_bulletin_as_published(example_district):
+    df = read_table(DISTRICT / "example_district_quarterly_gb18030.csv", region=example_district)
+    assert df.attrs["layout"] == "wide"  # detected below the title line
+    gdp = df[df["indicator"] == "gdp"]
+    assert set(gdp["freq"]) == {"Q"}
+    assert set(gdp["measure"]) == {"ytd_level"}
+    assert list(gdp["period"]) == [f"{y}Q{q}" for y in range(2017, 2024) for q in range(1, 5)]
+    # 2019 is printed 一季度 / 上半年 / 前三季度 / 全年
+    assert _one(df, indicator="gdp", period="2019Q1") == 107.8
+    assert _one(df, indicator="gdp", period="2019Q4") == 483.5
+    assert "'2019年全年'" in gdp.loc[gdp["period"] == "2019Q4", "note"].iloc[0]
+    revenue = df[df["indicator"] == "gpb_revenue"]
+    assert sorted(revenue["period"])[:2] == ["2017Q4", "2018Q4"]  # — cells dropped
+    assert df.attrs["dropped_missing"] == 6
+    assert [c["row"] for c in df.attrs["caveats"]] == [5, 6]
+    assert df.attrs["caveats"][0]["text"].startswith("注：本表为累计数")
+    assert df.attrs["caveats"][1]["text"] == "数据来源：示例区统计局"
+    assert df.attrs["flagged"] == []
+    assert max(df.attrs["source_rows"]) == 4  # nothing read from the note lines
+    assert df.attrs["titles"] == ["示例区2017—2023年主要经济指标（季度累计）"]
+
+
+def test_monthly_district_bulletin_with_unit_line(example_district):
+    df = read_table(DISTRICT / "example_district_monthly_gb18030.csv", region=example_district)
+    assert df.attrs["layout"] == "wide"
+    assert len(df) == 77
+    assert set(df["freq"]) == {"M"}
+    assert set(df["measure"]) == {"ytd_level"}
+    assert _one(df, period="2017-02") == 41.1  # 1-2月 published together
+    assert "January and February released together" in df["note"].iloc[0]
+    assert [c["text"] for c in df.attrs["caveats"]] == [
+        "说明：1-2月数据合并发布。",
+        "数据来源：示例区统计局《统计月报》",
+    ]
+
+
+QUARTER_HEADERS = {
+    "ranges": "2020年1-3月,1-6月,1-9月,1-12月",
+    "em dash": "2020年1—3月,2020年1—6月,2020年1—9月,2020年1—12月",
+    "full width": "２０２０年１－３月,２０２０年１－６月,２０２０年１－９月,２０２０年１－１２月",
+    "words": "2020年一季度,上半年,前三季度,全年",
+    "words with year": "2020年一季度,2020年上半年,2020年前三季度,2020年全年",
+}
+
+
+@pytest.mark.parametrize("header", QUARTER_HEADERS.values(), ids=QUARTER_HEADERS)
+def test_quarterly_year_to_date_headers_in_any_printed_form(tmp_path, header):
+    path = _bulletin(
+        tmp_path,
+        "示例区2020年主要经济指标（季度累计）",
+        "单位：亿元",
+        f"指标,{header}",
+        "地区生产总值,100.3,224.5,355.2,500.5",
+        "增长（%）,-3.1,0.5,2.6,3.9",
+    )
+    df = read_table(path, region="370102")
+    level = df[df["measure"] == "ytd_level"]
+    assert list(level["period"]) == ["2020Q1", "2020Q2", "2020Q3", "2020Q4"]
+    assert list(level["value"]) == [100.3, 224.5, 355.2, 500.5]
+    assert set(level["unit"]) == {"亿元"}  # from the 单位 line above the table
+    growth = df[df["measure"] == "ytd_yoy_pct"]
+    assert list(growth["period"]) == ["2020Q1", "2020Q2", "2020Q3", "2020Q4"]
+    assert set(growth["price_basis"]) == {"comparable"}
+    assert set(df["freq"]) == {"Q"}
+
+
+def test_unit_line_scales_rows_without_a_unit(tmp_path):
+    path = _bulletin(
+        tmp_path, "单位：万元", "指标,2020年,2021年", "一般公共预算收入,1515000,1600000"
+    )
+    df = read_table(path, region="历下区")
+    assert list(df["value"]) == [151.5, 160.0]
+    assert set(df["unit"]) == {"亿元"}
+
+
+def test_monthly_ytd_with_gaps_stays_monthly(tmp_path):
+    path = _bulletin(tmp_path, "指标,2020年1-2月,1-3月,1-6月", "社会消费品零售总额（亿元）,1,2,3")
+    df = read_table(path, region="370102")
+    assert list(df["period"]) == ["2020-02", "2020-03", "2020-06"]
+    assert set(df["freq"]) == {"M"}
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        ["注：本表为累计数。", "1. 地区生产总值按现价计算。", "② 2019年起为普查修订数。"],
+        ["Note: figures are cumulative", "Data Sources: District statistics bureau"],
+        ["Notes", "1.Cumulative values", "Source: the district bureau"],
+        ["资料来源：示例区统计局", "说明：—为未公布"],
+    ],
+)
+def test_footnote_lines_are_caveats_not_data(tmp_path, footer):
+    path = _bulletin(tmp_path, "指标,2020年,2021年", "地区生产总值（亿元）,500.5,566.5", *footer)
+    df = read_table(path, region="370102")
+    assert len(df) == 2
+    assert df.attrs["dropped_missing"] == 0
+    assert [c["row"] for c in df.attrs["caveats"]] == list(range(3, 3 + len(footer)))
+    assert df.attrs["caveats"][0]["text"].split(",")[0] == footer[0]
+
+
+def test_note_block_inside_the_table(tmp_path):
+    path = _bulletin(
+        tmp_path,
+        "指标,2020年,2021年",
+        "地区生产总值（亿元）,500.5,566.5",
+        "注：下列为一般公共预算",
+        "一般公共预算收入（亿元）,40.0,45.3",
+    )
+    df = read_table(path, region="370102")
+    assert sorted(df["indicator"]) == ["gdp", "gdp", "gpb_revenue", "gpb_revenue"]
+    assert df.attrs["caveats"] == [{"row": 3, "text": "注：下列为一般公共预算"}]
+
+
+def test_note_like_line_with_numbers_is_data_and_flagged(tmp_path):
+    path = _bulletin(
+        tmp_path,
+        "指标,2020年,2021年",
+        "注：以下为现价",
+        "1.地区生产总值（亿元）,500.5,566.5",
+    )
+    df = read_table(path, region="370102")
+    assert list(df["value"]) == [500.5, 566.5]
+    assert df.attrs["flagged"] == [{"row": 3, "text": "1.地区生产总值（亿元）,500.5,566.5"}]
+    assert df.attrs["caveats"] == [{"row": 2, "text": "注：以下为现价"}]
+
+
+def test_unknown_indicator_in_a_bulletin_names_file_row_and_nearest(tmp_path):
+    path = _bulletin(tmp_path, "标题", "指标,2020年", "地区生产总额（亿元）,500.5")
+    with pytest.raises(DataFormatError, match=r"row 3.*unknown indicator.*gdp") as info:
+        read_table(path, region="370102")
+    assert info.value.value == "地区生产总额（亿元）"
+    assert "bulletin.csv" in str(info.value)
+
+
+def test_long_file_footnote_lines_are_caveats(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "region,indicator,period,value,unit\n历下区,GDP,2020,1910.41,亿元\n"
+        "注：数据来自区政府工作报告\n",
+        encoding="utf-8",
+    )
+    df = read_table(path)
+    assert len(df) == 1
+    assert df.attrs["caveats"] == [{"row": 3, "text": "注：数据来自区政府工作报告"}]
+
+
+def test_long_file_keeps_trust_in_the_note_and_url_in_the_source():
+    df = _read("jinan_districts_2020_2024.csv")
+    assert df["note"].str.contains("trust: ").all()
+    assert df["source"].str.startswith("jinan_districts_2020_2024.csv | http").all()
+
+
+def test_long_year_to_date_at_quarter_ends_is_quarterly(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "region,indicator,period,value,unit\n"
+        + "".join(
+            f"历下区,地区生产总值,2020年1-{m}月,{v},亿元\n"
+            for m, v in [(3, 400.1), (6, 850.2), (9, 1300.3), (12, 1910.41)]
+        )
+        + "历下区,社会消费品零售总额,2020年1-2月,50,亿元\n"
+        + "历下区,社会消费品零售总额,2020年1-3月,80,亿元\n",
+        encoding="utf-8",
+    )
+    df = read_table(path)
+    gdp = df[df["indicator"] == "gdp"]
+    assert list(gdp["period"]) == ["2020Q1", "2020Q2", "2020Q3", "2020Q4"]
+    assert set(gdp["freq"]) == {"Q"}
+    assert set(gdp["measure"]) == {"ytd_level"}
+    retail = df[df["indicator"] == "retail_sales"]
+    assert list(retail["period"]) == ["2020-02", "2020-03"]  # 1-2月: monthly
+
+
+def test_tab_separated_bulletin_with_title_and_unit_cell(tmp_path):
+    path = _bulletin(
+        tmp_path,
+        "示例区主要经济指标\t\t单位：亿元",
+        "指标\t2020年1-3月\t1-6月",
+        "地区生产总值\t100.3\t224.5",
+        "数据来源：示例区统计局",
+    )
+    df = read_table(path, region="370102")
+    assert list(df["period"]) == ["2020Q1", "2020Q2"]
+    assert set(df["unit"]) == {"亿元"}
+    assert df.attrs["caveats"] == [{"row": 4, "text": "数据来源：示例区统计局"}]

@@ -288,7 +288,10 @@ def test_accessor_picks_series_and_tab_completes(built):
     gdp = panel.econ.regions.lixia.gdp
     # Published: Lixia GDP 2019 1685.4 亿元 (data/raw/SOURCES.md)
     assert gdp[pd.Period("2019", freq="Y")] == pytest.approx(1685.4)
-    assert panel.econ.series("济南市", "地区生产总值").attrs["region"] == "370100"
+    # Jinan has annual GDP and, since jinan_districts_2020_2024.csv, 2020 by quarter
+    with pytest.raises(ParameterError, match=r"several freq: \['A', 'Q'\]"):
+        panel.econ.series("济南市", "地区生产总值")
+    assert panel.econ.series("济南市", "地区生产总值", freq="A").attrs["region"] == "370100"
     table = panel.econ.available()
     assert {"region_name", "observations", "first", "last"} <= set(table.columns)
 

@@ -393,3 +393,26 @@ def test_check_not_after_rejects_a_later_shock():
         check_not_after("2021", "2020Q4")
     with pytest.raises(ParameterError, match="not a period"):
         check_not_after("2020Q9", "2021")
+
+
+# How district bulletins print quarterly year-to-date columns (the wide reader makes a
+# table of them quarterly; here only what each label says on its own).
+@pytest.mark.parametrize(
+    ("label", "year", "text", "freq", "ytd"),
+    [
+        ("2020年1-3月", None, "2020-03", "M", True),
+        ("2020年1—3月", None, "2020-03", "M", True),
+        ("２０２０年１－６月", None, "2020-06", "M", True),
+        ("1-6月", 2020, "2020-06", "M", True),
+        ("1-9月", 2020, "2020-09", "M", True),
+        ("1-12月", 2020, "2020-12", "M", True),
+        ("2019年一季度", None, "2019Q1", "Q", False),
+        ("2019年上半年", None, "2019Q2", "Q", True),
+        ("2019年前三季度", None, "2019Q3", "Q", True),
+        ("前三季度", 2019, "2019Q3", "Q", True),
+        ("2019年全年", None, "2019", "Y", False),
+        ("全年", 2019, "2019", "Y", False),
+    ],
+)
+def test_bulletin_quarterly_labels(label, year, text, freq, ytd):
+    assert parse_period(label, year=year) == (pd.Period(text, freq=freq), ytd)

@@ -22,8 +22,11 @@ each registering its reader, options and detection in :mod:`lixia_econ.io._regis
 ``wide``
     Bulletin tables: indicators as rows and periods as columns (or transposed with
     ``orientation="columns"``), the unit in the indicator name (``社会消费品零售总额
-    （亿元）``) or in a ``单位``/``unit`` column, growth columns or rows (``增长（%）``,
-    ``比上年同期增长(%)``).
+    （亿元）``), in a ``单位``/``unit`` column or in a ``单位：亿元`` line above the
+    table, growth columns or rows (``增长（%）``, ``比上年同期增长(%)``). Title lines
+    above the header are skipped (the header is the first row with period labels in
+    most of its cells). Year-to-date columns that all end a quarter (``2020年1-3月``,
+    ``1-6月``, ``前三季度``, ``全年``) are quarterly year-to-date values.
 
 ``.xlsx`` workbooks are read with openpyxl (:mod:`~lixia_econ.io.xlsx`): merged header
 cells are forward-filled and the sheet is read as ``wide`` (or the layout given). Text
@@ -44,6 +47,11 @@ Conventions shared by every layout
 - Cells holding a missing marker (``—``, ``-``, ``…``, blank ...) are dropped; their
   number is ``df.attrs["dropped_missing"]``. ``df.attrs["source_rows"]`` gives each
   row's line in the file (1-based, as an editor counts; the sheet row for xlsx).
+- Footnote, note and source lines (``注：``, ``说明：``, ``数据来源：``, ``资料来源：``,
+  ``Note``, ``Source``, ``Data Sources``, numbered lines under a ``注：``) are never read
+  as data: they are the file's caveats, ``df.attrs["caveats"]`` (``{"row", "text"}``
+  each); a line that looks like one but has numbers in its data cells is read as data
+  and listed in ``df.attrs["flagged"]``.
 - Errors name the file, the row, the column and the value.
 """
 
@@ -101,7 +109,9 @@ def read_table(
         - ``columns``: ``period_column`` (default the first column), ``freq``
           (``"Q"`` turns ``2020-03`` into ``2020Q1``), ``series`` ({column: {indicator,
           measure, unit, price_basis[, status, note]}}), ``region`` (default China).
-        - ``long``: ``region`` (used when the file has no region column), ``aliases``.
+        - ``long``: ``region`` (used when the file has no region column), ``within``
+          (a region code that settles names several regions share: ``市中区`` within
+          ``370100`` is Jinan's), ``aliases``.
         - ``wide``: ``region`` (required), ``orientation`` (``"rows"``: indicators as
           rows, the default; ``"columns"``: periods as rows), ``header_rows`` (default
           1; for xlsx, taken from the merged header cells), ``period`` (for columns
@@ -120,7 +130,9 @@ def read_table(
         the page for long tables with ``source_url``); ``note`` ``''`` when none.
         ``attrs``: ``dropped_missing`` (cells with a missing marker, dropped),
         ``dropped_duplicates`` (rows repeating another exactly), ``source_rows``
-        (each row's line in the file), ``layout``, ``path``.
+        (each row's line in the file), ``layout``, ``path``, ``caveats`` and
+        ``flagged`` (footnote, note and source lines, see the module docstring),
+        ``titles`` (title lines above a bulletin table).
 
     Raises
     ------

@@ -23,14 +23,16 @@ import pandas as pd
 from lixia_econ.errors import DataFormatError, ParameterError, SchemaError, UnitError
 from lixia_econ.periods import freq_code, period_to_str
 from lixia_econ.schema import COLUMNS, KEY, indicators, resolve_indicator
-from lixia_econ.units import CANONICAL, decimal_factor, parse_unit
+from lixia_econ.units import CANONICAL, decimal_factor, parse_number, parse_unit
 
 T = TypeVar("T")
 
 __all__ = [
+    "CAVEAT_WORDS",
     "GROWTH_WORDS",
     "NA_BASIS",
     "YTD_MEASURE",
+    "Caveats",
     "Grid",
     "Observations",
     "Source",
@@ -44,6 +46,7 @@ __all__ = [
     "need_rows",
     "parse_at",
     "scale",
+    "split_caveats",
     "target_unit",
     "ytd_note",
 ]
@@ -249,9 +252,11 @@ def csv_grid(text: str) -> Grid:
     """Split delimited text into a :class:`Grid`, skipping blank rows.
 
     The delimiter is the one of ``,``, tab and ``;`` that the first non-blank line holds
-    most of.
+    most of (the first line holding any, when title lines above a table hold none).
     """
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    delimited = (ln for ln in lines if any(d in ln for d in (",", "\t", ";")))
+    first = next(delimited, lines[0] if lines else "")
     counts = {d: first.count(d) for d in (",", "\t", ";")}
     delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
     reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)
@@ -333,6 +338,84 @@ class Source:
 
 
 # ---------------------------------------------------------------------------
+# footnotes, notes and source lines
+
+#: How a footnote, note or source line starts (``注：``, ``数据来源：``, ``Note:``,
+#: ``Data Sources``).
+CAVEAT_WORDS = re.compile(
+    r"^(?:(?:注|附注|注释|说明|备注|数据来源|资料来源|来源)\s*\d*\s*[:：]"
+    r"|(?:notes?|sources?|data\s+sources?)\s*(?:[:：]|$))",
+    re.IGNORECASE,
+)
+#: A numbered line of a note block (``1.``, ``2、``, ``①``, ``(1)``, ``（1）``).
+_NUMBERED = re.compile(r"^(?:\d{1,2}\s*[.、)）]|[\u2460-\u2473]|[(（]\d{1,2}[)）])")
+
+
+@dataclass
+class Caveats:
+    """A file's footnote, note and source lines, and note-like lines kept as data.
+
+    ``lines`` and ``flagged`` are lists of ``{"row": line, "text": ...}``; a flagged
+    line looked like a note but had numbers in its data cells, so it was read as data.
+    """
+
+    lines: list[dict[str, Any]]
+    flagged: list[dict[str, Any]]
+
+
+def _has_number(cells: list[Any]) -> bool:
+    for c in cells:
+        if isinstance(c, int | float) and c == c:
+            return True
+        try:
+            v = parse_number(cell_text(c))
+        except DataFormatError:
+            continue
+        if v == v:
+            return True
+    return False
+
+
+def split_caveats(grid: Grid, start: int = 1) -> tuple[Grid, Caveats]:
+    """Take footnote, note and source lines out of a grid's rows from ``start`` on.
+
+    A caveat line starts with :data:`CAVEAT_WORDS` (``注：``, ``说明：``, ``数据来源：``,
+    ``资料来源：``, ``Note``, ``Source``, ``Data Sources``); after one, numbered lines
+    (``1.``, ``①``) and lines with text in the first cell only belong to the note too.
+    A line that looks like a caveat but has numbers in its other cells stays as data
+    and is flagged.
+
+    Returns
+    -------
+    tuple of Grid and Caveats
+        The grid without the caveat lines, and the lines taken out (or flagged).
+    """
+    rows, lines = list(grid.rows[:start]), list(grid.lines[:start])
+    found = Caveats([], [])
+    in_note = False
+    for cells, line in zip(grid.rows[start:], grid.lines[start:], strict=True):
+        first = cell_text(cells[0]) if cells else ""
+        texts = [cell_text(c) for c in cells if cell_text(c)]
+        starts = bool(CAVEAT_WORDS.match(first))
+        follows = in_note and (bool(_NUMBERED.match(first)) or len(texts) == 1)
+        if not (starts or follows):
+            in_note = False
+            rows.append(cells)
+            lines.append(line)
+            continue
+        text = ",".join(texts)
+        if _has_number(cells[1:]):
+            found.flagged.append({"row": line, "text": text})
+            in_note = False
+            rows.append(cells)
+            lines.append(line)
+            continue
+        in_note = True
+        found.lines.append({"row": line, "text": text})
+    return Grid(rows, lines), found
+
+
+# ---------------------------------------------------------------------------
 # observations -> tidy frame
 
 
@@ -361,6 +444,10 @@ class Observations:
         self.source = source
         self.cols: dict[str, list[Any]] = {c: [] for c in (*COLUMNS, "_line", "_column")}
         self.missing = 0
+        #: The file's footnote, note and source lines (see :func:`split_caveats`).
+        self.caveats = Caveats([], [])
+        #: Title lines above the table (bulletins), as printed.
+        self.titles: list[str] = []
 
     def add(
         self,
@@ -396,6 +483,26 @@ class Observations:
         c["_line"].append(line)
         c["_column"].append(column)
 
+    def quarterly_ytd(self) -> None:
+        """Make year-to-date monthly series whose months all end a quarter quarterly.
+
+        ``2020年1-3月``, ``2020年1-6月`` … of one series (region, indicator, measure,
+        price basis, source) are quarterly year-to-date values (``2020Q1``, ``2020Q2``),
+        not monthly ones with gaps; a series with another month (``1-2月``, ``1-11月``)
+        stays monthly.
+        """
+        c = self.cols
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for i, (fq, measure) in enumerate(zip(c["freq"], c["measure"], strict=True)):
+            if fq == "M" and measure in YTD_MEASURE.values():
+                key = tuple(c[k][i] for k in ("region", "indicator", "measure", "price_basis"))
+                groups.setdefault((*key, c["source"][i]), []).append(i)
+        for rows in groups.values():
+            if all(int(c["period"][i][5:7]) % 3 == 0 for i in rows):
+                for i in rows:
+                    year, month = c["period"][i][:4], int(c["period"][i][5:7])
+                    c["freq"][i], c["period"][i] = "Q", f"{year}Q{month // 3}"
+
     def frame(self, layout: str) -> pd.DataFrame:
         """Return the tidy frame (see :func:`lixia_econ.io.read_table` for its ``attrs``)."""
         df = pd.DataFrame(self.cols)
@@ -410,6 +517,9 @@ class Observations:
         out.attrs["source_rows"] = [int(x) for x in df["_line"]]
         out.attrs["layout"] = layout
         out.attrs["path"] = str(self.path)
+        out.attrs["caveats"] = list(self.caveats.lines)
+        out.attrs["flagged"] = list(self.caveats.flagged)
+        out.attrs["titles"] = list(self.titles)
         return out
 
 

@@ -27,6 +27,7 @@ from lixia_econ.io._common import (
     Stored,
     need_rows,
     parse_at,
+    split_caveats,
     target_unit,
     ytd_note,
 )
@@ -144,7 +145,8 @@ def read_columns(
     region: str = "000000",
 ) -> None:
     """Read a period column and one column per series into ``obs`` (see the module docstring)."""
-    path, grid = obs.path, source.grid
+    path = obs.path
+    grid, obs.caveats = split_caveats(source.grid, 1)
     region = resolve_region(region)
     if freq is not None:
         check_choice("freq", freq, ("A", "Y", "Q", "M"))

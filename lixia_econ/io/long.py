@@ -4,8 +4,16 @@ Columns: region, indicator, period, value, unit (units and periods as printed),
 optional note, source_url, period_type, price_basis, measure, status; each known by
 several header names (``地区``, ``指标名称``, ``时间``, ``数值``, ``单位`` ...).
 
-Options: ``region`` (used when the file has no region column), ``aliases``
-({indicator name: code}).
+Footnote, note and source lines under the table (``注：``, ``数据来源：``) are kept as
+the file's caveats (:func:`~lixia_econ.io._common.split_caveats`), not read as rows.
+Year-to-date monthly values of a series whose months all end a quarter
+(``2020年1-3月``, ``2020年1-6月`` …) are quarterly year-to-date values.
+A ``trust`` column (how close the page is to the publisher) is kept in each row's
+note as ``trust: ...``; ``source_url`` in its source (``file | url``).
+
+Options: ``region`` (used when the file has no region column), ``within`` (a region
+code settling names several regions share: ``市中区`` within ``370100`` is Jinan's),
+``aliases`` ({indicator name: code}).
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from lixia_econ.io._common import (
     indicator_code,
     need_rows,
     parse_at,
+    split_caveats,
     target_unit,
 )
 from lixia_econ.io._registry import Reader, register
@@ -58,6 +67,7 @@ _COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "note": ("note", "notes", "备注", "说明"),
     "source_url": ("source_url", "url", "来源", "source"),
     "period_type": ("period_type", "期别", "统计口径"),
+    "trust": ("trust", "可信度"),
     "price_basis": ("price_basis",),
     "measure": ("measure",),
     "status": ("status",),
@@ -221,7 +231,14 @@ def _long_spec(
 class _Rows:
     """The columns of a long table, with caches of what each distinct text means."""
 
-    def __init__(self, grid: Grid, path: Path, region: str | None, aliases: dict[str, str] | None):
+    def __init__(
+        self,
+        grid: Grid,
+        path: Path,
+        region: str | None,
+        aliases: dict[str, str] | None,
+        within: str | None = None,
+    ):
         header = grid.rows[0]
         self.cols = _column_roles(header)
         need = ["indicator", "period", "value", *([] if region is not None else ["region"])]
@@ -237,7 +254,8 @@ class _Rows:
             )
         self.path, self.aliases = path, aliases
         self.name = {role: header[i] for role, i in self.cols.items()}
-        given = resolve_region(region) if region is not None else None
+        self.within = resolve_region(within) if within is not None else None
+        given = resolve_region(region, within=self.within) if region is not None else None
         self.fixed_region = given if "region" not in self.cols else None
         self._regions: dict[str, str] = {}
         self._specs: dict[tuple[str, ...], _Spec] = {}
@@ -253,7 +271,7 @@ class _Rows:
         text = self.cell(cells, "region")
         if text not in self._regions:
             try:
-                self._regions[text] = resolve_region(text)
+                self._regions[text] = resolve_region(text, within=self.within)
             except ParameterError as exc:
                 raise DataFormatError(
                     f"unknown region: {exc}",
@@ -287,12 +305,13 @@ def read_long(
     obs: Observations,
     *,
     region: str | None = None,
+    within: str | None = None,
     aliases: dict[str, str] | None = None,
 ) -> None:
     """Read a long table into ``obs`` (see the module docstring)."""
-    grid = source.grid
+    grid, obs.caveats = split_caveats(source.grid, 1)
     need_rows(grid, obs.path)
-    rows = _Rows(grid, obs.path, region, aliases)
+    rows = _Rows(grid, obs.path, region, aliases, within)
     value_column = rows.name["value"]
     for cells, lineno in zip(grid.rows[1:], grid.lines[1:], strict=True):
         reg = rows.region(cells, lineno)
@@ -300,6 +319,8 @@ def read_long(
         where = {"path": obs.path, "row": lineno, "column": value_column}
         v = parse_at(parse_number, rows.cell(cells, "value"), **where)
         url = rows.cell(cells, "source_url")
+        trust = rows.cell(cells, "trust")
+        notes = (rows.cell(cells, "note"), spec.stored.note, f"trust: {trust}" if trust else "")
         obs.add(
             spec.stored,
             region=reg,
@@ -307,11 +328,12 @@ def read_long(
             value=v,
             line=lineno,
             column=value_column,
-            note="; ".join(x for x in (rows.cell(cells, "note"), spec.stored.note) if x),
+            note="; ".join(x for x in notes if x),
             source=f"{obs.source} | {url}" if url else None,
         )
+    obs.quarterly_ytd()
 
 
 READER = register(
-    Reader(name="long", options=("region", "aliases"), detect=_detect, read=read_long)
+    Reader(name="long", options=("region", "within", "aliases"), detect=_detect, read=read_long)
 )

@@ -5,6 +5,13 @@ indicator name (``社会消费品零售总额（亿元）``), in a ``单位``/``
 column header; growth columns or rows are recognised by their words (``增长（%）``,
 ``比上年同期增长(%)``).
 
+Bulletins as published: title lines above the header are skipped (the header is the
+first row with period labels in most of its cells); a ``单位：亿元`` line there gives the
+unit of rows without one; footnote, note and source lines are the file's caveats; a
+label without a year (``1-6月``) takes the year of the column before it; year-to-date
+columns that all end a quarter make a quarterly table (``一季度`` and ``全年`` are then
+the first and fourth quarters' year-to-date values).
+
 Options: ``region`` (required), ``orientation`` (``"rows"``, the default, or
 ``"columns"``), ``header_rows`` (default 1; for xlsx, taken from the merged header
 cells), ``period`` (for columns whose header is not a period, e.g. ``绝对额（亿元）``),
@@ -14,7 +21,7 @@ cells), ``period`` (for columns whose header is not a period, e.g. ``绝对额�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,6 +32,7 @@ from lixia_econ.errors import DataFormatError, ParameterError, UnitError
 from lixia_econ.io._common import (
     GROWTH_WORDS,
     NA_BASIS,
+    Grid,
     Observations,
     Source,
     Stored,
@@ -33,11 +41,12 @@ from lixia_econ.io._common import (
     growth_basis,
     indicator_code,
     parse_at,
+    split_caveats,
     target_unit,
     ytd_note,
 )
 from lixia_econ.io._registry import Reader, register
-from lixia_econ.periods import parse_period
+from lixia_econ.periods import freq_code, parse_period
 from lixia_econ.schema import (
     PRICE_BASES,
     indicators,
@@ -54,20 +63,91 @@ _UNIT_HEADER = {normalise_name(h) for h in ("单位", "unit", "units", "计量�
 _DETECTED = 0.5
 
 
-def _try_period(text: str) -> tuple[pd.Period, bool] | None:
-    """Return the period a label names, or None."""
+_UNIT_LINE = re.compile(r"^(?:计量)?单位\s*[:：]\s*(?P<unit>\S.*)$")
+#: How many rows from the top are searched for the header (title lines above it).
+_SCAN = 20
+
+
+def _try_period(text: str, year: int | None = None) -> tuple[pd.Period, bool] | None:
+    """Return the period a label names (``year`` for labels without one), or None."""
     try:
-        return parse_period(text)
+        return parse_period(text, year=year)
     except DataFormatError:
         return None
 
 
+def _period_share(cells: list[Any]) -> tuple[int, int]:
+    """Return (period labels, cells that could be one) among a header row's cells.
+
+    Growth and unit headers (``增长（%）``, ``单位``) count as neither; a label without a
+    year (``1-6月``) takes the year of the label before it.
+    """
+    found = total = 0
+    year = None
+    for h in cells:
+        text = unit_from_label(cell_text(h))[0]
+        if not text or _GROWTH_HEADER.search(text) or normalise_name(text) in _UNIT_HEADER:
+            continue
+        total += 1
+        parsed = _try_period(text, year)
+        if parsed is not None:
+            found += 1
+            year = parsed[0].year
+    return found, total
+
+
+def _header_start(grid: Grid, header_rows: int, orientation: str) -> int:
+    """Return the index of the header's first row; title lines above it are skipped.
+
+    The header is the first row with period labels in most of its cells (after the
+    first); without one (``period=`` given, periods as rows, a header of several rows)
+    it is the first row with more than one cell filled.
+    """
+    fallback = None
+    for i, cells in enumerate(grid.rows[:_SCAN]):
+        rest = [t for c in cells[1:] if (t := cell_text(c))]
+        if not rest or all(_UNIT_LINE.match(t) for t in rest):
+            continue  # a title line, or a title with its 单位 line
+        if fallback is None:
+            fallback = i
+            if header_rows > 1 or orientation == "columns":
+                return i
+        found, total = _period_share(cells[1:])
+        if found and 2 * found > total:
+            return i
+    return fallback if fallback is not None else 0
+
+
 def _detect(source: Source) -> float:
-    """Score period labels across the header rows (after the first column)."""
-    for row in source.grid.rows[: max(source.header_rows or 1, 1)]:
-        if any(_try_period(unit_from_label(cell_text(h))[0]) for h in row[1:]):
+    """Score period labels across the header row (title lines above it skipped)."""
+    grid = source.grid
+    if not grid.rows:
+        return 0.0
+    start = _header_start(grid, max(source.header_rows or 1, 1), "rows")
+    for row in grid.rows[start : start + max(source.header_rows or 1, 1)]:
+        if _period_share(row[1:])[0]:
             return _DETECTED
     return 0.0
+
+
+@dataclass(frozen=True)
+class _Preamble:
+    """What the lines above the header say: the title(s) and a ``单位：亿元`` unit."""
+
+    titles: tuple[str, ...]
+    unit: str
+
+
+def _preamble(grid: Grid, start: int) -> _Preamble:
+    titles, unit = [], ""
+    for cells in grid.rows[:start]:
+        texts = [cell_text(c) for c in cells if cell_text(c)]
+        for t in texts:
+            m = _UNIT_LINE.match(t)
+            if m and not unit:
+                unit = m.group("unit").strip()
+        titles.extend(t for t in texts if not _UNIT_LINE.match(t))
+    return _Preamble(tuple(titles), unit)
 
 
 # ---------------------------------------------------------------------------
@@ -90,9 +170,8 @@ class _Table:
         return self.cell_lines[r][0] if self.oriented_rows else self.first_line
 
 
-def _table(source: Source, orientation: str, header_rows: int, path: Path) -> _Table:
+def _table(grid: Grid, orientation: str, header_rows: int, path: Path) -> _Table:
     """Pad the rows to one width; transpose a periods-as-rows table; keep each cell's line."""
-    grid = source.grid
     rows, lines = grid.rows, grid.lines
     if not rows:
         raise DataFormatError("the file is empty", path=path)
@@ -140,11 +219,40 @@ def _columns(
             continue
         shown = " / ".join(dict.fromkeys(texts))
         growth = any(_GROWTH_HEADER.search(t) for t in texts)
-        found = _column_period(texts, j + 1, growth, last, period, table.header_line, path)
+        year = last[0].year if last is not None else None
+        found = _column_period(texts, j + 1, growth, last, period, table.header_line, path, year)
         last = found
         unit_text = next((u for t in texts if (u := unit_from_label(t)[1])), None)
         columns.append(_Column(j, shown, found[0], found[1], growth, unit_text, found[2]))
-    return columns, unit_col, cell_text(heads[-1][0])
+    return _quarterly_ytd(columns), unit_col, cell_text(heads[-1][0])
+
+
+def _quarterly_ytd(columns: list[_Column]) -> list[_Column]:
+    """Make a table whose year-to-date columns all end a quarter quarterly.
+
+    ``2020年1-3月 … 1-12月`` are quarterly year-to-date values (``2020Q1`` …
+    ``2020Q4``), not monthly ones with gaps; in such a table ``一季度`` is the first
+    quarter's year-to-date value and ``全年`` the fourth quarter's. A table with a
+    year-to-date column ending another month (``1-2月``, ``1-4月``) stays monthly.
+    """
+    ytd = [c for c in columns if c.ytd]
+    if not ytd or any(freq_code(c.period) == "M" and c.period.month % 3 for c in ytd):
+        return columns
+    if not any(freq_code(c.period) in ("M", "Q") for c in ytd):
+        return columns
+    out = []
+    for c in columns:
+        fq = freq_code(c.period)
+        if fq == "M" and c.ytd:
+            c = replace(
+                c, period=pd.Period(year=c.period.year, quarter=c.period.month // 3, freq="Q")
+            )
+        elif fq == "Q" and not c.ytd and c.period.quarter == 1:
+            c = replace(c, ytd=True, ytd_label=c.ytd_label or c.shown)
+        elif fq == "A" and "全年" in c.ytd_label:
+            c = replace(c, period=pd.Period(year=c.period.year, quarter=4, freq="Q"), ytd=True)
+        out.append(c)
+    return out
 
 
 def _column_period(
@@ -155,16 +263,18 @@ def _column_period(
     period: str | None,
     header_line: int,
     path: Path,
+    year: int | None = None,
 ) -> tuple[pd.Period, bool, str]:
     """Return a column's period: its header's (the last that parses), ``period=``, or growth's.
 
-    A growth column without a period of its own belongs to the period column before it.
+    A growth column without a period of its own belongs to the period column before it;
+    a label without a year (``1-6月``, ``上半年``) takes ``year``, the previous column's.
     """
     shown = " / ".join(dict.fromkeys(texts))
     found = None
     for t in texts:
         clean = unit_from_label(t)[0]
-        parsed = _try_period(clean)
+        parsed = _try_period(clean, year)
         if parsed is not None:
             found = (parsed[0], parsed[1], clean)
     if found is not None:
@@ -279,8 +389,9 @@ def _add_row(
     columns: list[_Column],
     region: str,
     price_basis: str | None,
+    default_unit: str = "",
 ) -> None:
-    """Add a row's values, one per value column."""
+    """Add a row's values, one per value column (``default_unit``: a ``单位：`` line's)."""
     for col in columns:
         where = {"path": obs.path, "row": lines[col.index], "column": col.shown}
         v = parse_at(parse_number, cells[col.index], **where)
@@ -291,7 +402,7 @@ def _add_row(
             utext = col.unit_text if col.growth else (row.unit_text or col.unit_text)
             stored = _growth_cell(row, col, utext or "", price_basis, where)
         else:
-            utext = row.unit_text or col.unit_text or ""
+            utext = row.unit_text or col.unit_text or default_unit
             stored = _level_cell(row, col, utext, price_basis, where)
         obs.add(
             stored, region=region, period=col.period, value=v, line=where["row"], column=col.shown
@@ -320,7 +431,12 @@ def read_wide(
     region = resolve_region(region)
     if price_basis is not None:
         check_choice("price_basis", price_basis, PRICE_BASES)
-    table = _table(source, orientation, header_rows, path)
+    start = _header_start(source.grid, header_rows, orientation)
+    preamble = _preamble(source.grid, start)
+    obs.titles = list(preamble.titles)
+    body = Grid(source.grid.rows[start:], source.grid.lines[start:])
+    body, obs.caveats = split_caveats(body, header_rows)
+    table = _table(body, orientation, header_rows, path)
     columns, unit_col, corner = _columns(table, period, path)
     previous: _RowInfo | None = None
     for r in range(table.header_rows, len(table.rows)):
@@ -333,7 +449,7 @@ def read_wide(
         row = _row_info(label, row_unit, previous, aliases, where)
         if not row.growth:
             previous = row
-        _add_row(obs, cells, table.cell_lines[r], row, columns, region, price_basis)
+        _add_row(obs, cells, table.cell_lines[r], row, columns, region, price_basis, preamble.unit)
 
 
 READER = register(
