@@ -236,8 +236,11 @@ def derive_annual(panel: pd.DataFrame) -> pd.DataFrame:
         value, else from the sum of four single quarters (twelve single months; a year
         with January–February combined counts as complete); annual real growth
         (``yoy_pct``, comparable) from the fourth-quarter (December) year-to-date real
-        growth. Only complete years; never where the panel has an annual figure of the
-        same region, indicator, year, price basis and measure from any source.
+        growth. Only complete years; never where the same source (vintage) has an annual
+        figure of the same region, indicator, year, price basis and measure. Where another
+        source publishes one, the published figure wins when series are spliced
+        (:func:`lixia_econ.panel.get_series` ranks ``published`` before ``derived``), and the
+        derived one stays available within its own vintage (``source=``).
     """
     from lixia_econ.schema import indicators
 
@@ -253,8 +256,9 @@ def derive_annual(panel: pd.DataFrame) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True)
     out = out.assign(freq="A", status="derived", period=out["period"].str[:4])
     annual = panel[panel["freq"] == "A"]
-    have = set(annual[_ANNUAL_KEY].itertuples(index=False, name=None))
-    out = out[[k not in have for k in out[_ANNUAL_KEY].itertuples(index=False, name=None)]]
+    key = [*_ANNUAL_KEY, "source"]
+    have = set(annual[key].itertuples(index=False, name=None))
+    out = out[[k not in have for k in out[key].itertuples(index=False, name=None)]]
     out = out.drop_duplicates([*_ANNUAL_KEY, "source"], keep="first")
     return out[list(COLUMNS)].reset_index(drop=True)
 

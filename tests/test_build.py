@@ -290,13 +290,14 @@ def test_china_annual_real_growth_from_the_fourth_quarter_ytd(built):
     # NBS, 2025-01-17: GDP grew 5.0 % in 2024 (comparable prices); the portal's
     # accumulated Q4 index is 105.0.
     _, panel = built
-    growth = get_series(panel, "China", "gdp", freq="A", measure="yoy_pct")
+    source = "nbs_portal_exports/nbs_quarterly_gdp_indices.csv"
+    growth = get_series(panel, "China", "gdp", freq="A", measure="yoy_pct", source=source)
     assert growth[pd.Period("2024", freq="Y")] == pytest.approx(5.0)
     assert growth.attrs["price_basis"] == "comparable"
     assert set(growth.attrs["status"]) == {"derived"}
 
 
-def test_derive_annual_never_overrides_a_published_figure_and_needs_whole_years():
+def test_derive_annual_within_a_vintage_and_only_whole_years():
     def row(freq, period, measure, value, status="published", source="a.csv"):
         return dict(region="370102", indicator="gdp", freq=freq, period=period,
                     measure=measure, value=value, unit="亿元", price_basis="current",
@@ -304,10 +305,17 @@ def test_derive_annual_never_overrides_a_published_figure_and_needs_whole_years(
 
     quarters = [row("Q", f"2020Q{q}", "level", 10.0 * q) for q in (1, 2, 3, 4)]
     three = [row("Q", f"2021Q{q}", "level", 1.0) for q in (1, 2, 3)]
-    published = row("A", "2019", "level", 99.0, source="b.csv")
+    same_source_2020 = row("A", "2020", "level", 101.0)  # a.csv publishes 2020 itself
+    other_source_2019 = row("A", "2019", "level", 99.0, source="b.csv")
     ytd_2019 = row("Q", "2019Q4", "ytd_level", 98.0)
-    panel = pd.DataFrame([*quarters, *three, published, ytd_2019])
+    panel = pd.DataFrame([*quarters, *three, same_source_2020, other_source_2019, ytd_2019])
     out = derive_annual(panel)
-    assert out[["period", "value", "status", "freq"]].values.tolist() == [
-        ["2020", 100.0, "derived", "A"]
+    # 2019 from a.csv's own Q4 year to date (b.csv's figure is another vintage); 2020 not
+    # derived because a.csv publishes it; 2021 has three quarters only.
+    assert out[["period", "value", "status", "freq", "source"]].values.tolist() == [
+        ["2019", 98.0, "derived", "A", "a.csv"]
     ]
+    # spliced, the published figure of the other vintage wins over the derived one
+    both = pd.concat([panel, out], ignore_index=True)
+    annual = get_series(both, "370102", "gdp", freq="A", measure="level")
+    assert annual[pd.Period("2019", freq="Y")] == 99.0

@@ -249,7 +249,7 @@ def test_the_accessor_refuses_a_frame_that_is_not_a_panel():
 
 def test_splice_prefers_later_vintage_on_overlap(built):
     _, panel = built
-    yoy = get_series(panel, "China", "gdp", measure="yoy_pct")
+    yoy = get_series(panel, "China", "gdp", measure="yoy_pct", freq="Q")
     assert yoy.index.is_unique
     assert yoy.index[0] == pd.Period("1992Q1", freq="Q")
     assert yoy.index[-1] == pd.Period("2026Q1", freq="Q")
@@ -260,6 +260,7 @@ def test_splice_prefers_later_vintage_on_overlap(built):
         "China",
         "gdp",
         measure="yoy_pct",
+        freq="Q",
         source="national_gdp_quarterly_real_yoy_1992_2022.csv",
     )
     assert only_old.index[-1] == pd.Period("2022Q4", freq="Q")
