@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,14 @@ __all__ = [
     "DEFAULT_PRE_YEARS",
     "DEFAULT_PRE_YEARS_ANNUAL",
     "FREQ_NAMES",
+    "MIN_AR1_DOF",
+    "RHO_GRID",
+    "AR1Forecast",
+    "ar1_correlation",
+    "ar1_forecast",
+    "ar1_reml",
+    "ar1_steps",
+    "ar1_whiten",
     "check_hac_lags",
     "check_level",
     "check_positive",
@@ -30,6 +39,7 @@ __all__ = [
     "default_hac_lags",
     "describe_periods",
     "design",
+    "fit_gls_ar1",
     "fit_hac",
     "full_range",
     "list_periods",
@@ -40,6 +50,7 @@ __all__ = [
     "seasonal_dummies",
     "select_window",
     "trend_design",
+    "trend_error_notes",
     "trim_missing",
     "use_seasons",
 ]
@@ -257,3 +268,178 @@ def fit_hac(y: np.ndarray, X: Any, lags: int) -> Any:
 def pct_from_log(log_rate: Any) -> Any:
     """Percent growth from a log growth rate: 100 (exp(r) - 1)."""
     return 100.0 * np.expm1(log_rate)
+
+
+# --------------------------------------------------------------------------- AR(1) errors
+
+#: Fewest residual degrees of freedom (observations minus coefficients) with which the AR(1)
+#: coefficient of the errors is estimated; below it models assume independent errors and
+#: say so in their notes.
+MIN_AR1_DOF = 10
+
+#: The AR(1) coefficients searched by :func:`ar1_reml` (step 0.01). The upper end stops
+#: short of 1: a unit root leaves a deterministic trend unidentified.
+RHO_GRID: np.ndarray = np.round(np.arange(-90, 99) / 100.0, 2)
+
+
+def ar1_steps(index: pd.PeriodIndex) -> np.ndarray:
+    """Periods between consecutive observations (the first is 0): gaps are longer steps."""
+    o = ordinals(index)
+    return np.concatenate([[0], np.diff(o)]).astype("int64")
+
+
+def ar1_whiten(a: np.ndarray, rho: float, steps: np.ndarray) -> tuple[np.ndarray, float]:
+    r"""Whiten rows of ``a`` for stationary AR(1) errors with unit marginal variance.
+
+    With :math:`d_i` periods between observations i - 1 and i, :math:`z_1 = a_1` and
+    :math:`z_i = (a_i - \rho^{d_i} a_{i-1}) / \sqrt{1 - \rho^{2 d_i}}` (the Prais–Winsten
+    transform, exact for gaps because AR(1) is Markov). Returns ``z`` and
+    :math:`\log |R|`, R the errors' correlation matrix.
+    """
+    if rho == 0.0:
+        return a, 0.0
+    r = rho ** steps[1:].astype(float)
+    c = np.sqrt(1.0 - r**2)
+    out = np.array(a, dtype=float, copy=True)
+    if out.ndim == 1:
+        out[1:] = (a[1:] - r * a[:-1]) / c
+    else:
+        out[1:] = (a[1:] - r[:, None] * a[:-1]) / c[:, None]
+    return out, float(np.log(1.0 - r**2).sum())
+
+
+def ar1_reml(X: np.ndarray, Y: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    r"""AR(1) coefficient of regression errors by restricted maximum likelihood, per column.
+
+    Minimises :math:`\log|R| + \log|X'R^{-1}X| + (n - k)\log(e'R^{-1}e)` over
+    :data:`RHO_GRID` for every column of ``Y`` at once (columns share ``X`` and the
+    observation times). REML removes most of the downward small-sample bias that estimating
+    a trend and seasonal effects puts on the AR coefficient (Cheang and Reinsel 2000,
+    *Journal of Time Series Analysis* 21(5)); with 20-40 quarters the plain maximum
+    likelihood or residual autocorrelation estimates are too low by 0.1-0.2 at rho = 0.6.
+    Columns fitted exactly (no residual variance) get 0.
+    """
+    Y = Y.reshape(len(Y), -1)
+    n, k = X.shape
+    best = np.full(Y.shape[1], np.inf)
+    rho = np.zeros(Y.shape[1])
+    scale = (Y**2).sum(axis=0)
+    exact = None
+    for r in RHO_GRID:
+        Xw, logdet = ar1_whiten(X, float(r), steps)
+        Yw, _ = ar1_whiten(Y, float(r), steps)
+        Q, Rq = np.linalg.qr(Xw)
+        rss = (Yw**2).sum(axis=0) - ((Q.T @ Yw) ** 2).sum(axis=0)
+        if exact is None:
+            exact = rss <= 1e-20 * np.maximum(scale, 1e-300)
+        obj = logdet + 2.0 * np.log(np.abs(np.diag(Rq))).sum()
+        obj = obj + (n - k) * np.log(np.maximum(rss, 1e-300))
+        better = obj < best
+        best[better] = obj[better]
+        rho[better] = r
+    rho[exact] = 0.0
+    return rho
+
+
+def ar1_correlation(index: pd.PeriodIndex, rho: float) -> np.ndarray:
+    """Correlation matrix of AR(1) errors at the observed periods: rho ** |t_i - t_j|."""
+    o = ordinals(index).astype(float)
+    return rho ** np.abs(o[:, None] - o[None, :])
+
+
+def fit_gls_ar1(y: np.ndarray, X: Any, index: pd.PeriodIndex, rho: float) -> Any:
+    """GLS with AR(1) errors of coefficient ``rho`` (statsmodels ``GLS``, t inference).
+
+    The covariance of the coefficients is ``s^2 (X' R^-1 X)^-1`` with ``s^2`` the whitened
+    residual sum of squares over n - k: the marginal error variance.
+    """
+    import statsmodels.api as sm
+
+    return sm.GLS(y, X, sigma=ar1_correlation(index, rho)).fit()
+
+
+@dataclass(frozen=True)
+class AR1Forecast:
+    """Joint forecast of a regression with AR(1) errors, one per column of the input.
+
+    ``mean`` is (periods, columns), ``cov`` (columns, periods, periods), ``rho``, ``scale``
+    (marginal error variance) and ``beta`` (coefficients, columns) per column; ``df`` the
+    residual degrees of freedom of the t quantiles.
+    """
+
+    mean: np.ndarray
+    cov: np.ndarray
+    rho: np.ndarray
+    scale: np.ndarray
+    beta: np.ndarray
+    df: float
+
+
+def ar1_forecast(
+    X: np.ndarray,
+    Y: np.ndarray,
+    steps: np.ndarray,
+    Xp: np.ndarray,
+    ahead: np.ndarray,
+    *,
+    estimate: bool = True,
+) -> AR1Forecast:
+    r"""Fit log-linear regressions with AR(1) errors and forecast them jointly.
+
+    ``X`` (n, k) and ``Y`` (n, m) are the observations (``steps`` from :func:`ar1_steps`),
+    ``Xp`` (p, k) the regressors of the forecast periods, ``ahead`` (p,) how many periods
+    each lies after the last observation. With :math:`\hat\rho` from :func:`ar1_reml`
+    (0 if not ``estimate``), the GLS coefficients :math:`\hat\beta`, the last residual
+    :math:`e_T` and :math:`a_h = x_{T+h} - \rho^h x_T`, the forecast is
+    :math:`x_{T+h}'\hat\beta + \rho^h e_T` with
+    :math:`\mathrm{Cov}(h, j) = a_h' C a_j + s^2 (\rho^{|h-j|} - \rho^{h+j})`,
+    :math:`C = s^2 (X'R^{-1}X)^{-1}`. With :math:`\rho = 0` this is the OLS prediction
+    interval for new observations. Degrees of freedom: n - k, one fewer when rho is
+    estimated.
+    """
+    Y = Y.reshape(len(Y), -1)
+    n, k = X.shape
+    rho = ar1_reml(X, Y, steps) if estimate else np.zeros(Y.shape[1])
+    p, m = len(Xp), Y.shape[1]
+    mean, cov = np.empty((p, m)), np.empty((m, p, p))
+    beta_all, scale = np.empty((k, m)), np.empty(m)
+    h = ahead.astype(float)
+    for r in np.unique(rho):
+        cols = np.flatnonzero(rho == r)
+        Xw, _ = ar1_whiten(X, float(r), steps)
+        Yw, _ = ar1_whiten(Y[:, cols], float(r), steps)
+        xtx_inv = np.linalg.inv(Xw.T @ Xw)
+        beta = xtx_inv @ Xw.T @ Yw
+        resid_w = Yw - Xw @ beta
+        s2 = (resid_w**2).sum(axis=0) / (n - k)
+        e_last = Y[-1, cols] - X[-1] @ beta
+        decay = r**h
+        A = Xp - decay[:, None] * X[-1][None, :]
+        mean[:, cols] = Xp @ beta + decay[:, None] * e_last[None, :]
+        base = A @ xtx_inv @ A.T + r ** np.abs(h[:, None] - h[None, :]) - np.outer(decay, decay)
+        cov[cols] = s2[:, None, None] * base[None]
+        beta_all[:, cols], scale[cols] = beta, s2
+    df = float(n - k - (1 if estimate else 0))
+    return AR1Forecast(mean, cov, rho, scale, beta_all, df)
+
+
+def trend_error_notes(n: int, k: int, rho: float, *, estimate: bool) -> list[str]:
+    """Return the notes on the errors of a trend fitted by :func:`ar1_forecast`."""
+    if not estimate:
+        return [
+            f"the pre-shock window has {n} observations for {k} coefficients: too few to "
+            f"estimate the autocorrelation of the errors (at least {k + MIN_AR1_DOF} are "
+            "needed); the interval assumes independent errors (OLS) and is too narrow if "
+            "the series is autocorrelated"
+        ]
+    notes = [
+        f"errors: AR(1) with coefficient {rho:.2f} estimated by restricted maximum "
+        f"likelihood on the {n} pre-shock values; the path is the GLS trend plus the "
+        "decaying last residual"
+    ]
+    if rho >= 0.9:
+        notes.append(
+            f"the pre-shock residuals are close to a random walk (AR coefficient {rho:.2f}): "
+            "a deterministic trend fits them poorly; compare with method='structural'"
+        )
+    return notes

@@ -34,15 +34,21 @@ from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, ParameterError
 from lixia_econ.models._base import ModelResult
 from lixia_econ.models._tools import (
+    MIN_AR1_DOF,
+    ar1_forecast,
+    ar1_steps,
     check_level,
     describe_periods,
     pre_window_values,
     season,
     trend_design,
+    trend_error_notes,
 )
 from lixia_econ.models.counterfactual import (
+    ERRORS,
     METHODS,
     CounterfactualResult,
+    Errors,
     Method,
     PeriodLike,
     counterfactual,
@@ -67,7 +73,7 @@ class _PathInput:
     log_mean: np.ndarray
     log_cov: np.ndarray
     df: float | None
-    beta: np.ndarray  # log-linear OLS on the pre-window: const, slope, seasonal dummies
+    beta: np.ndarray  # log-linear trend on the pre-window: const, slope, seasonal dummies
 
 
 @dataclass
@@ -616,6 +622,7 @@ def analyze_recovery(
     level: float = 0.95,
     adjust: Adjust = "none",
     components: dict[str, pd.Series] | None = None,
+    errors: Errors = "ar1",
 ) -> RecoveryResult:
     """Score the recovery of a series after a shock against its no-shock path.
 
@@ -644,6 +651,9 @@ def analyze_recovery(
     components : dict of str to pandas.Series, optional
         Components of the series (sectors, sub-regions), each scored the same way; used for
         the K shape.
+    errors : {"ar1", "independent"}
+        Errors of the trend counterfactual (see
+        :func:`~lixia_econ.models.counterfactual.counterfactual`).
 
     Returns
     -------
@@ -675,7 +685,9 @@ def analyze_recovery(
         - ``post_shock_growth_pct``: ``100 * ((level(as_of) / trough) ** (p / n) - 1)``,
           percent per year, with p periods per year and n periods from trough to as_of;
         - ``trend_growth_pct``: ``100 * (exp(b * p) - 1)``, percent per year, where b is the
-          slope of the log-linear OLS (with seasonal dummies) on the pre-shock window;
+          slope of the log-linear trend (with seasonal dummies) on the pre-shock window:
+          GLS with AR(1) errors for the trend method without controls (see ``errors``), OLS
+          otherwise;
         - ``shape``, ``as_of``, ``n_periods`` (observed periods in the window).
 
     Raises
@@ -726,7 +738,13 @@ def analyze_recovery(
     check_choice("adjust", adjust, ADJUST)
     level = check_level(level)
     cf = counterfactual(
-        series, shock=shock, method=method, pre_window=pre_window, controls=controls, level=level
+        series,
+        shock=shock,
+        method=method,
+        pre_window=pre_window,
+        controls=controls,
+        level=level,
+        errors=errors,
     )
     y = cf.actual
     ppy = periods_per_year(y.index)
@@ -756,6 +774,7 @@ def analyze_recovery(
                 pre_window=pre_window,
                 level=level,
                 adjust=adjust,
+                errors=errors,
             )
             comp_results[str(name)].name = str(name)
         is_k, why = _k_rule(comp_results)
@@ -788,6 +807,7 @@ def analyze_recovery_many(
     pre_window: int | tuple[PeriodLike | None, PeriodLike | None] | None = None,
     level: float = 0.95,
     adjust: Adjust = "none",
+    errors: Errors = "ar1",
 ) -> pd.DataFrame:
     """Score many series at once with the trend method (one least-squares solve).
 
@@ -796,7 +816,7 @@ def analyze_recovery_many(
     frame : pandas.DataFrame
         One column per series (positive levels), indexed by an annual, quarterly or monthly
         PeriodIndex.
-    shock, as_of, pre_window, level, adjust
+    shock, as_of, pre_window, level, adjust, errors
         As in :func:`analyze_recovery`; ``as_of`` defaults to each series' last observed
         period.
     method : {"trend"}
@@ -819,13 +839,16 @@ def analyze_recovery_many(
 
     Notes
     -----
-    Columns observed at every period of the pre-shock window share one design matrix X, so
-    the coefficients of all of them come from one ``numpy.linalg.lstsq`` with a matrix
-    right-hand side, and the prediction covariance is ``s_i^2 (X_p (X'X)^-1 X_p' + I)`` in
-    closed form. Columns with gaps in the window are fitted one by one (same model).
+    Columns observed at every period of the pre-shock window share one design matrix X and
+    observation times, so the AR(1) coefficients of all of them come from one vectorised
+    REML grid search and the GLS coefficients and joint prediction covariances from one
+    solve per distinct coefficient (closed form, see
+    :func:`~lixia_econ.models._tools.ar1_forecast`). Columns with gaps in the window are
+    fitted one by one (same model).
     """
     check_choice("method", method, ("trend",))
     check_choice("adjust", adjust, ADJUST)
+    check_choice("errors", errors, ERRORS)
     level = check_level(level)
     values, ppy, shock_p = _many_values(frame, shock)
     as_of_p = None if as_of is None else coerce_period(as_of, values.index.freqstr, name="as_of")
@@ -833,12 +856,13 @@ def analyze_recovery_many(
     complete = np.isfinite(values.loc[window].to_numpy()).all(axis=0)
     rows: dict[Any, dict[str, Any]] = {}
     if complete.any() and len(window) >= 2 + (ppy - 1) + 2:
-        paths = _joint_trend_paths(values.loc[window, complete], shock_p, values.index, ppy)
-        for col, path in paths.items():
+        paths = _joint_trend_paths(values.loc[window, complete], shock_p, values.index, ppy, errors)
+        for col, (path, fit_notes) in paths.items():
             try:
                 metrics, _, notes = _scorecard(
                     values[col], shock_p, as_of_p, ppy, path, adjust=adjust, level=level
                 )
+                notes = fit_notes + notes
             except InsufficientDataError as exc:
                 raise InsufficientDataError(f"frame[{col!r}]: {exc}") from None
             if ppy == 1:
@@ -858,6 +882,7 @@ def analyze_recovery_many(
                 pre_window=pre_window,
                 level=level,
                 adjust=adjust,
+                errors=errors,
             )
         except InsufficientDataError as exc:
             raise InsufficientDataError(f"frame[{col!r}]: {exc}") from None
@@ -898,26 +923,26 @@ def _many_values(frame: pd.DataFrame, shock: PeriodLike) -> tuple[pd.DataFrame, 
 
 
 def _joint_trend_paths(
-    pre: pd.DataFrame, shock: pd.Period, index: pd.PeriodIndex, ppy: int
-) -> dict[Any, _PathInput]:
-    """Fit the trend model to every column of ``pre`` at once; one path per column.
+    pre: pd.DataFrame, shock: pd.Period, index: pd.PeriodIndex, ppy: int, errors: str
+) -> dict[Any, tuple[_PathInput, list[str]]]:
+    """Fit the trend model to every column of ``pre`` at once; one path (and notes) per column.
 
-    The columns share the design X, so one ``lstsq`` with a matrix right-hand side gives
-    all coefficients, and the prediction covariance is ``s_i^2 (X_p (X'X)^-1 X_p' + I)``.
+    The columns share the design X, so the AR(1) coefficients come from one grid search
+    over every column (:func:`~lixia_econ.models._tools.ar1_reml`) and the GLS coefficients
+    from one solve per distinct coefficient: the same numbers as ``method="trend"``.
     """
     post_index = index[index >= shock]
     X = trend_design(pre.index, shock, ppy)
     Xp = trend_design(post_index, shock, ppy)
     if np.linalg.matrix_rank(X) < X.shape[1]:
         raise InsufficientDataError("the pre-shock window does not observe every season")
-    logy = np.log(pre.to_numpy())
-    B, *_ = np.linalg.lstsq(X, logy, rcond=None)
-    resid = logy - X @ B
-    dof = len(pre) - X.shape[1]
-    s2 = (resid**2).sum(axis=0) / dof
-    H = Xp @ np.linalg.inv(X.T @ X) @ Xp.T + np.eye(len(post_index))
-    MU = Xp @ B
-    return {
-        col: _PathInput(post_index, MU[:, j], s2[j] * H, float(dof), B[:, j])
-        for j, col in enumerate(pre.columns)
-    }
+    n, k = X.shape
+    estimate = errors == "ar1" and n - k >= MIN_AR1_DOF
+    ahead = (post_index.asi8 - pre.index[-1].ordinal).astype(float)
+    fc = ar1_forecast(X, np.log(pre.to_numpy()), ar1_steps(pre.index), Xp, ahead, estimate=estimate)
+    out = {}
+    for j, col in enumerate(pre.columns):
+        path = _PathInput(post_index, fc.mean[:, j], fc.cov[j], fc.df, fc.beta[:, j])
+        notes = trend_error_notes(n, k, float(fc.rho[j]), estimate=estimate)
+        out[col] = (path, notes if errors == "ar1" else [])
+    return out
