@@ -83,32 +83,45 @@ def test_trend_ar1_errors_match_gls_and_reml_by_hand():
     X, Xp, z = design(pre.index), design(post), np.log(pre.to_numpy())
     n, k = X.shape
 
-    def neg_reml(rho):  # restricted log-likelihood with the full n x n matrices
+    h = (post.asi8 - pre.index[-1].ordinal).astype(float)
+
+    def at(rho):  # deviance, forecast mean and covariance with the full n x n matrices
         R = rho ** np.abs(o[:, None] - o[None, :])
+        gls = sm.GLS(z, X, sigma=R).fit()
         Ri = np.linalg.inv(R)
-        b = np.linalg.solve(X.T @ Ri @ X, X.T @ Ri @ z)
-        e = z - X @ b
-        return (
+        e = z - X @ gls.params
+        dev = (
             np.linalg.slogdet(R)[1]
             + np.linalg.slogdet(X.T @ Ri @ X)[1]
             + (n - k) * np.log(e @ Ri @ e)
         )
+        mean = Xp @ gls.params + rho**h * e[-1]
+        A = Xp - np.outer(rho**h, X[-1])
+        cov = A @ gls.cov_params() @ A.T + gls.scale * (
+            rho ** np.abs(h[:, None] - h[None, :]) - np.outer(rho**h, rho**h)
+        )
+        return dev, gls, mean, cov
 
     grid = np.round(np.arange(-90, 99) / 100, 2)
-    rho = grid[np.argmin([neg_reml(r) for r in grid])]
+    fits = [at(r) for r in grid]
+    dev = np.array([f[0] for f in fits])
+    rho = grid[np.argmin(dev)]
     assert cf.rho == pytest.approx(rho)
     assert 0.3 < cf.rho < 0.9
-    gls = sm.GLS(z, X, sigma=rho ** np.abs(o[:, None] - o[None, :])).fit()
+    _, gls, mean, _ = fits[int(np.argmin(dev))]
     np.testing.assert_allclose(cf.model_result.params, gls.params, rtol=1e-8)
-    h = (post.asi8 - pre.index[-1].ordinal).astype(float)
-    e_last = z[-1] - X[-1] @ gls.params
-    mean = Xp @ gls.params + rho**h * e_last
-    A = Xp - np.outer(rho**h, X[-1])
-    var = np.einsum("ij,jk,ik->i", A, gls.cov_params(), A) + gls.scale * (1 - rho ** (2 * h))
-    q = stats.t.ppf(0.975, n - k - 1)
+    # the covariance averages over rho, weights exp(-deviance / 2)
+    w = np.exp(-(dev - dev.min()) / 2)
+    w /= w.sum()
+    cov = sum(
+        wi * (f[3] + np.outer(f[2] - mean, f[2] - mean)) for wi, f in zip(w, fits, strict=True)
+    )
+    q = stats.t.ppf(0.975, n - k)
     np.testing.assert_allclose(cf.frame["predicted"], np.exp(mean), rtol=1e-8)
-    np.testing.assert_allclose(cf.frame["upper"], np.exp(mean + q * np.sqrt(var)), rtol=1e-8)
-    assert cf.df == n - k - 1
+    np.testing.assert_allclose(cf.log_cov, cov, rtol=1e-6)
+    upper = np.exp(mean + q * np.sqrt(np.diag(cov)))
+    np.testing.assert_allclose(cf.frame["upper"], upper, rtol=1e-8)
+    assert cf.df == n - k
     assert any("AR(1) with coefficient" in note for note in cf.notes)
 
 

@@ -35,7 +35,7 @@ from lixia_econ.errors import InsufficientDataError, ParameterError
 from lixia_econ.models._base import ModelResult
 from lixia_econ.models._tools import (
     MIN_AR1_DOF,
-    ar1_forecast,
+    ar1_fit,
     ar1_steps,
     check_level,
     describe_periods,
@@ -843,7 +843,7 @@ def analyze_recovery_many(
     observation times, so the AR(1) coefficients of all of them come from one vectorised
     REML grid search and the GLS coefficients and joint prediction covariances from one
     solve per distinct coefficient (closed form, see
-    :func:`~lixia_econ.models._tools.ar1_forecast`). Columns with gaps in the window are
+    :func:`~lixia_econ.models._tools.ar1_fit`). Columns with gaps in the window are
     fitted one by one (same model).
     """
     check_choice("method", method, ("trend",))
@@ -939,10 +939,10 @@ def _joint_trend_paths(
     n, k = X.shape
     estimate = errors == "ar1" and n - k >= MIN_AR1_DOF
     ahead = (post_index.asi8 - pre.index[-1].ordinal).astype(float)
-    fc = ar1_forecast(X, np.log(pre.to_numpy()), ar1_steps(pre.index), Xp, ahead, estimate=estimate)
+    fc = ar1_fit(X, np.log(pre.to_numpy()), ar1_steps(pre.index), Xp, ahead, estimate=estimate)
     out = {}
     for j, col in enumerate(pre.columns):
-        path = _PathInput(post_index, fc.mean[:, j], fc.cov[j], fc.df, fc.beta[:, j])
+        path = _PathInput(post_index, fc.mean[:, j], fc.pred_cov[j], fc.df, fc.beta[:, j])
         notes = trend_error_notes(n, k, float(fc.rho[j]), estimate=estimate)
         out[col] = (path, notes if errors == "ar1" else [])
     return out
