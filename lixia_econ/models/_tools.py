@@ -326,7 +326,7 @@ def ar1_profile(X: np.ndarray, Y: np.ndarray, steps: np.ndarray) -> np.ndarray:
         Xw, logdet = ar1_whiten(X, float(r), steps)
         Yw, _ = ar1_whiten(Y, float(r), steps)
         Q, Rq = np.linalg.qr(Xw)
-        rss = (Yw**2).sum(axis=0) - ((Q.T @ Yw) ** 2).sum(axis=0)
+        rss = ((Yw - Q @ (Q.T @ Yw)) ** 2).sum(axis=0)
         if r == 0.0:
             exact = rss <= 1e-20 * np.maximum((Y**2).sum(axis=0), 1e-300)
         obj = logdet + 2.0 * np.log(np.abs(np.diag(Rq))).sum()

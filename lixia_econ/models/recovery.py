@@ -74,6 +74,7 @@ class _PathInput:
     log_cov: np.ndarray
     df: float | None
     beta: np.ndarray  # log-linear trend on the pre-window: const, slope, seasonal dummies
+    pre_index: pd.PeriodIndex  # the observed periods of the pre-shock fitting window
 
 
 @dataclass
@@ -129,29 +130,93 @@ def _seasonal_factors(beta: np.ndarray, ppy: int) -> np.ndarray:
     return np.exp(c - c.mean())
 
 
+#: A shape pattern counts only if it is larger than this many standard deviations of the
+#: difference of two pre-shock values of the level series (``sqrt(2)`` times its noise).
+SHAPE_NOISE_Z = 3.0
+
+
+def _noise_scale(
+    y: pd.Series, pre_index: pd.PeriodIndex, beta: np.ndarray, ppy: int, adjust: str
+) -> float:
+    """Return the s.d. of the log level series around a straight line on the pre-shock window.
+
+    The level series is the one the shape rules read: as given, or divided by the seasonal
+    factors with ``adjust="seasonal"``; with the series as given, the seasonal pattern
+    counts as noise (the rules compare raw values).
+    """
+    values = np.log(y.reindex(pre_index).to_numpy())
+    if adjust == "seasonal" and ppy > 1:
+        values = values - np.log(_seasonal_factors(beta, ppy))[season(pre_index, ppy)]
+    t = pre_index.asi8.astype(float)
+    X = np.column_stack([np.ones(len(t)), t - t.mean()])
+    coef, *_ = np.linalg.lstsq(X, values, rcond=None)
+    resid = values - X @ coef
+    return float(np.sqrt((resid**2).sum() / max(len(t) - 2, 1)))
+
+
+def _second_dip(level: np.ndarray, pre: float, threshold: float) -> tuple[bool, str]:
+    """Apply the W rule to the observed level series, testing the dips against the noise."""
+    low = float(level.min())
+    depth = pre - low
+    deep = level <= pre - depth / 2
+    back = level >= pre - depth / 4
+    first_deep = int(np.argmax(deep))
+    after = np.flatnonzero(back[first_deep:]) + first_deep
+    if not len(after):
+        return False, ""
+    j = int(after[0])
+    later_deep = np.flatnonzero(deep[j:])
+    if not len(later_deep):
+        return False, ""
+    k = j + int(later_deep[0])
+    peak = float(level[j:k].max())
+    rebound = math.log(peak / float(level[:j].min()))
+    second = math.log(peak / float(level[k:].min()))
+    if min(rebound, second) <= threshold:
+        return False, (
+            f"a rebound of {100 * rebound:.1f}% and second dip of {100 * second:.1f}% "
+            f"(log points) are not both larger than the noise threshold "
+            f"{100 * threshold:.1f}%: not W; "
+        )
+    return True, (
+        "fell more than half the trough depth, came back within a quarter of the depth of "
+        f"the pre-shock level (a rebound of {100 * rebound:.1f}%), then fell more than half "
+        f"the depth again (a second dip of {100 * second:.1f}%, above the noise threshold "
+        f"{100 * threshold:.1f}%)"
+    )
+
+
 def _shape(
     level: np.ndarray,
     trough_i: int,
     pre: float,
     recovered_share: float | None,
     ppy: int,
+    threshold: float,
 ) -> tuple[str | None, str]:
-    """Apply the documented V/U/W/L/none rules to the observed level series."""
+    """Apply the documented V/U/W/L/unclear/none rules to the observed level series."""
     low = float(level[trough_i])
     if low >= pre:
         return "none", "never below the pre-shock level"
+    fall = math.log(pre / low)
+    if fall <= threshold:
+        return "unclear", (
+            f"the fall to the trough, {100 * fall:.1f}% (log points), is within the noise "
+            f"threshold {100 * threshold:.1f}%: no shape is read"
+        )
+    is_w, why_w = _second_dip(level, pre, threshold)
+    if is_w:
+        return "W", why_w
+    shape, why = _single_dip(level, trough_i, pre, recovered_share, ppy)
+    return shape, why_w + why
+
+
+def _single_dip(
+    level: np.ndarray, trough_i: int, pre: float, recovered_share: float | None, ppy: int
+) -> tuple[str | None, str]:
+    """Apply the V/U/L rules (after W is ruled out)."""
+    low = float(level[trough_i])
     depth = pre - low
-    deep = level <= pre - depth / 2
-    back = level >= pre - depth / 4
-    first_deep = int(np.argmax(deep))
-    after = np.flatnonzero(back[first_deep:]) + first_deep
-    if len(after):
-        later_deep = np.flatnonzero(deep[after[0] :])
-        if len(later_deep):
-            return "W", (
-                "fell more than half the trough depth, came back within a quarter of the depth "
-                "of the pre-shock level, then fell more than half the depth again"
-            )
     if trough_i == len(level) - 1:
         return None, "as_of is the trough: the shape cannot be told yet"
     if recovered_share is None:
@@ -319,7 +384,9 @@ def _scorecard(
     cov_o = path.log_cov[:n_w, :n_w][np.ix_(oi, oi)]
     total = _lognormal_sum(path.log_mean[:n_w][oi], cov_o, float(w.actual[oi].sum()), path.df)
     c_lo, c_hi = total.bounds(level)
-    shape, why = _shape(lvl[oi], t_rel, pre, recovered, ppy)
+    noise = _noise_scale(y, path.pre_index, path.beta, ppy, adjust)
+    threshold = SHAPE_NOISE_Z * math.sqrt(2.0) * noise
+    shape, why = _shape(lvl[oi], t_rel, pre, recovered, ppy, threshold)
     notes.append(f"shape {shape}: {why}")
     metrics: dict[str, Any] = {
         "pre_shock_period": pre_period,
@@ -338,6 +405,8 @@ def _scorecard(
         "post_shock_growth_pct": post_growth,
         "trend_growth_pct": 100.0 * (math.exp(float(path.beta[1]) * ppy) - 1.0),
         "shape": shape,
+        "shape_noise_pct": 100.0 * noise,
+        "shape_threshold_pct": 100.0 * threshold,
         "as_of": w.periods[asof_i],
         "n_periods": len(oi),
     }
@@ -756,7 +825,7 @@ def analyze_recovery(
         beta = np.asarray(cf.model_result.params, dtype=float)
     else:
         beta = _loglinear_beta(pre_obs, cf.shock, ppy)
-    path = _PathInput(cf.post_index, cf.log_mean, cf.log_cov, cf.df, beta)
+    path = _PathInput(cf.post_index, cf.log_mean, cf.log_cov, cf.df, beta, cf.pre_window)
     metrics, total, notes = _scorecard(y, cf.shock, as_of_p, ppy, path, adjust=adjust, level=level)
     notes = cf.notes + notes
     comp_results: dict[str, RecoveryResult] = {}
@@ -942,7 +1011,9 @@ def _joint_trend_paths(
     fc = ar1_fit(X, np.log(pre.to_numpy()), ar1_steps(pre.index), Xp, ahead, estimate=estimate)
     out = {}
     for j, col in enumerate(pre.columns):
-        path = _PathInput(post_index, fc.mean[:, j], fc.pred_cov[j], fc.df, fc.beta[:, j])
+        path = _PathInput(
+            post_index, fc.mean[:, j], fc.pred_cov[j], fc.df, fc.beta[:, j], pre.index
+        )
         notes = trend_error_notes(n, k, float(fc.rho[j]), estimate=estimate)
         out[col] = (path, notes if errors == "ar1" else [])
     return out
