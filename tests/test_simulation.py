@@ -15,8 +15,12 @@ Every series here is synthetic, built from a seeded generator, with a known trut
 Target (project issue 15): coverage within 92-98% for every method at rho <= 0.6, W false
 positives at most 1%. With 200 series a cell's coverage has a Monte Carlo standard error
 of about 1.5 points (ITS) and less for the pooled pointwise coverage, so the band is about
-two standard errors either side of 95%. ``benchmarks/bench_honesty.py`` runs the same
-functions with more series and writes the README table.
+two standard errors either side of 95%.
+
+The tests here run the fast methods (trend counterfactual, ITS; 200 series a cell, about
+a minute and a half on two cores) and the W false-positive rate. ETS and structural fits
+take 0.1-0.5 s each, so their 1,200 fits live in ``benchmarks/bench_honesty.py``, which
+runs these same functions for every method and writes the README table.
 """
 
 from __future__ import annotations
@@ -130,7 +134,7 @@ N_SERIES = 200
 
 @pytest.mark.slow
 @pytest.mark.parametrize("rho", RHOS)
-@pytest.mark.parametrize("method", COUNTERFACTUAL_METHODS)
+@pytest.mark.parametrize("method", ["trend"])
 def test_counterfactual_interval_coverage(method, rho):
     cell = counterfactual_coverage(method, rho, N_SERIES, seed=1500 + int(10 * rho))
     print(f"{method} rho={rho}: coverage {cell.coverage:.3f} ({cell.seconds:.0f} s)")
