@@ -8,6 +8,9 @@ with more series than the test suite can afford:
 2. coverage of the 95% ITS intervals of the level and slope change (``--its-series``);
 3. shape labels of V-shaped series, W false-positive rate (``--w-series``).
 
+``--pre-quarters`` sets the counterfactual's fitting window (default 40; the package's
+default window is 20 quarters).
+
 Prints a table and writes benchmarks/results/honesty.json.
 
 Run: .venv/bin/python benchmarks/bench_honesty.py [--series 200] [--its-series 1000]
@@ -41,6 +44,7 @@ def main() -> None:
     parser.add_argument("--its-series", type=int, default=1000)
     parser.add_argument("--w-series", type=int, default=1000)
     parser.add_argument("--methods", default="trend,ets,structural")
+    parser.add_argument("--pre-quarters", type=int, default=40)
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--out", default="honesty.json")
     args = parser.parse_args()
@@ -48,7 +52,9 @@ def main() -> None:
     cells = []
     for method in [m for m in args.methods.split(",") if m]:
         for i, rho in enumerate(RHOS):
-            cell = counterfactual_coverage(method, rho, args.series, args.seed + i)
+            cell = counterfactual_coverage(
+                method, rho, args.series, args.seed + i, pre_quarters=args.pre_quarters
+            )
             print(f"{method:18s} rho={rho:.1f}  n={cell.n_series}  {cell.coverage:.3f}", flush=True)
             cells.append(cell)
     for i, rho in enumerate(RHOS):
@@ -73,6 +79,7 @@ def main() -> None:
         "v_shape_labels": shapes,
         "w_series": args.w_series,
         "seed": args.seed,
+        "pre_quarters": args.pre_quarters,
         "cpu_count": os.cpu_count(),
         "python": platform.python_version(),
         "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S"),

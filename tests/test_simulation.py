@@ -73,15 +73,22 @@ class Cell:
     seconds: float
 
 
-def counterfactual_coverage(method: str, rho: float, n_series: int, seed: int) -> Cell:
-    """Pooled pointwise coverage of the 95% intervals of ``method`` (no effect: truth = actual)."""
+def counterfactual_coverage(
+    method: str, rho: float, n_series: int, seed: int, pre_quarters: int = 40
+) -> Cell:
+    """Pooled pointwise coverage of the 95% intervals of ``method`` (no effect: truth = actual).
+
+    Fitted on the ``pre_quarters`` quarters before the shock (at most 40).
+    """
     panel = no_effect_panel(np.random.default_rng(seed), rho, n_series, "2022Q4")
     hits = total = 0
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # optimiser warnings of single fits
         for col in panel.columns:
-            f = counterfactual(panel[col], shock=SHOCK, method=method, pre_window=40).frame
+            f = counterfactual(
+                panel[col], shock=SHOCK, method=method, pre_window=pre_quarters
+            ).frame
             hits += int(((f["lower"] <= f["actual"]) & (f["actual"] <= f["upper"])).sum())
             total += len(f)
     return Cell(method, rho, n_series, hits / total, time.perf_counter() - start)
