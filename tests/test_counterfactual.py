@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 from scipy import stats
 
 from lixia_econ.errors import InsufficientDataError, LixiaEconError, ParameterError
@@ -27,7 +28,7 @@ def _quarterly(seed: int, *, start="2008Q1", end="2022Q4", sd=0.01, slope=0.015)
 
 def test_trend_intervals_match_independent_ols():
     y = _quarterly(1)
-    cf = counterfactual(y, shock="2020Q1", level=0.9, pre_window=(None, None))
+    cf = counterfactual(y, shock="2020Q1", level=0.9, pre_window=(None, None), errors="independent")
     pre = y[y.index < pd.Period("2020Q1", "Q")]
     post = y.index[y.index >= pd.Period("2020Q1", "Q")]
 
@@ -52,6 +53,86 @@ def test_trend_intervals_match_independent_ols():
     np.testing.assert_allclose(cf.conf_int(0.99)["upper"], np.exp(mean + q99 * se), rtol=1e-9)
     assert cf.df == dof
     assert list(cf.frame.index) == list(post)
+
+
+def _ar1_noise(rng: np.random.Generator, n: int, rho: float, sd: float) -> np.ndarray:
+    e = np.empty(n)
+    e[0] = rng.normal(0, sd)
+    for i in range(1, n):
+        e[i] = rho * e[i - 1] + rng.normal(0, sd * np.sqrt(1 - rho**2))
+    return e
+
+
+def test_trend_ar1_errors_match_gls_and_reml_by_hand():
+    rng = np.random.default_rng(15)
+    idx = pd.period_range("2010Q1", "2022Q4", freq="Q")
+    t = np.arange(len(idx), dtype=float)
+    logy = 4 + 0.015 * t + SEASONAL[np.asarray(idx.quarter) - 1]
+    y = pd.Series(np.exp(logy + _ar1_noise(rng, len(idx), 0.6, 0.01)), index=idx)
+    y[pd.Period("2014Q2", "Q")] = np.nan  # a gap: two periods between its neighbours
+    cf = counterfactual(y, shock="2020Q1", pre_window=(None, None))
+    pre = y[(y.index < pd.Period("2020Q1", "Q")) & y.notna()]
+    post = cf.post_index
+    o = pre.index.asi8.astype(float)
+
+    def design(periods):
+        tt = (periods.asi8 - pd.Period("2020Q1", "Q").ordinal).astype(float)
+        q = np.asarray(periods.quarter)
+        return np.column_stack([np.ones(len(tt)), tt] + [(q == k) * 1.0 for k in (2, 3, 4)])
+
+    X, Xp, z = design(pre.index), design(post), np.log(pre.to_numpy())
+    n, k = X.shape
+
+    h = (post.asi8 - pre.index[-1].ordinal).astype(float)
+
+    def at(rho):  # deviance, forecast mean and covariance with the full n x n matrices
+        R = rho ** np.abs(o[:, None] - o[None, :])
+        gls = sm.GLS(z, X, sigma=R).fit()
+        Ri = np.linalg.inv(R)
+        e = z - X @ gls.params
+        dev = (
+            np.linalg.slogdet(R)[1]
+            + np.linalg.slogdet(X.T @ Ri @ X)[1]
+            + (n - k) * np.log(e @ Ri @ e)
+        )
+        mean = Xp @ gls.params + rho**h * e[-1]
+        A = Xp - np.outer(rho**h, X[-1])
+        cov = A @ gls.cov_params() @ A.T + gls.scale * (
+            rho ** np.abs(h[:, None] - h[None, :]) - np.outer(rho**h, rho**h)
+        )
+        return dev, gls, mean, cov
+
+    grid = np.round(np.arange(-90, 99) / 100, 2)
+    fits = [at(r) for r in grid]
+    dev = np.array([f[0] for f in fits])
+    rho = grid[np.argmin(dev)]
+    assert cf.rho == pytest.approx(rho)
+    assert 0.3 < cf.rho < 0.9
+    _, gls, mean, _ = fits[int(np.argmin(dev))]
+    np.testing.assert_allclose(cf.model_result.params, gls.params, rtol=1e-8)
+    # the covariance averages over rho, weights exp(-deviance / 2)
+    w = np.exp(-(dev - dev.min()) / 2)
+    w /= w.sum()
+    cov = sum(
+        wi * (f[3] + np.outer(f[2] - mean, f[2] - mean)) for wi, f in zip(w, fits, strict=True)
+    )
+    q = stats.t.ppf(0.975, n - k)
+    np.testing.assert_allclose(cf.frame["predicted"], np.exp(mean), rtol=1e-8)
+    np.testing.assert_allclose(cf.log_cov, cov, rtol=1e-6)
+    upper = np.exp(mean + q * np.sqrt(np.diag(cov)))
+    np.testing.assert_allclose(cf.frame["upper"], upper, rtol=1e-8)
+    assert cf.df == n - k
+    assert any("AR(1) with coefficient" in note for note in cf.notes)
+
+
+def test_trend_too_short_for_ar1_falls_back_to_ols_and_says_so():
+    y = _quarterly(1)
+    short = counterfactual(y, shock="2020Q1", pre_window=12)  # 12 values, 5 coefficients
+    ols = counterfactual(y, shock="2020Q1", pre_window=12, errors="independent")
+    assert short.rho == 0.0
+    pd.testing.assert_frame_equal(short.frame, ols.frame)
+    assert any("too few to estimate the autocorrelation" in note for note in short.notes)
+    assert not any("too few" in note for note in ols.notes)
 
 
 def test_ets_covariance_matches_statsmodels_and_simulation():

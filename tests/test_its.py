@@ -188,3 +188,36 @@ def test_result_face():
     assert (wide["upper"] > narrow["upper"]).all()
     assert "<table" in r._repr_html_()
     assert "Interrupted time series at 2020Q1" in repr(r)
+
+
+def test_default_errors_are_ar1_by_reml_and_gls():
+    rng = np.random.default_rng(15)
+    y = _log_path(-0.10, 0.004, _ar1(rng, len(T), 0.6, 0.008))
+    r = interrupted_time_series(pd.Series(np.exp(y), index=QUARTERS), shock=SHOCK)
+    assert r.errors == "ar1"
+    assert r.hac_lags is None
+    assert 0.3 < r.rho < 0.9
+    q = QUARTERS.quarter.to_numpy()
+    X = np.column_stack([np.ones(len(T)), T, D, T * D] + [(q == k) * 1.0 for k in (2, 3, 4)])
+    sigma = r.rho ** np.abs(T[:, None] - T[None, :]).astype(float)
+    gls = sm.GLS(y, X, sigma=sigma).fit()
+    np.testing.assert_allclose(r.model_result.params.to_numpy(), gls.params, rtol=1e-8)
+    assert r.level_change == pytest.approx(100 * math.expm1(gls.params[2]), rel=1e-8)
+    # the interval's standard error includes the uncertainty of rho: wider than plug-in GLS
+    se = r.to_frame().set_index("quantity")["coef_se"]
+    assert se["level_change"] >= np.asarray(gls.bse)[2] * 0.99
+    assert "AR(1) errors" in r.title
+    assert any("AR(1) with coefficient" in n for n in r.notes)
+
+
+def test_hac_is_asked_for_or_forced_by_a_short_sample():
+    s = pd.Series(np.exp(_log_path(-0.1, 0.0, 0.0)), index=QUARTERS)
+    assert interrupted_time_series(s, shock=SHOCK, errors="hac").model_result.cov_type == "HAC"
+    with pytest.raises(ParameterError, match="hac_lags=2 is for errors='hac'"):
+        interrupted_time_series(s, shock=SHOCK, errors="ar1", hac_lags=2)
+    with pytest.raises(ParameterError, match="'ar1', 'hac'"):
+        interrupted_time_series(s, shock=SHOCK, errors="gls")
+    short = s[pd.Period("2018Q1", "Q") : pd.Period("2021Q2", "Q")]  # 14 values, 7 coefficients
+    r = interrupted_time_series(short, shock=SHOCK)
+    assert r.errors == "hac"
+    assert any("too few to estimate the autocorrelation" in n for n in r.notes)

@@ -92,7 +92,8 @@ def test_national_gdp_scorecard_matches_independent_computation():
     index = _national_index()
     # NBS published 2020 single-quarter growth: -6.9, 3.1, 4.8, 6.4 (SOURCES.md, revised vintage)
     assert index[pd.Period("2020Q1", "Q")] == pytest.approx(93.1)
-    res = analyze_recovery(index, shock="2020Q1", pre_window=("2012Q1", None))
+    # errors="independent": the OLS path, which the independent computation below writes out
+    res = analyze_recovery(index, shock="2020Q1", pre_window=("2012Q1", None), errors="independent")
     m = res.metrics
     assert m["trough_period"] == pd.Period("2020Q1", "Q")
     assert m["pre_shock_period"] == pd.Period("2019Q4", "Q")
@@ -149,7 +150,7 @@ _V_DIP = [0.92, 0.96, 0.99, 1.02]
 @pytest.mark.parametrize("seed", range(20))
 def test_synthetic_metrics_within_tolerance(seed):
     rng = np.random.default_rng(seed)
-    observed, _, clean = _synthetic(rng, _V_DIP, sd=0.004)
+    observed, no_shock_truth, clean = _synthetic(rng, _V_DIP, sd=0.004)
     res = analyze_recovery(
         observed, shock="2020Q1", adjust="seasonal", as_of="2023Q4", pre_window=(None, None)
     )
@@ -162,8 +163,8 @@ def test_synthetic_metrics_within_tolerance(seed):
     assert m["periods_to_recover_level"] == 2  # 0.99 * exp(3b) > 1 > 0.96 * exp(2b)
     assert m["periods_to_recover_trend"] == 3  # the 1.02 overshoot
     window = pd.period_range("2020Q1", "2023Q4", freq="Q")
-    no_shock = 100 * np.exp(0.2 + b * np.arange(len(window)))
-    true_loss = 100 * (1 - clean[window].sum() / no_shock.sum())
+    # the output loss against the true no-shock values (same trend, season and noise)
+    true_loss = 100 * (1 - observed[window].sum() / no_shock_truth[window].sum())
     assert m["output_loss_pct"] == pytest.approx(true_loss, abs=0.5)
     assert m["recovered_share"] == pytest.approx(1.0, abs=0.2)
     true_growth = 100 * ((clean[window[-1]] / trough) ** (4 / 15) - 1)
@@ -404,3 +405,72 @@ def test_shape_label_reads_the_shapes_vocabulary():
     assert res.shape_label("zh") == SHAPES["V"].zh
     with pytest.raises(ParameterError, match="lang='fr'"):
         res.shape_label("fr")
+
+
+# --------------------------------------------------------------------------- shape vs noise
+
+
+def _wiggly(post: list[float], amplitude: float) -> pd.Series:
+    """Flat series 2012Q1-2023Q4: pre-shock values 100 exp(+-amplitude) alternating, then
+    ``post`` (times 100) from 2020Q1, 100 after it. The pre-shock noise s.d. (around a
+    straight line, default 20-quarter window) is about 1.05 * amplitude, so the shape
+    threshold 3 sqrt(2) s.d. is about 4.5 * amplitude."""
+    idx = pd.period_range("2012Q1", "2023Q4", freq="Q")
+    values = 100 * np.exp(amplitude * (-1.0) ** np.arange(len(idx)))
+    post_i = np.flatnonzero(idx >= pd.Period("2020Q1", "Q"))
+    values[post_i] = 100.0
+    values[post_i[: len(post)]] = 100 * np.array(post)
+    return pd.Series(values, index=idx)
+
+
+@pytest.mark.parametrize(
+    ("amplitude", "expected_w"),
+    [
+        (0.005, True),  # threshold ~2.2%: a 7.5% second dip is a W
+        (0.025, False),  # threshold ~11%: the same 7.5% second dip is noise
+    ],
+)
+def test_w_needs_a_second_dip_larger_than_the_noise(amplitude, expected_w):
+    res = analyze_recovery(_wiggly([0.83, 0.97, 0.90, 0.97], amplitude), shock="2020Q1")
+    m = res.metrics
+    assert m["shape_threshold_pct"] == pytest.approx(3 * math.sqrt(2) * m["shape_noise_pct"])
+    assert m["shape_noise_pct"] == pytest.approx(100 * amplitude * 1.05, rel=0.05)
+    assert (m["shape"] == "W") is expected_w
+    shape_note = next(n for n in res.notes if n.startswith("shape "))
+    assert f"{m['shape_threshold_pct']:.1f}%" in shape_note
+    if not expected_w:
+        assert "not W" in shape_note
+
+
+def test_fall_within_the_noise_is_unclear():
+    from lixia_econ.models.vocab import SHAPES
+
+    res = analyze_recovery(_wiggly([0.92, 0.97, 1.0], 0.025), shock="2020Q1")
+    assert res.metrics["shape"] == "unclear"
+    assert res.shape_label() == SHAPES["unclear"].en
+    assert any(n.startswith("shape unclear: the fall to the trough") for n in res.notes)
+    clear = analyze_recovery(_wiggly([0.92, 0.97, 1.0], 0.002), shock="2020Q1")
+    assert clear.metrics["shape"] == "V"
+
+
+# --------------------------------------------------------------------------- anchor case
+
+
+def test_causal_impact_anchor_perfect_control_minus_five_percent():
+    """48 quarters, a control the series tracks exactly before the shock, a true -5% effect.
+
+    The series is 1.3 times the control (a seasonal, trending, noisy index) before
+    2020Q1 and 0.95 times that from 2020Q1 on (12 quarters): the relative effect is -5%
+    exactly, and the counterfactual from the control must find it."""
+    rng = np.random.default_rng(48)
+    idx = pd.period_range("2011Q1", "2022Q4", freq="Q")  # 48 quarters, 36 before the shock
+    t = np.arange(len(idx), dtype=float)
+    season = np.array([-0.04, 0.01, 0.0, 0.03])[np.asarray(idx.quarter) - 1]
+    control = pd.Series(100 * np.exp(0.015 * t + season + rng.normal(0, 0.02, 48)), index=idx)
+    effect = np.where(idx >= pd.Period("2020Q1", "Q"), 0.95, 1.0)
+    y = 1.3 * control * effect
+    for method in ("trend", "structural"):
+        res = analyze_recovery(y, shock="2020Q1", controls=control, method=method)
+        eff = res.effects["Cumulative"]
+        assert eff["Relative effect (%)"] == pytest.approx(-5.0, abs=0.1), method
+        assert eff["Relative effect lower (%)"] <= -5.0 <= eff["Relative effect upper (%)"]

@@ -44,9 +44,12 @@ SHAPES: dict[str, Label] = {
     "L": Label("L 型：水平损失持续", "L-shaped: a lasting level loss"),
     "K": Label("K 型：分项分化", "K-shaped: components diverge"),
     "none": Label("未低于冲击前水平", "no fall below the pre-shock level"),
+    "unclear": Label(
+        "形态不明：降幅未超出冲击前波动", "unclear: the fall is within the pre-shock noise"
+    ),
 }
 
-_SHAPE_UNIT = ", ".join(k for k in SHAPES if k != "none") + " or none"
+_SHAPE_UNIT = ", ".join(k for k in SHAPES if k not in ("none", "unclear")) + ", unclear or none"
 
 #: Metric name -> labels and unit, for every metric a model or ``compare`` produces.
 METRICS: dict[str, Label] = {
@@ -95,6 +98,16 @@ METRICS: dict[str, Label] = {
         "冲击前趋势增长率（年化，%）", "Pre-shock trend growth, annualised", "percent per year"
     ),
     "shape": Label("恢复形态", "Shape", _SHAPE_UNIT),
+    "shape_noise_pct": Label(
+        "冲击前水平序列波动（标准差，%）",
+        "Pre-shock noise of the level series (s.d.)",
+        "percent (log points)",
+    ),
+    "shape_threshold_pct": Label(
+        "形态判定阈值（%）",
+        "Shape threshold: smallest fall, rebound or second dip read as a pattern",
+        "percent (log points)",
+    ),
     "as_of": Label("评估截至", "As of", "period"),
     "n_periods": Label("冲击后观测期数", "Observed periods from shock to as_of", "periods"),
     "notes": Label("说明", "Notes", "text"),
