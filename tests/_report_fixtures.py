@@ -99,6 +99,15 @@ BODY = [
     glue("slept", [slept_from, time.time()])  # wall-clock interval of the sleep (batch tests)
     """,
     """\
+    from lixia_econ.report.notebook import glue_table
+    growth = pd.DataFrame(
+        {"year": ["2019", "2020"], "gdp": [120.0, 121.04], "note": ["=1+1", "@SUM(A1)"]}
+    )
+    headers = {"year": "年份", "gdp": "地区生产总值（亿元）"}
+    glue_table("growth", growth, headers=headers, sheet="增长")
+    glue_table("sources", pd.DataFrame({"source": ["hand-made test fixture"], "url": ["-x"]}))
+    """,
+    """\
     names = [regions()[r].name_zh + " " + n for r, n in zip(rows["region"], rows["note"])]
     data = rows.assign(name=names)
     chart = alt.Chart(data, title=title).mark_line(point=True)

@@ -197,8 +197,26 @@ def test_run_report_writes_the_report_folder(tiny, tmp_path):
     )
 
     book = openpyxl.load_workbook(result.xlsx_path)
-    assert {"scorecard", "parameters"} <= set(book.sheetnames)
+    assert book.sheetnames[-2:] == ["sources", "parameters"]
+    assert {"scorecard", "增长"} <= set(book.sheetnames)
     assert book["scorecard"].max_row == 1 + len(expected)
+    growth = book["增长"]  # glue_table(headers=..., sheet=...) inside the kernel
+    assert [c.value for c in growth[1]] == ["年份", "地区生产总值（亿元）", "note"]
+    assert growth["A2"].value == 2019
+    assert growth["B3"].number_format == "#,##0.0"
+    assert growth["C2"].value == "=1+1"
+    assert growth["C2"].data_type == "s"
+    assert growth.freeze_panes == "A2"
+    params = {r[0]: r[1] for r in book["parameters"].iter_rows(min_row=2, values_only=True)}
+    assert params["benchmarks"] == "370100、000000"
+    assert metrics["tables"]["growth"]["headers"][0] == "年份"
+
+    # the PDF (its contents are checked in test_html_browser.py)
+    assert "report.pdf" in names
+    assert metrics["pdf"] == {"made": True, "error": None}
+    assert result.pdf_path.read_bytes()[:5] == b"%PDF-"
+    assert metrics["timings_s"]["pdf"] > 0
+    assert "report.pdf printed" in (result.path / "run.log").read_text(encoding="utf-8")
 
     page = result.html_path.read_text(encoding="utf-8")
     assert "<script>alert" not in page  # names from data and parameters stay text
@@ -209,6 +227,21 @@ def test_run_report_writes_the_report_folder(tiny, tmp_path):
     assert "cdn.jsdelivr" not in page
     assert "require.min.js" not in page
     assert "panel = load_panel" not in page  # code hidden by default
+
+
+@pytest.mark.notebooks
+def test_report_without_chromium_succeeds_and_says_so(tiny, tmp_path, monkeypatch):
+    monkeypatch.setenv("LIXIA_ECON_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    result = run_report(
+        tiny["template"], data_dir=tiny["data"], output_dir=tmp_path / "out", timeout=120
+    )
+    assert result.status == "ok"
+    assert not result.pdf_path.exists()
+    assert result.metrics["pdf"]["made"] is False
+    assert "apt-get install chromium" in result.metrics["pdf"]["error"]
+    log_text = (result.path / "run.log").read_text(encoding="utf-8")
+    assert "report.pdf not made" in log_text
+    assert "LIXIA_ECON_CHROMIUM" in log_text
 
 
 @pytest.mark.notebooks
