@@ -86,6 +86,7 @@ BODY = [
     card["name"] = [regions()[r].name_zh for r in card["region"]]
     glue("scorecard", card)
     glue("n_rows", int(len(rows)))
+    glue("headline", f"{region} {indicators[0]}: {len(rows)} rows")
     say("Rows used: {n}; note: {note}", n=len(rows), note=rows["note"].iloc[0])
     """,
     """\

@@ -158,6 +158,38 @@ def test_a_job_is_a_frozen_record_and_names_its_folder_by_region_code(tiny, tmp_
         job.target = tmp_path  # type: ignore[misc]
 
 
+def test_cli_lists_every_templates_parameters_with_defaults_and_types(capsys):
+    assert main(["report", "--list-parameters"]) == 0
+    out = capsys.readouterr().out
+    for path in TEMPLATES:
+        assert f"{path.stem}:" in out
+        for name, param in template_parameters(path).items():
+            line = next(x for x in out.splitlines() if x.split()[:1] == [name])
+            assert param.type_name in line
+    assert "region_recovery:" in out
+    assert "list of str  370100,370000,000000" in out  # a list default as -p would take it
+
+
+def test_cli_lists_one_templates_parameters(capsys, tiny):
+    assert main(["report", "--list-parameters", str(tiny["template"])]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("tiny:")
+    assert "sleep" in out
+    assert "float" in out
+    assert "region_recovery" not in out
+
+
+def test_cli_report_help_ends_with_the_templates_parameters(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["report", "--help"])
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    assert "--list-parameters" in out
+    epilog = out.split("templates and their parameters", 1)[1]
+    assert "region_recovery:" in epilog
+    assert "use_estimates" in epilog
+
+
 def test_cli_usage_errors_exit_2(capsys):
     assert main(["report", "-p", "region=999999"]) == 2
     assert "not in the region catalogue" in capsys.readouterr().err
