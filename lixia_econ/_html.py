@@ -71,9 +71,11 @@ body, .jp-RenderedHTMLCommon, .vega-embed, .vega-embed text { font-family: FONTS
   h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
   p, li { orphans: 3; widows: 3; }
   table { max-width: 100%; break-inside: auto; font-size: 7.5pt; }
-  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th {
-    padding: 2px 5px; overflow-wrap: anywhere;
-  }
+  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 2px 4px; }
+  .jp-RenderedHTMLCommon th { overflow-wrap: anywhere; }  /* headers may break, numbers never */
+  .jp-RenderedHTMLCommon td { overflow-wrap: normal; word-break: normal; }
+  table:has(tr > :nth-child(9)) { font-size: 6.5pt; }  /* wide tables: smaller, not clipped */
+  table:has(tr > :nth-child(14)) { font-size: 5.5pt; }
   thead { display: table-header-group; }
   tr, td, th { break-inside: avoid; page-break-inside: avoid; }
   pre { white-space: pre-wrap; overflow-wrap: anywhere; }

@@ -96,7 +96,31 @@ def print_flags(pdf: Path, profile: Path, *, budget_ms: int = 20_000) -> list[st
     ]
 
 
-def print_to_pdf(html: str | Path, pdf: str | Path, *, timeout: float = 120) -> Path:
+def _with_cjk_font(html: Path, folder: Path) -> Path:
+    """Return a copy of the page carrying a TrueType CJK font, or the page itself.
+
+    The copy goes to ``folder``; the font is made by :mod:`lixia_econ._cjkfont` when it
+    can be (``fontTools`` and Noto Sans CJK installed).
+    """
+    from lixia_econ._cjkfont import FAMILY, font_face_css
+
+    text = html.read_text(encoding="utf-8")
+    try:
+        css = font_face_css(text)
+    except Exception:  # a font fontTools cannot convert: Chromium's Type 3 fonts then
+        return html
+    if css is None or "</head>" not in text:
+        return html
+    # every text -- headings in the Lab theme's system-ui stack, chart labels -- in the subset
+    css += f'\n*:not(pre):not(code):not(kbd):not(samp) {{ font-family: "{FAMILY}" !important; }}'
+    copy = folder / "print.html"
+    copy.write_text(text.replace("</head>", f"<style>{css}</style></head>", 1), encoding="utf-8")
+    return copy
+
+
+def print_to_pdf(
+    html: str | Path, pdf: str | Path, *, timeout: float = 120, embed_cjk: bool = True
+) -> Path:
     """Print an HTML file to PDF with headless Chromium, offline.
 
     Parameters
@@ -107,6 +131,10 @@ def print_to_pdf(html: str | Path, pdf: str | Path, *, timeout: float = 120) -> 
         The PDF to write.
     timeout : float
         Seconds Chromium may take.
+    embed_cjk : bool
+        Print with a TrueType subset of Noto Sans CJK SC, so the PDF embeds a named CJK
+        font (needs ``fontTools``; without it, or with ``False``, Chromium embeds the
+        installed CJK fonts as Type 3 fonts: the text is the same and searchable).
 
     Returns
     -------
@@ -124,7 +152,8 @@ def print_to_pdf(html: str | Path, pdf: str | Path, *, timeout: float = 120) -> 
     html, pdf = Path(html).resolve(), Path(pdf).resolve()
     pdf.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="lixia-chromium-") as profile:
-        cmd = [str(exe), *print_flags(pdf, Path(profile)), html.as_uri()]
+        page = _with_cjk_font(html, Path(profile)) if embed_cjk else html
+        cmd = [str(exe), *print_flags(pdf, Path(profile) / "profile"), page.as_uri()]
         try:
             done = subprocess.run(
                 cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL

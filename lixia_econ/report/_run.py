@@ -707,6 +707,7 @@ def _print_pdf(job: Job, scratch: _Scratch) -> dict[str, Any]:
     The PDF is a copy of the HTML for paper: without Chromium, or when printing fails, the
     report still succeeds without it, and ``run.log`` and ``metrics.json`` say why.
     """
+    from lixia_econ._cjkfont import subsetting_available
     from lixia_econ._pdf import print_to_pdf
 
     try:
@@ -719,8 +720,9 @@ def _print_pdf(job: Job, scratch: _Scratch) -> dict[str, Any]:
         scratch.note(f"WARNING: report.pdf not made: {exc}")
         log.warning("%s: report.pdf not made: %s", job.target, exc)
         return {"made": False, "error": str(exc)}
-    scratch.note("report.pdf printed by headless Chromium (A4, offline)")
-    return {"made": True, "error": None}
+    fonts = "a TrueType Noto Sans CJK SC subset" if subsetting_available() else "Type 3 CJK fonts"
+    scratch.note(f"report.pdf printed by headless Chromium (A4, offline, {fonts})")
+    return {"made": True, "error": None, "cjk_font": fonts}
 
 
 def _metrics(
