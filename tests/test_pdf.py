@@ -45,7 +45,10 @@ def page(tmp_path):
 
 
 def test_a4_pdf_embeds_a_named_noto_cjk_font(page, tmp_path):
-    assert _cjkfont.subsetting_available(), "fontTools is missing: pip install -e '.[dev]'"
+    assert _cjkfont.subsetting_available(), (
+        "fontTools is missing: it is a dependency in pyproject.toml; pip install -e '.[dev]' "
+        "(make test reinstalls when pyproject.toml changes)"
+    )
     t0 = time.perf_counter()
     pdf = print_to_pdf(page, tmp_path / "page.pdf", timeout=60)
     assert time.perf_counter() - t0 < 30  # the blocked image and fetch fail at once
