@@ -52,6 +52,34 @@ _TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
 body, .jp-RenderedHTMLCommon, .vega-embed, .vega-embed text { font-family: FONTS; }
 .jp-RenderedHTMLCommon table { font-variant-numeric: tabular-nums; }
 .lixia-chart { width: 100%; min-height: 40px; }
+.lixia-chart svg { max-width: 100%; height: auto; }
+/* Paper and PDF (headless Chromium prints this page): A4, no code, nothing cut off. */
+@page { size: A4; margin: 16mm 14mm 16mm 14mm; }
+@media print {
+  html, body { margin: 0; padding: 0; background: #fff; }
+  body, .jp-RenderedHTMLCommon { font-size: 10pt; line-height: 1.45; }
+  main, .jp-Notebook { padding: 0 !important; margin: 0 !important; width: auto !important; }
+  .jp-Cell { padding: 0 !important; margin: 0 !important; }
+  .jp-InputArea, .jp-InputPrompt, .jp-OutputPrompt, .jp-Collapser { display: none !important; }
+  .jp-OutputArea-child, .jp-OutputArea-output, .jp-RenderedHTMLCommon, .jp-RenderedMarkdown {
+    display: block !important; overflow: visible !important;
+  }
+  ::-webkit-scrollbar { display: none; }
+  .jp-OutputArea-output, .jp-RenderedHTMLCommon { max-width: 100% !important; }
+  .lixia-chart, .lixia-chart svg, img { break-inside: avoid; page-break-inside: avoid; }
+  .lixia-chart svg, img { max-width: 100% !important; height: auto !important; }
+  h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+  p, li { orphans: 3; widows: 3; }
+  table { max-width: 100%; break-inside: auto; font-size: 7.5pt; }
+  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 2px 4px; }
+  .jp-RenderedHTMLCommon th { overflow-wrap: anywhere; }  /* headers may break, numbers never */
+  .jp-RenderedHTMLCommon td { overflow-wrap: normal; word-break: normal; }
+  table:has(tr > :nth-child(9)) { font-size: 6.5pt; }  /* wide tables: smaller, not clipped */
+  table:has(tr > :nth-child(14)) { font-size: 5.5pt; }
+  thead { display: table-header-group; }
+  tr, td, th { break-inside: avoid; page-break-inside: avoid; }
+  pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+}
 </style>
 {% endblock extra_css %}
 {% block footer_js %}

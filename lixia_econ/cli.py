@@ -69,10 +69,35 @@ def _parameters(items: Sequence[str]) -> dict[str, str]:
     return given
 
 
+def _templates_epilog() -> str:
+    from lixia_econ.report import describe_parameters
+
+    return (
+        "templates and their parameters (name, type, default, meaning); set one with "
+        "-p NAME=VALUE, a list as -p NAME=a,b:\n\n" + describe_parameters()
+    )
+
+
+class _HelpWithTemplates(argparse.Action):
+    """``report --help``: the usage, then every template's parameters (read only now)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kw: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show this help and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        parser.epilog = _templates_epilog()
+        parser.print_help()
+        parser.exit()
+
+
 def _report(args: argparse.Namespace) -> int:
     """``lixia-econ report``: 0 when the report was written, 1 when it failed."""
-    from lixia_econ.report import ReportFailed, run_report
+    from lixia_econ.report import ReportFailed, describe_parameters, run_report
 
+    if args.list_parameters is not None:
+        chosen = args.list_parameters or args.template
+        print(describe_parameters(chosen))
+        return EXIT_OK
     try:
         result = run_report(
             args.template or "region_recovery",
@@ -122,8 +147,22 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--processed", default=None, help="output folder (default: data/processed)")
     p.set_defaults(func=_build)
 
-    p = sub.add_parser("report", help="run one report (no arguments: the default Lixia report)")
+    p = sub.add_parser(
+        "report",
+        help="run one report (no arguments: the default Lixia report)",
+        add_help=False,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.set_defaults(func=_report)
+    p.add_argument("-h", "--help", action=_HelpWithTemplates)
+    p.add_argument(
+        "--list-parameters",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="TEMPLATE",
+        help="list the parameters of TEMPLATE (default: every template) and exit",
+    )
     p.add_argument("--template", default=None, help="template name in notebooks/templates/")
     p.add_argument(
         "-p",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "BrowserNotFound",
     "DataFormatError",
     "EstimateWarning",
     "InsufficientDataError",
@@ -126,6 +127,10 @@ class ParameterError(LixiaEconError, ValueError):
 
 class ReportError(LixiaEconError, RuntimeError):
     """A report run that failed: names the notebook cell and the error it raised."""
+
+
+class BrowserNotFound(ReportError):
+    """No Chromium to print the PDF report with; says how to install one or point to it."""
 
 
 class LixiaEconWarning(UserWarning):

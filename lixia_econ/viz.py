@@ -103,6 +103,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "shock": ("冲击", "Shock"),
     "period": ("时期", "Period"),
     "value": ("数值", "Value"),
+    "cf_value": ("实际值与反事实值", "Actual and counterfactual"),
+    "ytd_value": ("累计值与当期值", "Year to date and single period"),
     "series": ("序列", "Series"),
     "status": ("数据状态", "Status"),
     "published": ("公布值", "Published"),
@@ -252,15 +254,97 @@ def _periods_per_year(index: pd.PeriodIndex) -> int:
 
 
 #: Vega-Lite time format of the x axis, by frequency letter (chart-specific).
-_TIME_FORMAT = {"A": "%Y", "Q": "%Y Q%q", "M": "%Y-%m", "D": "%Y-%m-%d"}
+_TIME_FORMAT = {"A": "%Y", "Q": "%YQ%q", "M": "%Y-%m", "D": "%Y-%m-%d"}
+
+#: Vega expressions of the x-axis labels in Chinese, by frequency letter: 2017年一季度 ...
+_ZH_LABEL = {
+    "Q": "year(datum.value) + '年' + ['一', '二', '三', '四'][quarter(datum.value) - 1] + '季度'",
+    "M": "year(datum.value) + '年' + (month(datum.value) + 1) + '月'",
+}
+
+#: Width of the house chart (:func:`theme_config`) and of one x-axis label, in pixels at
+#: 11 px: a digit about 6.5, a CJK character 11 ("2017Q1" ~ 40, "2017年一季度" ~ 81).
+_CHART_WIDTH = 560
+_LABEL_PX = {("Q", "zh"): 81, ("M", "zh"): 72, ("Q", "en"): 40, ("M", "en"): 46}
 
 
-def _x_axis(freq: str, lang: str) -> alt.X:
-    return alt.X(
-        "date:T",
-        title=_t("period", lang),
-        axis=alt.Axis(format=_TIME_FORMAT.get(freq, "%Y-%m"), labelAngle=0),
-    )
+def _max_ticks(freq: str, lang: str) -> int:
+    """Return how many labels fit side by side on the house chart's x axis (at most 8)."""
+    label = _LABEL_PX.get((freq, lang), 30)
+    return max(2, min(8, _CHART_WIDTH // (label + 24)))
+
+
+def _tick_values(dates: Any, freq: str, lang: str) -> list[dict[str, int]] | None:
+    """Return the x-axis ticks: period starts, thinned to whole years and :func:`_max_ticks`.
+
+    A quarterly or monthly axis spanning two years or more is labelled at the first
+    period of a year (every k-th year), so labels such as ``2017Q1`` never run into each
+    other; a shorter one keeps every period, thinned evenly. ``None`` without dates.
+    """
+    if dates is None:
+        return None
+    stamps = sorted(pd.DatetimeIndex(pd.to_datetime(pd.Series(dates)).dropna()).unique())
+    if not stamps:
+        return None
+    if freq in {"Q", "M"} and stamps[-1].year - stamps[0].year >= 2:
+        starts = [t for t in stamps if t.month == 1]
+        stamps = starts or stamps
+    step = -(-len(stamps) // _max_ticks(freq, lang))  # ceiling division
+    kept = stamps[::step]
+    return [{"year": t.year, "month": t.month, "date": t.day} for t in kept]
+
+
+def _x_axis(freq: str, lang: str, dates: Any = None) -> alt.X:
+    """Return the time x axis: labels that never collide, quarters as 2017Q1 / 2017年一季度.
+
+    ``dates`` (the period starts drawn) set the ticks (see :func:`_tick_values`);
+    Vega-Lite's greedy ``labelOverlap`` drops any label that would still touch the next
+    one (narrow small multiples).
+    """
+    axis: dict[str, Any] = {
+        "format": _TIME_FORMAT.get(freq, "%Y-%m"),
+        "labelAngle": 0,
+        "labelOverlap": "greedy",
+        "labelSeparation": 8,
+    }
+    ticks = _tick_values(dates, freq, lang)
+    if ticks is not None:
+        axis["values"] = ticks
+    if lang == "zh" and freq in _ZH_LABEL:
+        axis["labelExpr"] = _ZH_LABEL[freq]
+    return alt.X("date:T", title=_t("period", lang), axis=alt.Axis(**axis))
+
+
+def _value_title(
+    lang: str,
+    *,
+    indicator: Any = None,
+    unit: str | None = None,
+    measure: str | None = None,
+    fallback: str = "value",
+) -> str:
+    """Return a value-axis title that says what is drawn: 地区生产总值（亿元）, 增速（%）.
+
+    From the indicator's catalogue name and unit (``unit`` overrides the catalogue's);
+    a growth ``measure`` reads 增速（%）/ growth (%). Without an indicator, the unit
+    alone (数值 is never the whole title when the unit is known); without either, the
+    ``fallback`` label (what the lines are, e.g. 实际值与反事实值).
+    """
+    growth = measure is not None and str(measure).endswith("_pct")
+    if growth:
+        unit = "%"
+    zh = lang == "zh"
+    if indicator is not None:
+        name = indicator_label(indicator, lang=lang)
+        if growth:
+            name = f"{name}增速" if zh else f"{name}, growth"
+        if unit is None:
+            return indicator_label(indicator, lang=lang, unit=True) if not growth else name
+        return f"{name}（{unit}）" if zh else f"{name} ({unit})"
+    text = _t(fallback, lang)
+    if unit:
+        return f"{text}（{unit}）" if zh else f"{text} ({unit})"
+    return text
 
 
 def _period_columns(index: pd.PeriodIndex) -> dict[str, Any]:
@@ -343,6 +427,8 @@ def counterfactual_chart(
     history: int | None = None,
     title: str | None = None,
     y_title: str | None = None,
+    indicator: str | None = None,
+    unit: str | None = None,
     lang: Lang = "en",
 ) -> alt.LayerChart:
     """Chart actual values against the no-shock counterfactual, its interval and the shock.
@@ -365,7 +451,12 @@ def counterfactual_chart(
     title : str, optional
         Chart title; a default in ``lang`` otherwise.
     y_title : str, optional
-        Title of the value axis (e.g. ``indicator_label("gdp", unit=True)``).
+        Title of the value axis; by default the indicator's name and unit
+        (地区生产总值（亿元）) when ``indicator`` is given, else what is drawn.
+    indicator : str, optional
+        Indicator code or name, for the value-axis title.
+    unit : str, optional
+        Unit of the values (default the indicator's catalogue unit).
     lang : {"en", "zh"}
         Language of the labels.
 
@@ -390,8 +481,8 @@ def counterfactual_chart(
         estimated = (frame["status"].astype("str") == "estimated").to_numpy()
     else:
         estimated = np.zeros(len(frame), dtype=bool)
-    x = _x_axis(freq, lang)
-    y_label = y_title or _t("value", lang)
+    x = _x_axis(freq, lang, base["date"])
+    y_label = y_title or _value_title(lang, indicator=indicator, unit=unit, fallback="cf_value")
     layers: list[alt.Chart] = []
     if "lower" in frame.columns and "upper" in frame.columns:
         layers.append(_band_layer(base, frame, x=x, y_title=y_label, lang=lang))
@@ -494,10 +585,13 @@ def _line_layers(
     """Draw the actual and counterfactual lines (dashed where estimated) and points."""
     label_actual, label_pred = _t("actual", lang), _t("predicted", lang)
     label_pub, label_est = _t("published", lang), _t("estimated", lang)
+    present = line_data.dropna(subset=["value"])["series"].unique()
+    drawn = [(s, c) for s, c in ((label_actual, _ACTUAL_COLOR), (label_pred, _PREDICTED_COLOR))]
+    drawn = [(s, c) for s, c in drawn if s in present]  # the legend lists what is drawn
     colour = alt.Color(
         "series:N",
         title=None,
-        scale=alt.Scale(domain=[label_actual, label_pred], range=[_ACTUAL_COLOR, _PREDICTED_COLOR]),
+        scale=alt.Scale(domain=[s for s, _ in drawn], range=[c for _, c in drawn]),
     )
     tooltip = [
         alt.Tooltip("period:N", title=_t("period", lang)),
@@ -578,6 +672,8 @@ def ytd_vs_single_chart(
     title: str | None = None,
     y_title: str | None = None,
     single_mark: Literal["bar", "line"] = "bar",
+    indicator: str | None = None,
+    unit: str | None = None,
     lang: Lang = "en",
 ) -> alt.LayerChart:
     """Chart year-to-date values against single-period values of the same indicator.
@@ -595,6 +691,9 @@ def ytd_vs_single_chart(
         Chart and value-axis titles.
     single_mark : {"bar", "line"}
         Draw single-period values as bars (levels) or a line (growth rates).
+    indicator, unit : str, optional
+        Indicator code or name and unit, for the default value-axis title
+        (地区生产总值（亿元）; a ``line`` of growth rates: 增速（%）).
     lang : {"en", "zh"}
         Language of the labels.
 
@@ -630,12 +729,19 @@ def ytd_vs_single_chart(
             f"ytd and single must have the same frequency; got {', '.join(sorted(freqs))}"
         )
     freq = _freq_code(_period_index(ytd.index, name="ytd"))
-    x = _x_axis(freq, lang)
-    domain = [_t("single", lang), _t("ytd", lang)]
+    x = _x_axis(freq, lang, pd.concat([parts["single"]["date"], parts["ytd"]["date"]]))
+    domain = [_t(k, lang) for k in ("single", "ytd") if not parts[k].empty]  # drawn only
+    palette = {_t("single", lang): _PALETTE[3], _t("ytd", lang): _ACTUAL_COLOR}
     colour = alt.Color(
-        "series:N", title=None, scale=alt.Scale(domain=domain, range=[_PALETTE[3], _ACTUAL_COLOR])
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=domain, range=[palette[d] for d in domain]),
     )
-    y = alt.Y("value:Q", title=y_title or _t("value", lang))
+    measure = "yoy_pct" if single_mark == "line" else None
+    y_text = _value_title(
+        lang, indicator=indicator, unit=unit, measure=measure, fallback="ytd_value"
+    )
+    y = alt.Y("value:Q", title=y_title or y_text)
     tooltip = [
         alt.Tooltip("period:N", title=_t("period", lang)),
         alt.Tooltip("series:N", title=_t("series", lang)),
@@ -743,12 +849,15 @@ def indexed_levels_chart(
         )
     data = pd.concat(frames, ignore_index=True)
     freq = "A" if "A" in freqs else freqs[0]
-    base_text = f"{base_p} = 100"
-    y_title = f"{_t('index', lang)}（{base_text}）" if lang == "zh" else f"Index ({base_text})"
+    if lang == "zh":
+        year_base = base_p.freqstr.startswith(("Y", "A"))
+        y_title = f"{_t('index', lang)}（{base_p}{'年' if year_base else ''}=100）"
+    else:
+        y_title = f"Index ({base_p} = 100)"
     if indicator is not None:
         name = indicator_label(indicator, lang=lang)
         y_title = f"{name}，{y_title}" if lang == "zh" else f"{name}, {y_title}"
-    x = _x_axis(freq, lang)
+    x = _x_axis(freq, lang, data["date"])
     y = alt.Y("index:Q", title=y_title, scale=alt.Scale(zero=False))
     lines = (
         alt.Chart(data)
@@ -938,14 +1047,17 @@ def small_multiples(
             ) from None
         dates.append(p.start_time)
         labels.append(str(period))
-    label_of = region_label if facet == "region" else indicator_label
+    label_of = region_label if facet == "region" else _indicator_headers(frame, lang).get
     other_of = indicator_label if facet == "region" else region_label
     data = pd.DataFrame(
         {
             "date": dates,
             "period": labels,
             "value": pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype="float64"),
-            "label": [label_of(str(v), lang=lang) for v in frame[facet]],
+            "label": [
+                label_of(str(v), lang=lang) if facet == "region" else label_of(str(v))
+                for v in frame[facet]
+            ],
             "colour": [other_of(str(v), lang=lang) for v in frame[other]],
         }
     ).dropna(subset=["value"])
@@ -955,8 +1067,12 @@ def small_multiples(
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=_x_axis(freq, lang),
-            y=alt.Y("value:Q", title=_t("value", lang), scale=alt.Scale(zero=False)),
+            x=_x_axis(freq, lang, data["date"]),
+            y=alt.Y(
+                "value:Q",
+                title=_panels_value_title(frame, facet, lang),
+                scale=alt.Scale(zero=False),
+            ),
             color=alt.Color("colour:N", title=_t(other, lang)),
             tooltip=[
                 alt.Tooltip("label:N", title=_t(facet, lang)),
@@ -973,6 +1089,33 @@ def small_multiples(
     if title:
         chart = chart.properties(title=title)
     return chart
+
+
+def _indicator_headers(frame: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Panel header of each indicator: its name and the unit of its rows (增速（%）)."""
+    out = {}
+    for code, rows in frame.groupby(frame["indicator"].astype(str), sort=False):
+        first = {c: rows[c].iloc[0] for c in ("unit", "measure") if c in rows}
+        out[code] = _value_title(
+            lang, indicator=code, unit=first.get("unit"), measure=first.get("measure")
+        )
+    return out
+
+
+def _panels_value_title(frame: pd.DataFrame, facet: str, lang: str) -> str | None:
+    """Value-axis title of small multiples: the one indicator (and unit) drawn, or none.
+
+    Panels by indicator carry the indicator and unit in their headers, so the axis has no
+    title; panels by region of one indicator get 地区生产总值（亿元）.
+    """
+    if facet == "indicator" or frame["indicator"].nunique() != 1:
+        return None
+    one = {
+        c: frame[c].iloc[0] for c in ("unit", "measure") if c in frame and frame[c].nunique() == 1
+    }
+    return _value_title(
+        lang, indicator=frame["indicator"].iloc[0], unit=one.get("unit"), measure=one.get("measure")
+    )
 
 
 # --------------------------------------------------------------------------------------

@@ -86,6 +86,7 @@ BODY = [
     card["name"] = [regions()[r].name_zh for r in card["region"]]
     glue("scorecard", card)
     glue("n_rows", int(len(rows)))
+    glue("headline", f"{region} {indicators[0]}: {len(rows)} rows")
     say("Rows used: {n}; note: {note}", n=len(rows), note=rows["note"].iloc[0])
     """,
     """\
@@ -97,6 +98,15 @@ BODY = [
     slept_from = time.time()
     time.sleep(sleep)
     glue("slept", [slept_from, time.time()])  # wall-clock interval of the sleep (batch tests)
+    """,
+    """\
+    from lixia_econ.report.notebook import glue_table
+    growth = pd.DataFrame(
+        {"year": ["2019", "2020"], "gdp": [120.0, 121.04], "note": ["=1+1", "@SUM(A1)"]}
+    )
+    headers = {"year": "年份", "gdp": "地区生产总值（亿元）"}
+    glue_table("growth", growth, headers=headers, sheet="增长")
+    glue_table("sources", pd.DataFrame({"source": ["hand-made test fixture"], "url": ["-x"]}))
     """,
     """\
     names = [regions()[r].name_zh + " " + n for r, n in zip(rows["region"], rows["note"])]

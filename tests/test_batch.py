@@ -55,7 +55,7 @@ indicators = "*"
 
 
 @pytest.mark.slow
-def test_every_region_x_indicator_then_idempotent_rerun(setup):
+def test_every_region_x_indicator_then_idempotent_rerun(setup, capsys):
     cfg = _config(setup["tmp"] / "b.toml", _matrix(setup["template"]))
     args = ["batch", str(cfg), "--data", str(setup["data"]), "--output", str(setup["out"])]
     assert main([*args, "--no-progress", "--log-file", str(setup["tmp"] / "b.log")]) == 0
@@ -71,9 +71,29 @@ def test_every_region_x_indicator_then_idempotent_rerun(setup):
         assert (setup["out"] / name / "report.html").exists()
     assert "batch b: 4 ok, 0 failed, 0 skipped" in (setup["tmp"] / "b.log").read_text()
 
+    made = {
+        n: json.loads((setup["out"] / n / "metrics.json").read_text(encoding="utf-8"))
+        for n in expected
+    }
+
     # unchanged inputs: everything skipped; --force runs them again
     again = run_batch(cfg, data_dir=setup["data"], output_dir=setup["out"], progress=False)
     assert again.counts == {"ok": 0, "failed": 0, "skipped": len(PAIRS)}
+    # the index keeps, for a kept report, when it was made and how long it took
+    index = (setup["out"] / "index.html").read_text(encoding="utf-8")
+    for name, metrics in made.items():
+        row = next(r for r in index.split("<tr") if f'href="{name}/report.html"' in r)
+        assert "skipped (unchanged)" in row
+        assert metrics["created_utc"][:19].replace("T", " ") in row
+        assert f"{metrics['timings_s']['total']:.1f}" in row
+        assert f"<td>{metrics['values']['headline']}</td>" in row
+    # a scheduled run with nothing to do prints exactly one line
+    capsys.readouterr()
+    assert main([*args, "--no-progress"]) == 0
+    printed = capsys.readouterr()
+    assert len(printed.out.splitlines()) == 1, printed.out
+    assert printed.out.startswith(f"nothing to do: {len(PAIRS)} reports unchanged")
+    assert printed.err == ""
     forced = run_batch(
         cfg, data_dir=setup["data"], output_dir=setup["out"], progress=False, force=True, workers=1
     )

@@ -1,11 +1,15 @@
-"""The HTML report in headless Chromium with the network off: charts drawn, no errors.
+"""The HTML and PDF report in headless Chromium with the network off: charts drawn, no errors.
 
-Marked ``browser`` (needs /usr/bin/chromium) and ``notebooks`` (runs a real kernel). A
-screenshot is kept in test-artifacts/ (git-ignored).
+Marked ``browser`` (needs /usr/bin/chromium, poppler-utils) and ``notebooks`` (runs a real
+kernel). Screenshots of the page and of the PDF's first pages are kept in test-artifacts/
+(git-ignored).
 """
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -64,14 +68,52 @@ def _open_offline(html: Path, shot: Path) -> dict:
     return seen
 
 
+ARTIFACTS = config.PROJECT_ROOT / "test-artifacts"
+
+
+def _poppler(tool: str, *args: str) -> str:
+    exe = shutil.which(tool)
+    assert exe, f"{tool} is missing: apt-get install poppler-utils"
+    return subprocess.run([exe, *args], capture_output=True, text=True, check=True).stdout
+
+
 def test_default_report_renders_offline_in_chromium(default_report):
     result = default_report.result  # run_report("region_recovery", timeout=300), conftest.py
-    seen = _open_offline(result.html_path, config.PROJECT_ROOT / "test-artifacts" / "report.png")
+    seen = _open_offline(result.html_path, ARTIFACTS / "report.png")
     assert seen["network"] == []
     assert seen["errors"] == []
     assert seen["charts"] >= 2
     assert seen["drawn"] == seen["charts"]
     assert "历下区" in seen["chart_text"]  # Chinese labels are drawn as text in the SVG
+
+
+def test_default_report_pdf_is_a4_with_cjk_embedded_and_charts_drawn(default_report):
+    result = default_report.result  # the shared default report of conftest.py
+    pdf = result.pdf_path
+    assert result.metrics["pdf"]["made"] is True
+    info = _poppler("pdfinfo", str(pdf))
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert 1 <= pages <= 8, info
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    assert (round(width), round(height)) == (595, 842), info  # A4 in points
+    fonts = _poppler("pdffonts", str(pdf)).splitlines()[2:]
+    assert fonts, "the PDF has no fonts: the text was not printed"
+    emb = [f for f in fonts if f.split()[-5] == "yes"]
+    assert len(emb) == len(fonts), fonts  # every font embedded, none left to the reader
+    # Chromium embeds the installed CFF-outline Noto Sans CJK as anonymous Type 3 fonts; the
+    # report prints with a TrueType subset instead (fontTools), embedded under its name
+    cjk = [f for f in fonts if "NotoSansCJKsc" in f and "CID TrueType" in f]
+    assert cjk, f"no named Noto Sans CJK font (is fontTools installed?): {fonts}"
+    assert not [f for f in fonts if "Type 3" in f], fonts
+    text = _poppler("pdftotext", "-layout", str(pdf), "-")
+    assert "历下区" in text  # Chinese text is real, searchable text in the PDF
+    assert "地区生产总值" in text
+    # the charts were drawn before printing: their axis and legend text is in the PDF
+    assert "percent per year" in text  # the bar chart's axis title (SVG text)
+    assert "import " not in text  # code hidden
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    _poppler("pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(pdf), str(ARTIFACTS / "pdf"))
+    assert (ARTIFACTS / "pdf-1.png").exists()
 
 
 def test_names_from_data_stay_text_in_the_browser(tiny_template, tiny_data, tmp_path):

@@ -59,7 +59,7 @@ def test_notebook_executes(path, tmp_path):
         str(path),
         str(out),
         kernel_name="python3",
-        cwd=str(NOTEBOOKS_DIR),
+        cwd=str(PROJECT_ROOT),  # analysts start Jupyter in the root or in notebooks/
         progress_bar=False,
         execution_timeout=240,
     )

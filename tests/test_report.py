@@ -17,6 +17,7 @@ import pytest
 from _report_fixtures import FIXTURE_LEVELS
 
 from lixia_econ import config
+from lixia_econ.cli import main
 from lixia_econ.errors import ParameterError, ReportError
 from lixia_econ.report import (
     Job,
@@ -177,6 +178,38 @@ def test_a_job_is_a_frozen_record_and_names_its_folder_by_region_code(tiny, tmp_
         job.target = tmp_path  # type: ignore[misc]
 
 
+def test_cli_lists_every_templates_parameters_with_defaults_and_types(capsys):
+    assert main(["report", "--list-parameters"]) == 0
+    out = capsys.readouterr().out
+    for path in TEMPLATES:
+        assert f"{path.stem}:" in out
+        for name, param in template_parameters(path).items():
+            line = next(x for x in out.splitlines() if x.split()[:1] == [name])
+            assert param.type_name in line
+    assert "region_recovery:" in out
+    assert "list of str  370100,370000,000000" in out  # a list default as -p would take it
+
+
+def test_cli_lists_one_templates_parameters(capsys, tiny):
+    assert main(["report", "--list-parameters", str(tiny["template"])]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("tiny:")
+    assert "sleep" in out
+    assert "float" in out
+    assert "region_recovery" not in out
+
+
+def test_cli_report_help_ends_with_the_templates_parameters(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["report", "--help"])
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    assert "--list-parameters" in out
+    epilog = out.split("templates and their parameters", 1)[1]
+    assert "region_recovery:" in epilog
+    assert "use_estimates" in epilog
+
+
 # --------------------------------------------------------------------------- running
 
 
@@ -210,8 +243,27 @@ def test_run_report_writes_the_report_folder(tiny, tmp_path):
     )
 
     book = openpyxl.load_workbook(result.xlsx_path)
-    assert {"scorecard", "parameters"} <= set(book.sheetnames)
+    assert book.sheetnames[-2:] == ["sources", "parameters"]
+    assert {"scorecard", "增长"} <= set(book.sheetnames)
     assert book["scorecard"].max_row == 1 + len(expected)
+    growth = book["增长"]  # glue_table(headers=..., sheet=...) inside the kernel
+    assert [c.value for c in growth[1]] == ["年份", "地区生产总值（亿元）", "note"]
+    assert growth["A2"].value == 2019
+    assert growth["B3"].number_format == "#,##0.0"
+    assert growth["C2"].value == "=1+1"
+    assert growth["C2"].data_type == "s"
+    assert growth.freeze_panes == "A2"
+    params = {r[0]: r[1] for r in book["parameters"].iter_rows(min_row=2, values_only=True)}
+    assert params["benchmarks"] == "370100、000000"
+    assert metrics["tables"]["growth"]["headers"][0] == "年份"
+
+    # the PDF (its contents are checked in test_html_browser.py)
+    assert "report.pdf" in names
+    assert metrics["pdf"]["made"] is True
+    assert metrics["pdf"]["error"] is None
+    assert result.pdf_path.read_bytes()[:5] == b"%PDF-"
+    assert metrics["timings_s"]["pdf"] > 0
+    assert "report.pdf printed" in (result.path / "run.log").read_text(encoding="utf-8")
 
     page = result.html_path.read_text(encoding="utf-8")
     assert "<script>alert" not in page  # names from data and parameters stay text
@@ -222,6 +274,21 @@ def test_run_report_writes_the_report_folder(tiny, tmp_path):
     assert "cdn.jsdelivr" not in page
     assert "require.min.js" not in page
     assert "panel = load_panel" not in page  # code hidden by default
+
+
+@pytest.mark.notebooks
+def test_report_without_chromium_succeeds_and_says_so(tiny, tmp_path, monkeypatch):
+    monkeypatch.setenv("LIXIA_ECON_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    result = run_report(
+        tiny["template"], data_dir=tiny["data"], output_dir=tmp_path / "out", timeout=120
+    )
+    assert result.status == "ok"
+    assert not result.pdf_path.exists()
+    assert result.metrics["pdf"]["made"] is False
+    assert "apt-get install chromium" in result.metrics["pdf"]["error"]
+    log_text = (result.path / "run.log").read_text(encoding="utf-8")
+    assert "report.pdf not made" in log_text
+    assert "LIXIA_ECON_CHROMIUM" in log_text
 
 
 @pytest.mark.notebooks
@@ -317,7 +384,8 @@ def test_quarterly_estimates_are_labelled_and_add_up_to_published_years():
     sums = est.estimates.groupby(est.estimates.index.year).sum()
     for year, value in published.items():
         assert sums[year.year] == pytest.approx(value, rel=1e-9)
-    assert set(est.estimates.index.year) == {2012, 2019, 2022}  # no year invented
+    # no year invented: estimates only for the years with a published annual figure
+    assert set(est.estimates.index.year) == {p.year for p in published.index}
     assert "estimates, not published figures" in est.statements[0]
     # The published 2022 Q1-Q3 figure (1659.7 亿元) was not used: it is the check.
     assert any("published 1,659.7" in s for s in est.statements)

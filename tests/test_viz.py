@@ -6,6 +6,9 @@ exercise the chart plumbing only.
 
 from __future__ import annotations
 
+import itertools
+import json
+import re
 import struct
 import subprocess
 import sys
@@ -327,7 +330,7 @@ def test_indexed_levels_annual_and_quarterly_bases():
     assert lixia[2] == pytest.approx(100.0)
     rule = _layer(spec, "rule")
     assert _values(spec, rule) == [{"index": 100.0}]
-    assert "2019 = 100" in line["encoding"]["y"]["title"]
+    assert line["encoding"]["y"]["title"] == "指数（2019年=100）"
 
 
 def test_indexed_levels_single_quarter_base():
@@ -441,8 +444,10 @@ def test_small_multiples_by_indicator_shared_scale():
     spec = viz.small_multiples(_tidy_fixture(), facet="indicator", independent_y=False).to_dict()
     assert "resolve" not in spec
     rows = _values(spec, spec)
-    assert {r["label"] for r in rows} == {"Gross domestic product"}
+    # the panel header says what is drawn and its unit (the axis has no title then)
+    assert {r["label"] for r in rows} == {"Gross domestic product (亿元)"}
     assert {r["colour"] for r in rows} == {"Jinan", "Shandong"}
+    assert spec["spec"]["encoding"]["y"].get("title") is None
 
 
 @pytest.mark.parametrize(
@@ -618,3 +623,103 @@ def test_scorecard_axis_labels_for_every_compare_metric_in_both_languages():
             title = _layer(spec, "bar")["encoding"]["x"]["title"]
             assert title == METRICS[metric].label(lang), (metric, lang)
             assert title != metric
+
+
+# --------------------------------------------------------------------------- axes and legends
+# (hand-made series, not data: only the chart's layout is tested)
+
+
+def _quarterly_frame(start: str = "2017Q1", end: str = "2023Q4") -> pd.DataFrame:
+    idx = pd.period_range(start, end, freq="Q")
+    trend = 100 + np.arange(len(idx)) * 2.0
+    return pd.DataFrame(
+        {"actual": trend - 1, "predicted": trend, "lower": trend - 2, "upper": trend + 2},
+        index=idx,
+    )
+
+
+def _axis_labels(svg: str, role: str = "axis-label") -> list[tuple[float, str, str]]:
+    """(x, anchor, text) of the labels shown (Vega hides overlapping ones with opacity 0)."""
+    group = svg.split(f'class="mark-text role-{role}"', 1)[1].split("</g>", 1)[0]
+    shown = []
+    for attrs, text in re.findall(r"<text ([^>]*)>([^<]*)<", group):
+        if 'opacity="0"' in attrs:
+            continue
+        anchor = re.search(r'text-anchor="(\w+)"', attrs)
+        x = re.search(r"translate\(([-\d.]+),", attrs)
+        shown.append((float(x.group(1)) if x else 0.0, anchor.group(1) if anchor else "", text))
+    return shown
+
+
+def _label_px(text: str) -> float:
+    return sum(11.0 if ord(ch) > 0x2E80 else 6.5 for ch in text)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_quarterly_x_labels_never_collide(lang):
+    chart = viz.counterfactual_chart(_quarterly_frame(), shock="2020Q1", lang=lang)
+    labels = _axis_labels(viz.to_svg(chart))
+    assert len(labels) >= 3
+    spans = []
+    for x, anchor, text in labels:
+        w = _label_px(text)
+        left = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
+        spans.append((left, left + w))
+    for (_, right), (left, _) in itertools.pairwise(spans):
+        assert left > right, labels  # e.g. "2017 Q12018 Q1" today
+    texts = [t for _, _, t in labels]
+    if lang == "zh":
+        assert texts[0] == "2017年一季度"
+        assert all(t.endswith("季度") for t in texts)
+    else:
+        assert texts[0] == "2017Q1"
+
+
+def test_quarterly_axis_is_labelled_at_year_starts_with_overlap_handling():
+    spec = viz.counterfactual_chart(_quarterly_frame(), lang="zh").to_dict()
+    axis = spec["layer"][1]["encoding"]["x"]["axis"]
+    assert axis["labelOverlap"] == "greedy"
+    assert {v["month"] for v in axis["values"]} == {1}
+    assert "季度" in axis["labelExpr"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "lang", "title"),
+    [
+        ({"indicator": "gdp"}, "zh", "地区生产总值（亿元）"),
+        ({"indicator": "gdp"}, "en", "Gross domestic product (亿元)"),
+        ({"indicator": "gdp", "unit": "万元"}, "zh", "地区生产总值（万元）"),
+        ({"unit": "亿元"}, "zh", "实际值与反事实值（亿元）"),
+        ({}, "zh", "实际值与反事实值"),
+        ({"y_title": "自定义"}, "zh", "自定义"),
+    ],
+)
+def test_value_axis_title_says_what_is_drawn(kwargs, lang, title):
+    spec = viz.counterfactual_chart(_quarterly_frame(), lang=lang, **kwargs).to_dict()
+    titles = {layer["encoding"]["y"].get("title") for layer in spec["layer"][:3]}
+    assert titles == {title}
+
+
+def test_growth_line_axis_title_is_growth_in_percent():
+    idx = pd.period_range("2020-01", "2021-12", freq="M")
+    s = pd.Series(np.linspace(-5, 8, len(idx)), index=idx)
+    spec = viz.ytd_vs_single_chart(s, s, single_mark="line", indicator="gdp", lang="zh").to_dict()
+    assert spec["layer"][0]["encoding"]["y"]["title"] == "地区生产总值增速（%）"
+    assert "数值" not in json.dumps(spec["layer"][0]["encoding"]["y"], ensure_ascii=False)
+
+
+def test_legend_lists_only_what_is_drawn():
+    frame = _quarterly_frame().drop(columns=["lower", "upper"])
+    frame["predicted"] = np.nan  # nothing to compare with: only the actual line is drawn
+    spec = viz.counterfactual_chart(frame, lang="zh").to_dict()
+    domains = [
+        layer["encoding"]["color"]["scale"]["domain"]
+        for layer in spec["layer"]
+        if "color" in layer.get("encoding", {})
+    ]
+    assert domains == [["实际值"], ["实际值"]]
+    text = json.dumps(spec, ensure_ascii=False)
+    assert "反事实区间" not in text  # no band, no band entry
+    svg = viz.to_svg(viz.counterfactual_chart(_quarterly_frame(), lang="zh"))
+    legend = re.findall(r'role-legend-label"[^>]*><text [^>]*>([^<]*)<', svg)
+    assert legend == ["实际值", "反事实（无冲击趋势）"]  # no band or shock entries

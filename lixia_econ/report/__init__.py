@@ -20,6 +20,7 @@ from __future__ import annotations
 from lixia_econ.report._batch import BatchEntry, BatchResult, load_batch_config, run_batch
 from lixia_econ.report._params import (
     TemplateParameter,
+    describe_parameters,
     list_templates,
     template_parameters,
     validate_parameters,
@@ -44,6 +45,7 @@ __all__ = [
     "ReportResult",
     "TemplateParameter",
     "data_hash",
+    "describe_parameters",
     "execute_job",
     "list_templates",
     "load_batch_config",

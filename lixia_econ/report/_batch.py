@@ -141,6 +141,12 @@ class BatchResult:
         return pd.DataFrame(rows, columns=cols)
 
     def __str__(self) -> str:
+        if not self.counts.get("ok", 0) and not self.counts.get("failed", 0):
+            # nothing ran (a scheduled batch with unchanged inputs): one line for cron's mail
+            return (
+                f"nothing to do: {self.counts.get('skipped', 0)} reports unchanged, skipped "
+                f"in {self.elapsed:.1f} s; index: {self.index_path}"
+            )
         head = (
             f"{self.counts.get('ok', 0)} ok, {self.counts.get('failed', 0)} failed, "
             f"{self.counts.get('skipped', 0)} skipped in {self.elapsed:.1f} s"
@@ -294,24 +300,57 @@ def _make_executor(workers: int, scheduler: str | None) -> tuple[cf.Executor, An
     return cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lixia-report"), None
 
 
+def _kept_report(target: str | None) -> dict[str, Any]:
+    """Return when a report folder's report was made, its headline and run time.
+
+    Read from its ``metrics.json``: ``created_utc``, the glued value ``headline`` (empty
+    if the template glues none) and ``timings_s.total``; empty when it cannot be read.
+    """
+    if not target:
+        return {}
+    try:
+        with open(Path(target) / "metrics.json", encoding="utf-8") as fh:
+            metrics = json.load(fh)
+    except (OSError, ValueError):
+        return {}
+    headline = (metrics.get("values") or {}).get("headline")
+    return {
+        "made": str(metrics.get("created_utc") or "").replace("T", " ").replace("+00:00", " UTC"),
+        "headline": "" if headline is None else str(headline),
+        "seconds": (metrics.get("timings_s") or {}).get("total"),
+    }
+
+
+def _index_row(e: BatchEntry, output: Path) -> str:
+    """Return one ``<tr>`` of the index: status, link, when made, seconds, headline, error."""
+    link = html.escape(e.name) if e.name else "—"
+    if e.target and e.status in {"ok", "skipped"}:
+        rel = os.path.relpath(Path(e.target) / "report.html", output)
+        link = f'<a href="{html.escape(rel)}">{html.escape(e.name)}</a>'
+    kept = _kept_report(e.target) if e.status in {"ok", "skipped"} else {}
+    status = e.status
+    seconds = e.seconds or 0
+    if e.status == "skipped" and kept:
+        status = "skipped (unchanged)"  # the kept report: its own time, not this batch's
+        seconds = kept.get("seconds") or 0
+    log_cell = ""
+    if e.log:
+        log_cell = f'<a href="{html.escape(os.path.relpath(e.log, output))}">log</a>'
+    cells = [
+        html.escape(status),
+        link,
+        html.escape(kept.get("made", "")),
+        f"{seconds:.1f}",
+        html.escape(kept.get("headline", "")),
+        html.escape(e.error or ""),
+        log_cell,
+    ]
+    tds = "".join(f"<td>{c}</td>" for c in cells)
+    return f'<tr class="{html.escape(e.status)}">{tds}</tr>'
+
+
 def _write_index(output: Path, entries: list[BatchEntry], title: str) -> Path:
-    rows = []
-    for e in entries:
-        link = "—"
-        if e.target and e.status in {"ok", "skipped"}:
-            rel = os.path.relpath(Path(e.target) / "report.html", output)
-            link = f'<a href="{html.escape(rel)}">{html.escape(e.name)}</a>'
-        elif e.name:
-            link = html.escape(e.name)
-        log_cell = ""
-        if e.log:
-            rel_log = os.path.relpath(e.log, output)
-            log_cell = f'<a href="{html.escape(rel_log)}">log</a>'
-        rows.append(
-            f'<tr class="{html.escape(e.status)}"><td>{html.escape(e.status)}</td>'
-            f"<td>{link}</td><td>{(e.seconds or 0):.1f}</td>"
-            f"<td>{html.escape(e.error or '')}</td><td>{log_cell}</td></tr>"
-        )
+    rows = [_index_row(e, output) for e in entries]
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>
@@ -323,7 +362,8 @@ tr.ok td:first-child {{ color: #070; }}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
 <p>Generated {dt.datetime.now().isoformat(timespec="seconds")}.</p>
-<table><thead><tr><th>status</th><th>report</th><th>seconds</th><th>error</th><th>log</th></tr>
+<table><thead><tr><th>status</th><th>report</th><th>made</th><th>seconds</th><th>headline</th>
+<th>error</th><th>log</th></tr>
 </thead><tbody>
 {chr(10).join(rows)}
 </tbody></table></body></html>

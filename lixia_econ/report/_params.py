@@ -27,6 +27,7 @@ from lixia_econ.schema import resolve_indicator, resolve_region
 
 __all__ = [
     "TemplateParameter",
+    "describe_parameters",
     "indicators_in",
     "list_templates",
     "regions_in",
@@ -221,6 +222,57 @@ def template_parameters(template: str | Path) -> dict[str, TemplateParameter]:
             item = type(items[0]) if items else str
         out[name] = TemplateParameter(name, kind, item, default, str(info.get("help", "")))
     return out
+
+
+def _shown_default(value: Any) -> str:
+    """Return a default as it is written on the command line (``-p NAME=VALUE``)."""
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value) if value else "(empty list)"
+    if value == "":
+        return '""'
+    return str(value)
+
+
+def describe_parameters(templates: str | Path | list[str | Path] | None = None) -> str:
+    """Return each template's parameters, types, defaults and help as a text table.
+
+    What ``lixia-econ report --list-parameters`` prints and ``report --help`` ends with.
+
+    Parameters
+    ----------
+    templates : str, Path or list, optional
+        Template names or paths; default every template in
+        :data:`lixia_econ.config.TEMPLATES_DIR`.
+
+    Returns
+    -------
+    str
+        One block per template: ``name  type  default  help`` per parameter. A template
+        that cannot be read says why instead.
+    """
+    if templates is None:
+        templates = list(list_templates())
+    elif isinstance(templates, str | Path):
+        templates = [templates]
+    blocks = []
+    for template in templates:
+        try:
+            params = template_parameters(template)
+        except ParameterError as exc:
+            blocks.append(f"{template}: {exc}")
+            continue
+        rows = [(p.name, p.type_name, _shown_default(p.default), p.help) for p in params.values()]
+        widths = [max(len(r[k]) for r in rows) for k in range(3)] if rows else [0, 0, 0]
+        lines = [f"{Path(str(template)).stem}:"]
+        for name, kind, default, help_text in rows:
+            if len(default) > 40:
+                default = default[:37] + "..."
+            lines.append(
+                f"  {name:<{widths[0]}}  {kind:<{widths[1]}}  {default:<{min(widths[2], 40)}}  "
+                f"{help_text}".rstrip()
+            )
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
 
 
 def _coerce_text(param: TemplateParameter, text: str) -> Any:

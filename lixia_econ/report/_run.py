@@ -2,9 +2,11 @@
 
 A report folder ``<output>/<template>/<region>/<as_of>/`` holds ``report.ipynb`` (the
 executed notebook), ``report.html`` (self-contained, code hidden), ``metrics.json``,
-``tables.xlsx`` and ``run.log``. It is written into a temporary folder beside the target
-and renamed into place only when everything succeeded, so a failed re-run never replaces
-a good report; the failed run's notebook and log go to ``<as_of>.failed/`` instead.
+``tables.xlsx``, ``report.pdf`` (A4, printed by headless Chromium; left out, with the
+reason in ``run.log`` and ``metrics.json``, when no Chromium is installed) and ``run.log``.
+It is written into a temporary folder beside the target and renamed into place only
+when everything succeeded, so a failed re-run never replaces a good report; the failed
+run's notebook and log go to ``<as_of>.failed/`` instead.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from lixia_econ.report._params import (
     validate_parameters,
 )
 from lixia_econ.report._tools import log, logging_to
+from lixia_econ.report._xlsx import write_workbook
 
 __all__ = [
     "Job",
@@ -81,7 +84,7 @@ class ReportResult:
     metrics : dict
         The contents of ``metrics.json``.
     timings : dict
-        Seconds spent: ``execute``, ``export``, ``total``.
+        Seconds spent: ``execute``, ``export``, ``pdf``, ``total``.
     """
 
     template: str
@@ -97,6 +100,7 @@ class ReportResult:
         "metrics.json", "``metrics.json``: scorecard, parameters, data hash, version, timings."
     )
     xlsx_path = _ReportFile("tables.xlsx", "The comparison tables as an Excel workbook.")
+    pdf_path = _ReportFile("report.pdf", "The report as an A4 PDF (if Chromium was there).")
 
     @property
     def scorecard(self):
@@ -266,7 +270,8 @@ class Outcome:
     log : Path or None
         ``run.log``: in the report folder, or in ``<as_of>.failed/`` for a failure.
     timings : dict
-        Seconds: ``validate``, ``execute``, ``export``, ``total`` (those that apply).
+        Seconds: ``validate``, ``execute``, ``export``, ``pdf``, ``total`` (those that
+        apply).
     metrics : dict or None
         The contents of ``metrics.json`` when the report ran now.
     notebook : Path or None
@@ -537,40 +542,11 @@ def _collect_glue(nb: Any) -> tuple[dict[str, Any], dict[str, Any]]:
             if isinstance(payload, str):
                 payload = json.loads(payload)
             if payload.get("kind") == "table":
-                tables[payload["name"]] = {
-                    "columns": payload["columns"],
-                    "data": payload["data"],
-                }
+                keep = ("columns", "data", "headers", "sheet", "decimals")
+                tables[payload["name"]] = {k: payload[k] for k in keep if k in payload}
             else:
                 values[payload["name"]] = payload.get("value")
     return tables, values
-
-
-def _sheet_name(name: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "table"
-    out, n = base, 1
-    while out.lower() in used:
-        n += 1
-        out = f"{base[:28]}_{n}"
-    used.add(out.lower())
-    return out
-
-
-def _write_xlsx(path: Path, tables: dict[str, Any], parameters: dict[str, Any]) -> None:
-    import pandas as pd
-
-    used: set[str] = set()
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, table in tables.items():
-            frame = pd.DataFrame(table["data"], columns=table["columns"])
-            frame.to_excel(writer, sheet_name=_sheet_name(name, used), index=False)
-        params = pd.DataFrame(
-            {
-                "parameter": list(parameters),
-                "value": [json.dumps(v, ensure_ascii=False) for v in parameters.values()],
-            }
-        )
-        params.to_excel(writer, sheet_name=_sheet_name("parameters", used), index=False)
 
 
 class _Scratch:
@@ -721,12 +697,40 @@ def _export(job: Job, scratch: _Scratch) -> tuple[dict[str, Any], dict[str, Any]
         nb, show_code=job.show_code, title=f"{job.template} {job.target.parent.name}"
     )
     (scratch.folder / "report.html").write_text(page, encoding="utf-8")
-    _write_xlsx(scratch.folder / "tables.xlsx", tables, job.parameters)
+    write_workbook(scratch.folder / "tables.xlsx", tables, job.parameters)
     return tables, values
 
 
+def _print_pdf(job: Job, scratch: _Scratch) -> dict[str, Any]:
+    """Print ``report.html`` to ``report.pdf``; return what happened, for ``metrics.json``.
+
+    The PDF is a copy of the HTML for paper: without Chromium, or when printing fails, the
+    report still succeeds without it, and ``run.log`` and ``metrics.json`` say why.
+    """
+    from lixia_econ._cjkfont import subsetting_available
+    from lixia_econ._pdf import print_to_pdf
+
+    try:
+        print_to_pdf(
+            scratch.folder / "report.html",
+            scratch.folder / "report.pdf",
+            timeout=min(120.0, max(job.timeout, 30.0)),
+        )
+    except (LixiaEconError, OSError) as exc:
+        scratch.note(f"WARNING: report.pdf not made: {exc}")
+        log.warning("%s: report.pdf not made: %s", job.target, exc)
+        return {"made": False, "error": str(exc)}
+    fonts = "a TrueType Noto Sans CJK SC subset" if subsetting_available() else "Type 3 CJK fonts"
+    scratch.note(f"report.pdf printed by headless Chromium (A4, offline, {fonts})")
+    return {"made": True, "error": None, "cjk_font": fonts}
+
+
 def _metrics(
-    job: Job, tables: dict[str, Any], values: dict[str, Any], timings: dict[str, float]
+    job: Job,
+    tables: dict[str, Any],
+    values: dict[str, Any],
+    timings: dict[str, float],
+    pdf: dict[str, Any],
 ) -> dict[str, Any]:
     """Return the contents of ``metrics.json``."""
     import papermill
@@ -739,6 +743,7 @@ def _metrics(
         "scorecard": tables.get("scorecard"),
         "values": values,
         "tables": tables,
+        "pdf": pdf,
         "input_hash": job.input_hash,
         "data_hash": job.data_hash,
         "package_version": __version__,
@@ -821,8 +826,11 @@ def execute_job(job: Job, *, force: bool = True) -> Outcome:
             t_export = time.perf_counter()
             tables, values = _export(job, scratch)
             timings["export"] = time.perf_counter() - t_export
+            t_pdf = time.perf_counter()
+            pdf = _print_pdf(job, scratch)
+            timings["pdf"] = time.perf_counter() - t_pdf
             timings["total"] = total()
-            return _publish(job, scratch, _metrics(job, tables, values, timings), timings)
+            return _publish(job, scratch, _metrics(job, tables, values, timings, pdf), timings)
         except (LixiaEconError, OSError, ValueError) as exc:
             error = f"export failed: {type(exc).__name__}: {exc}"
     timings["total"] = total()

@@ -3,11 +3,14 @@
 - :func:`say` shows Markdown written by the template author, with the values that come
   from data (region and indicator names, notes, numbers) escaped, so a name such as
   ``<script>alert(1)</script>`` appears as text;
-- :func:`setup` makes Altair charts display as Vega-Lite specs (JupyterLab draws them;
-  the report's HTML export inlines Vega and draws them offline), with an HTML fallback;
+- :func:`setup` makes Altair charts draw with no network: each chart's output holds its
+  Vega-Lite spec (JupyterLab's built-in Vega renderer and the report's HTML export draw
+  it) and a static SVG made by vl-convert (what nbconvert, GitHub or a JupyterLab without
+  the Vega renderer show) -- never a script from a CDN;
 - :func:`glue` hands a table or a value back to the runner, which writes it to
   ``metrics.json`` and the ``.xlsx`` workbook (like scrapbook's ``glue``); in JupyterLab it
-  shows one short line.
+  shows one short line. :func:`glue_table` does the same for a table with the headers,
+  sheet name and decimals an Excel reader sees.
 """
 
 from __future__ import annotations
@@ -23,7 +26,10 @@ import pandas as pd
 
 from lixia_econ._html import GLUE_MIMETYPE
 
-__all__ = ["escape_md", "fmt", "glue", "say", "setup"]
+__all__ = ["DISPLAY_ATTR", "escape_md", "fmt", "glue", "glue_table", "say", "setup"]
+
+#: ``DataFrame.attrs`` key of a table's display headers, ``{column: "地区生产总值（亿元）"}``.
+DISPLAY_ATTR = "display"
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
@@ -121,7 +127,11 @@ def _frame_payload(frame: pd.DataFrame) -> dict[str, Any]:
     records = [
         [_jsonable(v) for v in row] for row in out.astype(object).itertuples(index=False, name=None)
     ]
-    return {"columns": list(out.columns), "data": records}
+    payload: dict[str, Any] = {"columns": list(out.columns), "data": records}
+    display = {str(k): str(v) for k, v in (frame.attrs.get(DISPLAY_ATTR) or {}).items()}
+    if display:
+        payload["headers"] = [display.get(c, c) for c in out.columns]
+    return payload
 
 
 def glue(name: str, value: Any) -> None:
@@ -129,7 +139,9 @@ def glue(name: str, value: Any) -> None:
 
     Tables (DataFrame or Series) go to a sheet of the ``.xlsx`` workbook and to
     ``metrics.json``; other values (numbers, strings, lists, dicts) go to ``metrics.json``.
-    A table glued as ``"scorecard"`` is the report's scorecard.
+    A table glued as ``"scorecard"`` is the report's scorecard; one glued as ``"sources"``
+    becomes the workbook's ``sources`` sheet. A table's display headers are taken from
+    ``frame.attrs["display"]`` (see :func:`glue_table`).
 
     Parameters
     ----------
@@ -138,40 +150,107 @@ def glue(name: str, value: Any) -> None:
     value : DataFrame, Series or JSON-like
         What to hand back.
     """
-    from IPython.display import display
-
     if isinstance(value, pd.Series):
         value = value.to_frame()
     if isinstance(value, pd.DataFrame):
-        payload = {"name": name, "kind": "table", **_frame_payload(value)}
-        line = f"[glued table {name!r}: {len(value)} rows]"
-    else:
-        payload = {"name": name, "kind": "value", "value": _jsonable(value)}
-        line = f"[glued value {name!r}]"
+        _display_glue({"name": name, "kind": "table", **_frame_payload(value)}, len(value))
+        return
+    _display_glue({"name": name, "kind": "value", "value": _jsonable(value)}, None)
+
+
+def _display_glue(payload: dict[str, Any], rows: int | None) -> None:
+    from IPython.display import display
+
+    name = payload["name"]
+    line = f"[glued table {name!r}: {rows} rows]" if rows is not None else f"[glued value {name!r}]"
     json.dumps(payload)  # fail here, in the cell that glued it, if it is not JSON
     display({GLUE_MIMETYPE: payload, "text/plain": line}, raw=True)
 
 
-def _chart_renderer(spec: dict, **metadata: Any) -> dict:
-    from altair.vegalite.v6.display import html_renderer, mimetype_renderer
+def glue_table(
+    name: str,
+    frame: pd.DataFrame | pd.Series,
+    *,
+    headers: dict[str, str] | None = None,
+    sheet: str | None = None,
+    decimals: dict[str, int] | int | None = None,
+) -> None:
+    """Hand a table to the runner with what an Excel reader sees: headers, sheet, decimals.
 
-    bundle = html_renderer(spec, **metadata)
-    bundle = dict(bundle[0] if isinstance(bundle, tuple) else bundle)
+    The runner writes it as a sheet of ``tables.xlsx`` with the display headers (Chinese,
+    with units), numbers as numbers in the given decimals, column widths fitted, the
+    header row frozen; ``metrics.json`` keeps the column names and data as :func:`glue`.
+
+    Parameters
+    ----------
+    name : str
+        Key in ``metrics.json``; the sheet name unless ``sheet`` is given. ``"sources"``
+        makes the workbook's ``sources`` sheet.
+    frame : DataFrame or Series
+        The table (a non-default index becomes columns).
+    headers : dict, optional
+        Display header by column name, e.g. ``{"value": "地区生产总值（亿元）"}``; these
+        update ``frame.attrs["display"]`` (the same convention :func:`glue` reads).
+        Columns without one keep their name.
+    sheet : str, optional
+        Workbook sheet name (at most 31 characters; ``[]:*?/`` and backslash are replaced).
+    decimals : int or dict, optional
+        Decimals of the number format, for every float column or by column name
+        (default: 2 for columns whose values are all below 10 in size, else 1).
+
+    Examples
+    --------
+    >>> glue_table(  # doctest: +SKIP
+    ...     "gdp",
+    ...     frame,
+    ...     headers={"year": "年份", "gdp": "地区生产总值（亿元）"},
+    ...     sheet="地区生产总值",
+    ... )
+    """
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame()
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"glue_table({name!r}, ...) needs a DataFrame, got {type(frame).__name__}")
+    frame = frame.copy()
+    frame.attrs[DISPLAY_ATTR] = {**(frame.attrs.get(DISPLAY_ATTR) or {}), **(headers or {})}
+    payload: dict[str, Any] = {"name": name, "kind": "table", **_frame_payload(frame)}
+    if sheet:
+        payload["sheet"] = str(sheet)
+    if decimals is not None:
+        payload["decimals"] = decimals if isinstance(decimals, int) else dict(decimals)
+    _display_glue(payload, len(frame))
+
+
+def _chart_renderer(spec: dict, **metadata: Any) -> tuple[dict, dict]:
+    """Return a chart's output: its Vega-Lite spec, a static SVG and a text line."""
+    import vl_convert
+    from altair.vegalite.v6.display import mimetype_renderer
+
     mime = mimetype_renderer(spec, **metadata)
     mime = mime[0] if isinstance(mime, tuple) else mime
+    bundle: dict[str, Any] = {}
     # altair 6 names it "...v6.json", which nbformat rejects for a JSON value
     for key, value in mime.items():
         if key.startswith("application/vnd.vegalite"):
             bundle[key.replace(".json", "+json")] = value
-    return bundle
+    try:
+        bundle["image/svg+xml"] = vl_convert.vegalite_to_svg(spec)
+    except Exception as exc:  # a spec vl-convert cannot draw: the spec still renders in Lab
+        bundle["text/plain"] = f"<chart: no static image ({type(exc).__name__}: {exc})>"
+    else:
+        bundle["text/plain"] = "<Altair chart>"
+    return bundle, {}
 
 
 def setup() -> None:
-    """Prepare a report kernel: Altair charts carry their Vega-Lite spec.
+    """Make Altair charts draw offline, in the report and wherever a notebook is opened.
 
-    Each chart's output holds the spec (``application/vnd.vegalite.v6+json``, what the
-    report's offline HTML export draws) and Altair's HTML view (what JupyterLab shows).
-    Call once at the top of a template.
+    Each chart's output holds the Vega-Lite spec (``application/vnd.vegalite.v6+json``:
+    what the report's offline HTML export and JupyterLab's built-in Vega renderer draw)
+    and an SVG made by vl-convert (``image/svg+xml``: what ``jupyter nbconvert --to html``,
+    GitHub or a JupyterLab without the Vega renderer show). Nothing is loaded from a CDN,
+    so charts draw on an intranet with no internet. Call once at the top of a template
+    or an analyst notebook.
     """
     import altair as alt
 

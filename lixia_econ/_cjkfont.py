@@ -1,0 +1,140 @@
+"""A TrueType subset of Noto Sans CJK for the printed PDF, so the PDF names its CJK font.
+
+Chromium's PDF backend (Skia) embeds fonts with CFF outlines -- the Noto Sans CJK ``.ttc``
+files every Linux distribution ships -- as anonymous Type 3 fonts: the text is embedded and
+searchable, but ``pdffonts`` lists no CJK font by name and some print shops' preflight
+rejects Type 3. A font with TrueType (``glyf``) outlines is embedded as a named CID TrueType
+subset (``AAAAAA+NotoSansCJKsc-Regular``). With ``fontTools`` installed (``pip install
+'lixia_econ[pdf]'``), :func:`font_face_css` makes such a font from the installed Noto Sans
+CJK SC: only the characters of the page, CFF curves converted to quadratic ones, given to
+the page as ``@font-face`` data URIs under the family name the report's CSS asks for.
+Without ``fontTools`` it returns ``None`` and the PDF keeps Chromium's Type 3 fonts.
+"""
+
+from __future__ import annotations
+
+import base64
+import glob
+import io
+import shutil
+import subprocess
+from functools import cache
+from typing import Any
+
+__all__ = ["FAMILY", "font_face_css", "subsetting_available"]
+
+#: The family the report's CSS (and the chart theme) names first.
+FAMILY = "Noto Sans CJK SC"
+_FILES = {400: "NotoSansCJK-Regular.ttc", 700: "NotoSansCJK-Bold.ttc"}
+_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
+
+
+def subsetting_available() -> bool:
+    """Return True when ``fontTools`` is importable (named CJK fonts in the PDF)."""
+    try:
+        import fontTools.subset  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@cache
+def _font_file(weight: int) -> str | None:
+    """Return the Noto Sans CJK collection of a weight: fontconfig's answer, else a search."""
+    fc = shutil.which("fc-match")
+    if fc:
+        style = "Bold" if weight >= 700 else "Regular"
+        done = subprocess.run(
+            [fc, "-f", "%{file}", f"{FAMILY}:style={style}"], capture_output=True, text=True
+        )
+        if done.returncode == 0 and done.stdout.endswith(_FILES[weight]):
+            return done.stdout
+    for folder in _DIRS:
+        found = glob.glob(f"{folder}/**/{_FILES[weight]}", recursive=True)
+        if found:
+            return sorted(found)[0]
+    return None
+
+
+def _to_glyf(font: Any) -> None:
+    """Replace a font's CFF outlines by TrueType ones (cubic curves to quadratic)."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyphs = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder, glyf.glyphs = order, {}
+    for name in order:
+        pen = TTGlyphPen(glyphs)
+        glyphs[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyf[name] = pen.glyph()
+    font["glyf"], font["loca"] = glyf, newTable("loca")
+    for tag in ("CFF ", "VORG"):
+        if tag in font:
+            del font[tag]
+    maxp = newTable("maxp")
+    maxp.tableVersion, maxp.numGlyphs = 0x00010000, len(order)
+    for attr in (
+        "maxTwilightPoints maxStorage maxFunctionDefs maxInstructionDefs "
+        "maxStackElements maxSizeOfInstructions maxComponentElements"
+    ).split():
+        setattr(maxp, attr, 0)
+    maxp.maxZones = 1
+    font["maxp"] = maxp
+    font["head"].indexToLocFormat, font["head"].glyphDataFormat = 0, 0
+    post = font["post"]
+    post.formatType, post.extraNames, post.mapping = 2.0, [], {}
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+def _subset(path: str, text: str) -> bytes:
+    """Return the SC face of a Noto CJK collection, cut to ``text``, as a TrueType font."""
+    from fontTools.subset import Options, Subsetter
+    from fontTools.ttLib import TTCollection
+
+    collection = TTCollection(path, lazy=True)
+    font = next(f for f in collection.fonts if f["name"].getDebugName(1) == FAMILY)
+    options = Options()
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.desubroutinize = True
+    options.layout_features = ["*"]
+    subsetter = Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    _to_glyf(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def font_face_css(text: str) -> str | None:
+    """Return ``@font-face`` rules giving the page a TrueType Noto Sans CJK SC subset.
+
+    Parameters
+    ----------
+    text : str
+        Every character the page may draw (its HTML source will do).
+
+    Returns
+    -------
+    str or None
+        CSS with the regular and bold faces as data URIs; ``None`` when ``fontTools`` or
+        the Noto Sans CJK fonts are not installed (Chromium then embeds Type 3 fonts).
+    """
+    if not subsetting_available():
+        return None
+    chars = "".join(sorted({ch for ch in text if ch.isprintable()} | {" "}))
+    rules = []
+    for weight in _FILES:
+        path = _font_file(weight)
+        if path is None:
+            continue
+        data = base64.b64encode(_subset(path, chars)).decode("ascii")
+        rules.append(
+            f'@font-face {{ font-family: "{FAMILY}"; font-weight: {weight}; '
+            f'src: url(data:font/ttf;base64,{data}) format("truetype"); }}'
+        )
+    return "\n".join(rules) or None
