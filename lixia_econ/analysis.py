@@ -31,11 +31,14 @@ __all__ = [
     "EstimateTables",
     "RecoveryTables",
     "SeriesBasis",
+    "VintageBreak",
+    "level_sources",
     "national_scorecard",
     "published_growth",
     "quarterly_estimates",
     "region_name",
     "sparse_growth",
+    "vintage_breaks",
 ]
 
 
@@ -117,6 +120,8 @@ def sparse_growth(
     ind = indicators()[indicator]
     for code in regions_:
         s = _annual_levels(panel, code, indicator, as_of)
+        breaks = vintage_breaks(panel, code, indicator)
+        cannot.extend(str(b) for b in breaks)
         pre = s[[p.year < shock_year for p in s.index]]
         post = s[[p.year >= shock_year for p in s.index]]
         years = ", ".join(str(p) for p in s.index) or "none"
@@ -144,7 +149,8 @@ def sparse_growth(
                     f"{region_name(code)}: no pre-shock growth for {ind.name_en} — only one "
                     f"annual level before {shock_year} ({pre.index[0]})"
                 )
-        if len(pre) >= 1 and len(post) >= 1:
+        across = len(pre) >= 1 and len(post) >= 1
+        if across and not any(pre.index[-1].year < b.after <= post.index[-1].year for b in breaks):
             n = post.index[-1].year - pre.index[-1].year
             row.update(
                 post_to=str(post.index[-1]), post_cagr_pct=_cagr(pre.iloc[-1], post.iloc[-1], n)
@@ -158,7 +164,10 @@ def sparse_growth(
 
 
 def published_growth(panel: pd.DataFrame, regions_: list[str], indicator: str) -> pd.DataFrame:
-    """Return the published annual growth rates (``yoy_pct``, annual), region x year.
+    """Return the annual growth rates (``yoy_pct``, annual), region x year.
+
+    Where sources overlap, the panel's splice rule decides (:func:`lixia_econ.get_series`:
+    a published figure before one derived from year-to-date data, then the later vintage).
 
     Parameters
     ----------
@@ -175,20 +184,92 @@ def published_growth(panel: pd.DataFrame, regions_: list[str], indicator: str) -
         Percent, year on year, as published (GDP: comparable prices); index = region name,
         columns = years. Empty if no region has any.
     """
-    rows = panel[
-        panel["region"].isin(regions_)
-        & (panel["indicator"] == indicator)
-        & (panel["freq"] == "A")
-        & (panel["measure"] == "yoy_pct")
-        & (panel["status"] != "target")
-    ]
-    if rows.empty:
+    from lixia_econ.panel import get_series
+
+    rows = {}
+    for code in regions_:
+        try:
+            s = get_series(panel, code, indicator, measure="yoy_pct", freq="A")
+        except ParameterError:
+            continue
+        rows[region_name(code)] = {str(p): v for p, v in s.items()}
+    if not rows:
         return pd.DataFrame()
-    wide = rows.pivot_table(index="region", columns="period", values="value", aggfunc="first")
-    wide = wide.reindex([r for r in regions_ if r in wide.index])
-    wide.index = [region_name(r) for r in wide.index]
-    wide.columns = [str(c) for c in wide.columns]
-    return wide
+    wide = pd.DataFrame.from_dict(rows, orient="index")
+    return wide[sorted(wide.columns)]
+
+
+def level_sources(panel: pd.DataFrame, region: str, indicator: str) -> dict[str, str]:
+    """Return the source (file and page) of each annual level the panel serves, by year."""
+    from lixia_econ.panel import get_series
+
+    s = get_series(panel, region, indicator, measure="level", freq="A")
+    rows = panel[
+        (panel["region"] == s.attrs["region"])
+        & (panel["indicator"] == s.attrs["indicator"])
+        & (panel["freq"] == "A")
+        & (panel["measure"] == "level")
+    ]
+    out = {}
+    for period, value in s.items():
+        match = rows[(rows["period"] == str(period)) & ((rows["value"] - value).abs() < 1e-9)]
+        out[str(period)] = str(match["source"].iloc[0]) if len(match) else ""
+    return out
+
+
+@dataclass(frozen=True)
+class VintageBreak:
+    """Two consecutive annual levels of different vintages that are not comparable."""
+
+    before: int
+    after: int
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def vintage_breaks(
+    panel: pd.DataFrame, region: str, indicator: str, *, tolerance_pp: float = 8.0
+) -> list[VintageBreak]:
+    """Say where two consecutive annual levels come from different publications and disagree.
+
+    Two levels of different vintages (sources) are not compared as levels: where the
+    nominal growth they imply exceeds the published real growth of the later year by more
+    than ``tolerance_pp`` percentage points (more than prices plausibly explain), it is a
+    level break between vintages (Lixia: 1685.4 亿元 for 2019 from a spring-2020 article
+    and 1910.41 for 2020 imply +13.4% nominal; the published real growth is +4.5%).
+
+    Returns
+    -------
+    list of VintageBreak
+        One per break (``str()`` is the sentence); empty when there is none or nothing
+        to compare.
+    """
+    from lixia_econ.panel import get_series
+
+    try:
+        levels = get_series(panel, region, indicator, measure="level", freq="A")
+        real = get_series(panel, region, indicator, measure="yoy_pct", freq="A")
+    except ParameterError:
+        return []
+    sources = level_sources(panel, region, indicator)
+    out = []
+    for a, b in zip(levels.index[:-1], levels.index[1:], strict=True):
+        if b.year != a.year + 1 or b not in real.index:
+            continue
+        src_a, src_b = sources[str(a)], sources[str(b)]
+        nominal = 100.0 * (levels[b] / levels[a] - 1.0)
+        if src_a != src_b and nominal - real[b] > tolerance_pp:
+            out.append(VintageBreak(a.year, b.year,
+                f"{region_name(region)}: level break between vintages — the {a} level "
+                f"({levels[a]:,.2f}) and the {b} level ({levels[b]:,.2f}) come from different "
+                f"publications ({src_a.split(' ')[0]}; {src_b.split(' ')[0]}) and imply "
+                f"{nominal:+.1f}% nominal against a published real growth of {real[b]:+.1f}%: "
+                "no growth is computed from levels across it; the published growth rates are "
+                "the figures to compare"
+            ))  # fmt: skip
+    return out
 
 
 @dataclass

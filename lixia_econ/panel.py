@@ -31,7 +31,7 @@ from lixia_econ.schema import (
     resolve_region,
 )
 
-__all__ = ["get_series", "load_panel", "resolve_indicator", "resolve_region"]
+__all__ = ["get_series", "load_panel", "register_units", "resolve_indicator", "resolve_region"]
 
 #: Measures preferred, in order, when a series is picked without naming one.
 _MEASURE_PREFERENCE = ("level", "ytd_level", "index", "yoy_pct", "ytd_yoy_pct", "share_pct")
@@ -45,6 +45,25 @@ _STATUS_RANK = {
     "estimated": 3,
     "target": 4,
 }
+
+
+def register_units(processed_dir: str | Path | None = None) -> None:
+    """Register the statistical units the build copied next to a panel (``regions.csv``).
+
+    Functional zones and other units a user registered in ``data/raw/regions.csv`` become
+    known to every resolver of this process (report parameters, readers, charts).
+
+    Parameters
+    ----------
+    processed_dir : str or Path, optional
+        The processed-data folder (default ``data/processed``); nothing happens if it has
+        no ``regions.csv``.
+    """
+    units = Path(processed_dir or config.PROCESSED_DIR) / "regions.csv"
+    if units.exists():
+        from lixia_econ.regions import register_regions
+
+        register_regions(units)
 
 
 def _panel_path(processed_dir: Path) -> Path:
@@ -105,11 +124,7 @@ def load_panel(
     path = _panel_path(processed)
     if not path.exists():
         raise LixiaEconError(f"no processed panel at {path}; run `lixia-econ build`")
-    units = processed / "regions.csv"
-    if units.exists():
-        from lixia_econ.regions import register_regions
-
-        register_regions(units)
+    register_units(processed)
     panel = pd.read_parquet(path)[list(COLUMNS)]
     log = processed / "build_log.json"
     if log.exists():

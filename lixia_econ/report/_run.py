@@ -29,6 +29,7 @@ from typing import Any, Literal
 from lixia_econ import __version__, config
 from lixia_econ._html import GLUE_MIMETYPE, notebook_to_html, warm_vega_bundle
 from lixia_econ.errors import LixiaEconError, ParameterError, ReportError
+from lixia_econ.panel import register_units
 from lixia_econ.periods import latest_tidy_period
 from lixia_econ.report._params import (
     indicators_in,
@@ -407,6 +408,8 @@ def prepare_job(
     if not (isinstance(timeout, int | float) and timeout > 0):
         raise ParameterError(f"timeout={timeout!r} must be a positive number of seconds")
     path = template_path(template)
+    given_data = data_dir if data_dir is not None else (parameters or {}).get("data_dir")
+    register_units(given_data or None)  # the data's own units resolve like any region
     params = validate_parameters(path, parameters, from_text=from_text)
     data = _data_folder(data_dir, params)
     _resolve_as_of(params, data)
