@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from lixia_econ._checks import check_choice
+from lixia_econ.clean import JAN_FEB_STATUS
 from lixia_econ.errors import (
     InsufficientDataError,
     LixiaEconError,
@@ -302,7 +303,20 @@ class SeriesBasis(enum.Enum):
         self.adjust = adjust
 
 
-def _series_for(panel: pd.DataFrame, region: str, indicator: str) -> tuple[pd.Series, SeriesBasis]:
+def _split_jan_feb(levels: pd.Series, jan_feb: str) -> pd.Series:
+    """Split monthly levels whose February holds the January–February total (``clean``'s rule)."""
+    from lixia_econ.clean import cumulate, decumulate
+
+    months = levels.index
+    combined = [p for p in months if p.month == 2 and (p - 1) not in months]
+    if jan_feb == "keep" or levels.index.freqstr[0] != "M" or not combined:
+        return levels
+    return decumulate(cumulate(levels), jan_feb=jan_feb)
+
+
+def _series_for(
+    panel: pd.DataFrame, region: str, indicator: str, jan_feb: str = "days"
+) -> tuple[pd.Series, SeriesBasis]:
     """Pick the series the recovery is read on, and say what it is."""
     from lixia_econ.clean import chain_yoy
     from lixia_econ.panel import get_series
@@ -320,7 +334,7 @@ def _series_for(panel: pd.DataFrame, region: str, indicator: str) -> tuple[pd.Se
                 reasons.append(str(exc))
         if "level" in have:
             s = get_series(panel, region, indicator, measure="level", freq=freq)
-            return s, SeriesBasis.LEVELS
+            return _split_jan_feb(s, jan_feb), SeriesBasis.LEVELS
     have = rows.groupby(["freq", "measure"]).size()
     described = ", ".join(f"{n} {m} ({f})" for (f, m), n in have.items()) or "nothing"
     why = f" ({'; '.join(reasons)})" if reasons else ""
@@ -337,6 +351,7 @@ def national_scorecard(
     shock: str,
     as_of: str,
     method: str = "trend",
+    jan_feb: str = "days",
 ) -> RecoveryTables:
     """Score the recovery of every quarterly or monthly series of a region.
 
@@ -358,6 +373,12 @@ def national_scorecard(
         Last period scored (later periods are ignored).
     method : str
         Counterfactual method, one of :data:`lixia_econ.models.counterfactual.METHODS`.
+    jan_feb : {"days", "equal", "keep"}
+        Monthly levels whose January and February were published together (no January,
+        February holds both): ``"days"`` splits the two-month total by the months' days
+        (31 : 28 or 29), ``"equal"`` in halves, ``"keep"`` leaves one two-month value at
+        February (monthly models then lack every January). Splits are estimates of the
+        months, not published figures; the result's notes say so.
 
     Returns
     -------
@@ -371,13 +392,14 @@ def national_scorecard(
     from lixia_econ.models.recovery import analyze_recovery
 
     check_choice("method", method, METHODS)
+    check_choice("jan_feb", jan_feb, JAN_FEB_STATUS)
     mine = panel[(panel["region"] == region) & (panel["status"] != "target")]
     codes = indicators_ or sorted(mine["indicator"].unique())
     out = RecoveryTables()
     for code in codes:
         name = indicator_label(code, lang="en")
         try:
-            series, basis = _series_for(panel, region, code)
+            series, basis = _series_for(panel, region, code, jan_feb)
             freq = series.index.freqstr[0]
             shock_p = parse_period(shock)[0].asfreq(freq, how="start")
             end = parse_period(as_of)[0].end_time
@@ -386,12 +408,31 @@ def national_scorecard(
                 series, shock=shock_p, method=method, adjust=basis.adjust, as_of=series.index[-1]
             )
             res.notes.insert(0, f"Read on {basis.description}.")
+            if (
+                basis is SeriesBasis.LEVELS
+                and jan_feb != "keep"
+                and _has_combined(panel, region, code)
+            ):
+                res.notes.insert(
+                    1,
+                    f"January and February were published together; the "
+                    f"two-month total is split {_JAN_FEB_WORDS[jan_feb]} (an "
+                    "estimate of the months, not a published figure).",
+                )
             out.results[code] = res
         except (LixiaEconError, ValueError) as exc:
             out.cannot.append(f"{region_name(region)}, {name}: not scored — {exc}")
     if out.results:
         out.table = compare(out.results)
     return out
+
+
+_JAN_FEB_WORDS = {"days": "by the months' days (31 : 28 or 29)", "equal": "in halves"}
+
+
+def _has_combined(panel: pd.DataFrame, region: str, indicator: str) -> bool:
+    rows = panel[(panel["region"] == region) & (panel["indicator"] == indicator)]
+    return bool((rows["status"] == JAN_FEB_STATUS["keep"]).any())
 
 
 #: National sector value added that add up to GDP (NBS: before 2015 "other services" holds IN, LE).

@@ -419,9 +419,10 @@ def indicators_in(params: dict[str, Any]) -> list[str]:
 
 def _choices() -> dict[str, tuple[str, ...]]:
     """Parameter names whose value is one of a few words (imported late: scipy is heavy)."""
+    from lixia_econ.clean import JAN_FEB_STATUS
     from lixia_econ.models.counterfactual import METHODS
 
-    return {"method": METHODS}
+    return {"method": METHODS, "jan_feb": tuple(JAN_FEB_STATUS)}
 
 
 def _typed_values(
