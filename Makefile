@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: env data report test test-fast lint format bench lab clean
+.PHONY: env data report test test-fast system-deps lint format bench lab clean
 
 env: $(STAMP)
 
@@ -23,7 +23,11 @@ data: env
 report: data
 	$(BIN)/lixia-econ report
 
-test: env
+# Debian's chromium, CJK fonts and poppler-utils: installed as root, else a one-line stop
+system-deps:
+	bash scripts/system-deps
+
+test: system-deps env
 	$(BIN)/python -m pytest
 
 # the quick loop while developing: no simulations, kernels or browser (CI runs everything)
