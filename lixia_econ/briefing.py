@@ -45,6 +45,7 @@ __all__ = [
     "level_breaks",
     "pick_figure",
     "rank_units",
+    "table_html",
     "targets_against_outcomes",
 ]
 
@@ -485,6 +486,7 @@ class Briefing:
 
     lang: str
     region: str
+    title: str
     header: list[str]
     headline: list[str]
     sections: list[Section]
@@ -745,6 +747,29 @@ def _counterfactual(ctx: _Ctx, data: dict[str, Any]) -> Counterfactual | None:
         return None
 
 
+def _path_assumption(ctx: _Ctx, cf: Counterfactual) -> str:
+    """Say what the pre-shock path rests on (which years' growth is assumed to continue)."""
+    window = cf.window
+    if len(window) == 1:
+        return ctx.t(
+            (
+                f"疫情前路径假定{window[0]}年的{fmt_pct(cf.rate_pct)}增速此后延续（只"
+                "有一个疫情前增速可用）。"
+            ),
+            (
+                f"The pre-COVID path assumes {window[0]}'s {fmt_pct(cf.rate_pct)} "
+                "continued (only one pre-COVID growth rate is published)."
+            ),
+        )
+    return ctx.t(
+        f"疫情前路径假定{window[0]}—{window[-1]}年平均增速{fmt_pct(cf.rate_pct)}此后延续。",
+        (
+            f"The pre-COVID path assumes the {window[0]}–{window[-1]} "
+            f"average of {fmt_pct(cf.rate_pct)} a year continued."
+        ),
+    )
+
+
 def _path_section(ctx: _Ctx, data: dict[str, Any], cf: Counterfactual | None) -> Section:
     sec = Section(ctx.t("三、是否回到疫情前增长路径？", "3. Back on the pre-COVID path?"))
     name = ctx.name(ctx.region)
@@ -760,25 +785,7 @@ def _path_section(ctx: _Ctx, data: dict[str, Any], cf: Counterfactual | None) ->
         )
         return sec
     window = cf.window
-    if len(window) == 1:
-        rests = ctx.t(
-            (
-                f"疫情前路径假定{window[0]}年的{fmt_pct(cf.rate_pct)}增速此后延续（只"
-                "有一个疫情前增速可用）。"
-            ),
-            (
-                f"The pre-COVID path assumes {window[0]}'s {fmt_pct(cf.rate_pct)} "
-                "continued (only one pre-COVID growth rate is published)."
-            ),
-        )
-    else:
-        rests = ctx.t(
-            f"疫情前路径假定{window[0]}—{window[-1]}年平均增速{fmt_pct(cf.rate_pct)}此后延续。",
-            (
-                f"The pre-COVID path assumes the {window[0]}–{window[-1]} "
-                f"average of {fmt_pct(cf.rate_pct)} a year continued."
-            ),
-        )
+    rests = _path_assumption(ctx, cf)
     last = int(data["index"][ctx.region].dropna().index.max())
     level = pick_figure(ctx.panel, ctx.region, "gdp", str(last), "level")
     gap_yuan = cf.gap_pct / 100.0 * level.value if level is not None else np.nan
@@ -979,7 +986,7 @@ def _comparability(ctx: _Ctx, frame: pd.DataFrame) -> list[str]:
         mine = frame[(frame["code"] == code) & frame["level"].notna()].set_index("year")["level"]
         for y in mine.index:
             nxt = mine.get(y + 1)
-            if nxt is None or "not comparable" not in (mine[y].note + nxt.note):
+            if nxt is None or not all("comparable" in f.note for f in (mine[y], nxt)):
                 continue
             jump = 100.0 * (nxt.value / mine[y].value - 1.0)
             lines.append(
@@ -1368,8 +1375,10 @@ def _vintage(ctx: _Ctx, f: Figure) -> str:
 
 
 def _page(f: Figure) -> str:
+    from urllib.parse import unquote
+
     if f.url.startswith("http"):
-        return f.url
+        return unquote(f.url)
     return f.url.split(", seeds/")[0]
 
 
@@ -1460,7 +1469,7 @@ def _scorecard_section(ctx: _Ctx) -> Section:
                     f"（{fmt_pct(row['output_loss_pct_lower'], unit=False)}"
                     f"，{fmt_pct(row['output_loss_pct_upper'], unit=False)}）"
                 ),
-                ctx.t("截至期", "As of"): str(row["as_of"]),
+                ctx.t("截至期", "As of"): _period_text(str(row["as_of"]), ctx.lang),
             }
         )
     sec.lines.append(
@@ -1764,4 +1773,28 @@ def build_briefing(
     sections += [_sources_section(ctx), _scorecard_section(ctx)]
     ctx.metrics["headline"] = _headline_metrics(ctx, data)
     header = _header(ctx, data_hash, version, today)
-    return Briefing(lang, region, header, headline, sections, ctx.metrics, ctx.ledger)
+    title = ctx.t(
+        f"{ctx.name(region)}经济运行简报（{ctx.end_year}年）",
+        f"{ctx.name(region)}: economic briefing ({ctx.end_year})",
+    )
+    return Briefing(lang, region, title, header, headline, sections, ctx.metrics, ctx.ledger)
+
+
+def table_html(frame: pd.DataFrame) -> str:
+    """Return a display table as HTML: no index, text escaped, wrapped to fit the page.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table of a :class:`Section` (formatted text; a missing cell shows a dash).
+
+    Returns
+    -------
+    str
+    """
+    body = frame.to_html(index=False, escape=True, border=0, na_rep=DASH)
+    return (
+        '<div class="lixia-briefing-table" style="max-width:1240px;overflow-wrap:anywhere;">'
+        + body.replace("<table", '<table style="table-layout:auto;word-break:break-word;"', 1)
+        + "</div>"
+    )
