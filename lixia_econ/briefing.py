@@ -383,14 +383,16 @@ def rank_units(values: dict[str, float]) -> tuple[pd.Series, int]:
 
 
 def level_breaks(
-    levels: dict[int, Figure], growth: pd.Series, *, tolerance_pp: float = 5.0
+    levels: dict[int, Figure], growth: pd.Series, *, tolerance_pp: float = 7.0
 ) -> list[tuple[int, int, float, float]]:
     """Return consecutive year pairs whose levels cannot be compared (a level break).
 
     Growth from two published levels (nominal) differs from the published real growth by
     the price change; when it differs by more than ``tolerance_pp`` the two levels belong to
     different releases (vintages), as Lixia's 2019 level of spring 2020 against its 2020
-    level: +13.4% nominal against +4.5% real.
+    level: +13.4% nominal against +4.5% real. The default of 7 points is above the largest
+    GDP deflator change of 2019-2023 (China 2021: +12.8% nominal against +8.1% real; Jinan
+    2021: +12.4% against +7.2%).
 
     Parameters
     ----------
@@ -1364,6 +1366,7 @@ def _vintage(ctx: _Ctx, f: Figure) -> str:
         f.indicator == "gdp"
         and f.measure == "level"
         and f.region == ctx.region
+        and f.period.isdigit()
         and [int(f.period), int(f.period) + 1] in ctx.metrics.get("level_breaks", [])
     ):
         return ctx.t(
@@ -1554,17 +1557,27 @@ def _headline_growth(ctx: _Ctx, data: dict[str, Any]) -> str:
                 )
             )
     sep = "，" if ctx.lang == "zh" else ", "
-    text = ctx.t(
-        (
-            f"按公布的实际增速连乘（{base}年=100），{base}—{end}年{ctx.name(ctx.region)}"
-            f"地区生产总值实际累计增长{fmt_pct(own)}{mark}，同期{sep.join(parts)}"
-        ),
-        (
-            f"Chaining the published real growth rates ({base} = 100),"
-            f" {ctx.name(ctx.region)}'s real GDP grew {fmt_pct(own, sign=True)}{mark}"
-            f" from {base} to {end}, against {sep.join(parts)}"
-        ),
-    )
+    if not np.isfinite(own):
+        miss = [y for y in data["years"][1:] if y not in data["figs"][ctx.region]]
+        ys = "、".join(map(str, miss)) if ctx.lang == "zh" else ", ".join(map(str, miss))
+        text = ctx.t(
+            f"{ctx.name(ctx.region)}{ys}年实际增速未公布，无法计算{base}—{end}年实际累计增长；"
+            f"同期{sep.join(parts)}",
+            f"{ctx.name(ctx.region)}'s real growth for {ys} is not published, so its real growth "
+            f"from {base} to {end} cannot be computed; over the same years {sep.join(parts)}",
+        )
+    else:
+        text = ctx.t(
+            (
+                f"按公布的实际增速连乘（{base}年=100），{base}—{end}年{ctx.name(ctx.region)}"
+                f"地区生产总值实际累计增长{fmt_pct(own)}{mark}，同期{sep.join(parts)}"
+            ),
+            (
+                f"Chaining the published real growth rates ({base} = 100),"
+                f" {ctx.name(ctx.region)}'s real GDP grew {fmt_pct(own, sign=True)}{mark}"
+                f" from {base} to {end}, against {sep.join(parts)}"
+            ),
+        )
     tail = (
         ("；" + "；".join(gaps) + "。")
         if ctx.lang == "zh" and gaps
