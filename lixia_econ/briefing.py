@@ -1591,7 +1591,12 @@ def _headline_growth(ctx: _Ctx, data: dict[str, Any]) -> str:
 def _headline_rank(ctx: _Ctx) -> str | None:
     ranks = [r for r in ctx.metrics.get("peer_ranks", []) if r["year"] == ctx.end_year]
     if not ranks or ranks[0]["level_rank"] is None:
-        return None
+        return ctx.t(
+            f"排名：{ctx.name(ctx.region)}在{ctx.name(ctx.peers_of)}的下级单位中没有{ctx.end_year}年"
+            "可比的公开数据，无从排名。",
+            f"Rank: {ctx.name(ctx.region)} has no published {ctx.end_year} figure among the "
+            f"units of {ctx.name(ctx.peers_of)}, so it cannot be ranked there.",
+        )
     r = ranks[0]
     growth = (
         ctx.t(
@@ -1633,10 +1638,9 @@ def _headline_path(ctx: _Ctx, cf: Counterfactual | None) -> str | None:
         ),
         (
             f"Had {', '.join(str(y) for y in cf.window)}'s {fmt_pct(cf.rate_pct)}"
-            f" growth continued, real output in {m['year']} would be {fmt_pct(abs(cf.gap_pct))}"
-            f" {'higher: it is not back on its pre-COVID path' if below else 'lower'}"
-            f"{'' if below else ': it is back on its pre-COVID path'}"
-            f" (about {fmt_num(abs(m['gap_yuan_100m'] or np.nan))} hundred "
+            f" growth continued: real output in {m['year']} is {fmt_pct(abs(cf.gap_pct))}"
+            f" {'below that path, so it is not back on it' if below else 'above that path'}"
+            f" (about {fmt_num(abs(m['gap_yuan_100m'] or np.nan))} × 100 "
             "million yuan, an approximation)."
         ),
     )
@@ -1681,7 +1685,10 @@ def _headline_targets(ctx: _Ctx) -> str | None:
                 )
             )
     if not items:
-        return None
+        return ctx.t(
+            f"目标：未找到{ctx.name(ctx.region)}公开的年度目标。",
+            f"Targets: no published annual target of {ctx.name(ctx.region)} was found.",
+        )
     return ctx.t("目标：" + "；".join(items) + "。", "Targets: " + "; ".join(items) + ".")
 
 
