@@ -45,6 +45,8 @@ __all__ = [
     "level_breaks",
     "pick_figure",
     "rank_units",
+    "scorecard_problem",
+    "sheet_name",
     "table_html",
     "targets_against_outcomes",
 ]
@@ -1275,11 +1277,11 @@ def _quarterly_section(ctx: _Ctx) -> Section:
             )
         )
         sec.footnotes.append(ctx.t("“—”表示未找到公开数据。", "“—”: no published figure found."))
-    sec.lines += _estimates(ctx)
+    sec.lines += _estimates(ctx, sec)
     return sec
 
 
-def _estimates(ctx: _Ctx) -> list[str]:
+def _estimates(ctx: _Ctx, sec: Section) -> list[str]:
     if not ctx.use_estimates:
         return [
             ctx.t(
@@ -1301,7 +1303,24 @@ def _estimates(ctx: _Ctx) -> list[str]:
     ctx.metrics["quarterly_estimates"] = {
         str(k): round(float(v), 4) for k, v in est.estimates.items()
     }
-    first, last = est.estimates.index[0], est.estimates.index[-1]
+    first, last = (_period_text(str(q), ctx.lang) for q in est.estimates.index[[0, -1]])
+    years = range(ctx.shock_year - 1, ctx.end_year + 1)
+    shown = [(q, v) for q, v in est.estimates.items() if q.year in years]
+    head = ctx.t(
+        "估算地区生产总值（亿元，现价，估算值）", "Estimated GDP (100 million yuan, ESTIMATE)"
+    )
+    sec.tables.append((
+        "quarterly_estimates",
+        pd.DataFrame({
+            ctx.t("季度", "Quarter"): [_period_text(str(q), ctx.lang) for q, _ in shown],
+            head: [fmt_num(v) + "*" for _, v in shown],
+        }),
+    ))  # fmt: skip
+    sec.footnotes.append(ctx.t(
+        "* 估算值：由年度现价总量按全国季度走势分解，不是公布数据；年度总量口径断点照样进入估算。",
+        "* Estimate: annual current-price levels distributed along China's quarterly pattern, "
+        "not published; a level break between annual releases carries into the estimates.",
+    ))  # fmt: skip
     return [
         ctx.t(
             (
@@ -1424,8 +1443,23 @@ def _sources_section(ctx: _Ctx) -> Section:
     return sec
 
 
-def _degenerate(row: pd.Series, notes: list[str]) -> str | None:
-    """Why a scorecard row is not a figure (None when it is one)."""
+def scorecard_problem(row: pd.Series, notes: list[str]) -> str | None:
+    """Return why a scorecard row cannot be shown as a figure, or None when it can.
+
+    Parameters
+    ----------
+    row : pandas.Series
+        A row of :func:`lixia_econ.analysis.national_scorecard`'s table.
+    notes : list of str
+        The notes of that row's recovery result.
+
+    Returns
+    -------
+    str or None
+        ``"fit"`` (the model did not converge), ``"interval"`` (a bound is missing or the
+        bounds are reversed), ``"absurd"`` (a bound at or beyond ±100% of the level), or
+        None.
+    """
     lo, hi = row.get("output_loss_pct_lower"), row.get("output_loss_pct_upper")
     if any("converge" in n.lower() for n in notes):
         return "fit"
@@ -1452,7 +1486,7 @@ def _scorecard_section(ctx: _Ctx) -> Section:
     rows, dropped = [], []
     lab = lambda k: METRICS[k].label(ctx.lang)  # noqa: E731
     for code, row in nation.table.iterrows():
-        why = _degenerate(row, nation.results[code].notes)
+        why = scorecard_problem(row, nation.results[code].notes)
         if why:
             dropped.append(
                 f"{ctx.ind(code)}：{reasons[why]}"
@@ -1818,3 +1852,29 @@ def table_html(frame: pd.DataFrame) -> str:
         + body.replace("<table", '<table style="table-layout:auto;word-break:break-word;"', 1)
         + "</div>"
     )
+
+
+_SHEETS = {
+    "real_growth": ("实际增速", "Real growth"),
+    "gdp_levels": ("地区生产总值", "GDP levels"),
+    "peer_ranks": ("区县排名", "Peer ranks"),
+    "targets": ("目标完成情况", "Targets"),
+    "sectors": ("三次产业", "Sectors"),
+    "quarterly": ("季度", "Quarters"),
+    "quarterly_estimates": ("季度估算", "Quarterly estimates"),
+    "national_scorecard": ("全国行业恢复评分", "National scorecard"),
+}
+
+
+def sheet_name(name: str, lang: str) -> str | None:
+    """Return the workbook sheet name of a briefing table in ``lang`` (None: keep ``name``).
+
+    ``"sources"`` keeps its name: the runner makes it the workbook's sources sheet.
+
+    Examples
+    --------
+    >>> sheet_name("targets", "zh"), sheet_name("sources", "zh")
+    ('目标完成情况', None)
+    """
+    pair = _SHEETS.get(name)
+    return None if pair is None else _t(lang, *pair)

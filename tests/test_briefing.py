@@ -26,6 +26,7 @@ from lixia_econ.briefing import (
     level_breaks,
     pick_figure,
     rank_units,
+    scorecard_problem,
     targets_against_outcomes,
 )
 from lixia_econ.config import PROJECT_ROOT, RAW_DIR
@@ -128,6 +129,22 @@ def test_pick_figure_prefers_the_final_figure_over_a_preliminary_one():
     assert pick_figure(pd.DataFrame(rows), "370112", "gdp", "2021", "yoy_pct") is None
 
 
+@pytest.mark.parametrize(
+    ("lower", "upper", "notes", "expected"),
+    [
+        (1.0, 5.0, [], None),
+        (-130.0, 5.0, [], "absurd"),  # a loss bound beyond -100% of the level
+        (float("nan"), 5.0, [], "interval"),
+        (1.0, 5.0, ["The fit did not converge."], "fit"),
+    ],
+)
+def test_scorecard_problem(lower, upper, notes, expected):
+    # hand-made test fixture rows
+    row = pd.Series({"output_loss_pct": 3.0, "output_loss_pct_lower": lower,
+                     "output_loss_pct_upper": upper})  # fmt: skip
+    assert scorecard_problem(row, notes) == expected
+
+
 def test_formatting_never_prints_nan():
     assert fmt_pct(float("nan")) == "—"
     assert fmt_num(None) == "—"
@@ -140,6 +157,7 @@ def test_formatting_never_prints_nan():
 RUNS = {
     ("370102", "zh"): {},
     ("370102", "en"): {},
+    ("370102", "est"): {"lang": "zh", "use_estimates": True},
     ("370100", "zh"): {},
     ("370112", "en"): {},
     ("000000", "zh"): {},
@@ -153,15 +171,12 @@ def reports(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("briefings")
     done = {}
-    for region, lang in RUNS:
+    for (region, variant), extra in RUNS.items():
+        params = {"region": region, "lang": variant, **extra}
         result = run_report(
-            "district_briefing",
-            parameters={"region": region, "lang": lang},
-            output_dir=out,
-            variant=lang,
-            timeout=300,
+            "district_briefing", parameters=params, output_dir=out, variant=variant, timeout=300
         )
-        done[(region, lang)] = result
+        done[(region, variant)] = result
     return done
 
 
@@ -214,6 +229,15 @@ def test_briefing_shows_no_code_name_and_no_nan(reports, key):
     assert not re.search(r"\b(NaN|nan|None)\b", text)
     assert "lixia-econ" not in text
     assert "<NA>" not in text
+
+
+@pytest.mark.notebooks
+def test_estimates_are_labelled_as_estimates(reports):
+    text = _visible_text(reports[("370102", "est")].path / "report.html")
+    assert "【估算值】" in text
+    assert "估算值：由年度现价总量" in text
+    plain = _visible_text(reports[("370102", "zh")].path / "report.html")
+    assert "估算地区生产总值" not in plain
 
 
 @pytest.mark.notebooks
