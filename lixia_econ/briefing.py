@@ -745,6 +745,8 @@ def _counterfactual(ctx: _Ctx, data: dict[str, Any]) -> Counterfactual | None:
     extra, _ = _growth(ctx, ctx.region, pre_years)
     for y, v in extra.items():
         pre[y] = v
+    if not (data["index"][ctx.region].dropna().index >= ctx.shock_year).any():
+        return None  # no year after the shock could be chained: nothing to compare
     try:
         return counterfactual_path(pre, data["index"][ctx.region], shock_year=ctx.shock_year)
     except InsufficientDataError:
@@ -774,19 +776,28 @@ def _path_assumption(ctx: _Ctx, cf: Counterfactual) -> str:
     )
 
 
+def _no_path_line(ctx: _Ctx, data: dict[str, Any]) -> str:
+    """Say why the pre-shock path cannot be drawn, and what would allow it."""
+    name, before = ctx.name(ctx.region), ctx.shock_year - 1
+    if before not in data["figs"][ctx.region]:
+        return ctx.t(
+            f"无法判断：{name}{before}年实际增速未公布；需要该年的公开增速。",
+            f"Cannot be answered: {name}'s real growth for {before} is not published; "
+            "that year's growth rate would answer it.",
+        )
+    return ctx.t(
+        f"无法判断：{name}{ctx.shock_year}年实际增速未公布，疫情后的实际指数无法连乘；"
+        "需要该年起的公开增速。",
+        f"Cannot be answered: {name}'s real growth for {ctx.shock_year} is not published, so "
+        "no post-shock index can be chained; the published rates from that year would answer it.",
+    )
+
+
 def _path_section(ctx: _Ctx, data: dict[str, Any], cf: Counterfactual | None) -> Section:
     sec = Section(ctx.t("三、是否回到疫情前增长路径？", "3. Back on the pre-COVID path?"))
     name = ctx.name(ctx.region)
     if cf is None:
-        sec.lines.append(
-            ctx.t(
-                f"无法判断：{name}{ctx.shock_year - 1}年实际增速未公布；需要该年的公开增速。",
-                (
-                    f"Cannot be answered: {name}'s real growth for {ctx.shock_year - 1} "
-                    "is not published; that year's growth rate would answer it."
-                ),
-            )
-        )
+        sec.lines.append(_no_path_line(ctx, data))
         return sec
     window = cf.window
     rests = _path_assumption(ctx, cf)
@@ -1656,10 +1667,12 @@ def _headline_rank(ctx: _Ctx) -> str | None:
     )
 
 
-def _headline_path(ctx: _Ctx, cf: Counterfactual | None) -> str | None:
+def _headline_path(ctx: _Ctx, cf: Counterfactual | None, data: dict[str, Any]) -> str:
     m = ctx.metrics.get("counterfactual")
     if cf is None or m is None:
-        return None
+        return ctx.t("是否回到疫情前路径？", "Back on the pre-COVID path? ") + _no_path_line(
+            ctx, data
+        )
     yrs = "、".join(str(y) for y in cf.window)
     below = cf.gap_pct < 0
     return ctx.t(
@@ -1822,7 +1835,7 @@ def build_briefing(
         _quarterly_section(ctx),
     ]
     headline = [_headline_growth(ctx, data)] + [
-        s for s in (_headline_rank(ctx), _headline_path(ctx, cf), _headline_targets(ctx)) if s
+        s for s in (_headline_rank(ctx), _headline_path(ctx, cf, data), _headline_targets(ctx)) if s
     ]
     sections += [_sources_section(ctx), _scorecard_section(ctx)]
     ctx.metrics["headline"] = _headline_metrics(ctx, data)
@@ -1848,6 +1861,7 @@ def table_html(frame: pd.DataFrame) -> str:
     """
     body = frame.to_html(index=False, escape=True, border=0, na_rep=DASH)
     return (
+        "<style>.lixia-briefing-table td:first-child{white-space:nowrap}</style>"
         '<div class="lixia-briefing-table" style="max-width:1240px;overflow-wrap:anywhere;">'
         + body.replace("<table", '<table style="table-layout:auto;word-break:break-word;"', 1)
         + "</div>"
