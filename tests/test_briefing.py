@@ -152,6 +152,47 @@ def test_formatting_never_prints_nan():
     assert fmt_pct(-3.73, sign=True) == "-3.7%"
 
 
+def _fixture_panel() -> pd.DataFrame:
+    """A HAND-MADE TEST FIXTURE panel (not data): 2020 growth of the region is missing."""
+    rows = []
+    for region, measure, period, value, status in (
+        ("370102", "yoy_pct", "2019", 6.0, "published"),
+        ("370102", "yoy_pct", "2021", 8.0, "published"),
+        ("370102", "level", "2021", 2000.0, "published"),
+        ("370102", "target_yoy_pct", "2021", 7.0, "target"),
+        ("370100", "yoy_pct", "2020", 5.0, "published"),
+        ("370100", "yoy_pct", "2021", 6.0, "published"),
+    ):
+        rows.append({
+            "region": region, "indicator": "gdp", "freq": "A", "period": period,
+            "measure": measure, "value": value,
+            "unit": "亿元" if measure == "level" else "percent",
+            "price_basis": "current" if measure == "level" else "comparable", "status": status,
+            "source": "fixture.csv | http://example.org", "note": "trust: media-repost",
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_briefing_with_a_gap_says_so_and_never_prints_nan(lang):
+    from lixia_econ.briefing import build_briefing
+
+    b = build_briefing(
+        _fixture_panel(), region="370102", benchmarks=["370100"], peers_of="370100",
+        shock="2020", lang=lang,
+    )  # fmt: skip
+    assert "counterfactual" not in b.metrics  # nothing chained after 2019: no gap
+    assert b.metrics["headline"]["real_index"] == {"370102": None, "370100": 111.3}  # 1.05 * 1.06
+    assert any(("无法判断" if lang == "zh" else "Cannot be answered") in s for s in b.headline)
+    assert b.metrics["targets"][0]["verdict"] == "met"  # 8.0 against 7
+    text = " ".join(b.headline + [ln for sec in b.sections for ln in sec.lines])
+    for sec in b.sections:
+        for _, frame in sec.tables:
+            text += frame.to_string()
+    assert "nan" not in text.lower()
+    assert "None" not in text
+
+
 # --------------------------------------------------------------------------- report runs
 
 RUNS = {
