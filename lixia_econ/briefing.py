@@ -68,15 +68,15 @@ _TRUST_LABEL = {
 #: Who published the figures of each raw file (data/raw/SOURCES.md), for the sources table.
 _PUBLISHER = {
     "jinan_districts_2020_2024.csv": (
-        "济南市统计局及各区政府（经媒体转引）",
+        "济南市统计局、区政府（媒体转引）",
         "Jinan Municipal Bureau of Statistics and district governments (as quoted by the press)",
     ),
     "jinan_lixia_public_figures.csv": (
-        "历下区、济南市、山东省政府及媒体",
+        "区、市、省政府及媒体",
         "Lixia, Jinan and Shandong governments, and the press",
     ),
     "published_annual_figures.csv": (
-        "国家统计局、山东省、济南市及区县统计公报",
+        "国家、省、市、区县统计公报",
         "NBS, Shandong, Jinan and district statistical communiqués",
     ),
     "nbs_portal_exports": ("国家统计局数据库", "NBS data portal"),
@@ -1369,7 +1369,7 @@ def _period_text(period: str, lang: str) -> str:
 
 def _figure_label(ctx: _Ctx, f: Figure) -> str:
     zh, en = _MEASURE.get(f.measure, (f.measure, f.measure))
-    if f.measure in ("yoy_pct", "target_yoy_pct") and f.price_basis == "comparable":
+    if f.measure == "yoy_pct" and f.price_basis == "comparable":
         zh, en = "实际" + zh, "real " + en
     if ctx.lang == "zh":
         return f"{ctx.name(f.region)}{_period_text(f.period, 'zh')}{ctx.ind(f.indicator)}{zh}"
@@ -1389,9 +1389,7 @@ def _vintage(ctx: _Ctx, f: Figure) -> str:
     if f.status == "target":
         return ctx.t("计划数", "plan")
     if "first release" in note:
-        return ctx.t(
-            "首次发布（初步核算），后有修订", "first release (preliminary accounts), revised later"
-        )
+        return ctx.t("首次发布，后有修订", "first release (preliminary accounts), revised later")
     if (
         f.indicator == "gdp"
         and f.measure == "level"
@@ -1850,6 +1848,9 @@ def build_briefing(
 def table_html(frame: pd.DataFrame) -> str:
     """Return a display table as HTML: no index, text escaped, wrapped to fit the page.
 
+    Short cells (numbers, ranks, dates) stay on one line; long ones (names, addresses)
+    wrap, so a table fits 1,280 pixels on screen and an A4 page in print.
+
     Parameters
     ----------
     frame : pandas.DataFrame
@@ -1859,12 +1860,23 @@ def table_html(frame: pd.DataFrame) -> str:
     -------
     str
     """
-    body = frame.to_html(index=False, escape=True, border=0, na_rep=DASH)
+    import html
+
+    def cell(tag: str, value: Any) -> str:
+        text = DASH if value is None or (isinstance(value, float) and np.isnan(value)) else value
+        text = str(text)
+        style = ' style="white-space:nowrap"' if len(text) <= 12 else ""
+        return f"<{tag}{style}>{html.escape(text)}</{tag}>"
+
+    head = "".join(cell("th", c) for c in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(cell("td", v) for v in row) + "</tr>"
+        for row in frame.itertuples(index=False, name=None)
+    )
     return (
-        "<style>.lixia-briefing-table td:first-child{white-space:nowrap}</style>"
         '<div class="lixia-briefing-table" style="max-width:1240px;overflow-wrap:anywhere;">'
-        + body.replace("<table", '<table style="table-layout:auto;word-break:break-word;"', 1)
-        + "</div>"
+        '<table class="dataframe" style="table-layout:auto;">'
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
     )
 
 
