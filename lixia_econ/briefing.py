@@ -1654,11 +1654,11 @@ def _headline_rank(ctx: _Ctx) -> str | None:
     )
     return ctx.t(
         (
-            f"{ctx.end_year}年其经济总量在{ctx.name(ctx.peers_of)}有数据的{r['level_n']}"
+            f"{ctx.end_year}年{ctx.name(ctx.region)}经济总量在{ctx.name(ctx.peers_of)}有数据的{r['level_n']}"
             f"个区县和功能区中居第{r['level_rank']}位{growth}。"
         ),
         (
-            f"In {ctx.end_year} it ranked {r['level_rank']} of the {r['level_n']}"
+            f"In {ctx.end_year} {ctx.name(ctx.region)} ranked {r['level_rank']} of the {r['level_n']}"
             f" districts and zones of {ctx.name(ctx.peers_of)} with a "
             f"published GDP level{growth}."
         ),
