@@ -1658,7 +1658,8 @@ def _headline_rank(ctx: _Ctx) -> str | None:
             f"个区县和功能区中居第{r['level_rank']}位{growth}。"
         ),
         (
-            f"In {ctx.end_year} {ctx.name(ctx.region)} ranked {r['level_rank']} of the {r['level_n']}"
+            f"In {ctx.end_year} {ctx.name(ctx.region)} ranked {r['level_rank']} "
+            f"of the {r['level_n']}"
             f" districts and zones of {ctx.name(ctx.peers_of)} with a "
             f"published GDP level{growth}."
         ),
