@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import math
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,7 @@ __all__ = [
     "RecoveryTables",
     "SeriesBasis",
     "VintageBreak",
+    "level_breaks",
     "level_sources",
     "national_scorecard",
     "published_growth",
@@ -218,6 +220,49 @@ def level_sources(panel: pd.DataFrame, region: str, indicator: str) -> dict[str,
     return out
 
 
+def level_breaks(
+    levels: Mapping[int, Any], growth: pd.Series, *, tolerance_pp: float = 7.0
+) -> list[tuple[int, int, float, float]]:
+    """Return consecutive year pairs whose levels cannot be compared (a level break).
+
+    Growth from two published levels (nominal) differs from the published real growth by
+    the price change; when it differs by more than ``tolerance_pp`` the two levels belong to
+    different releases (vintages), as Lixia's 2019 level of spring 2020 against its 2020
+    level: +13.4% nominal against +4.5% real. The default of 7 points is above the largest
+    GDP deflator change of 2019-2023 (China 2021: +12.8% nominal against +8.1% real; Jinan
+    2021: +12.4% against +7.2%).
+
+    Parameters
+    ----------
+    levels : mapping
+        Year -> level (current prices): a number, or an object with a ``value``.
+    growth : pandas.Series
+        Published real growth by year, percent.
+    tolerance_pp : float
+        Largest plausible gap between nominal and real growth, percentage points.
+
+    Returns
+    -------
+    list of (int, int, float, float)
+        ``(year, next_year, nominal_pct, real_pct)`` for every break; a pair without
+        published real growth is not judged.
+    """
+    out = []
+    for year in sorted(levels):
+        nxt = levels.get(year + 1)
+        real = growth.get(year + 1, math.nan)
+        if nxt is None or not math.isfinite(real):
+            continue
+        nominal = 100.0 * (_number(nxt) / _number(levels[year]) - 1.0)
+        if abs(nominal - real) > tolerance_pp:
+            out.append((year, year + 1, nominal, float(real)))
+    return out
+
+
+def _number(level: Any) -> float:
+    return float(getattr(level, "value", level))
+
+
 @dataclass(frozen=True)
 class VintageBreak:
     """Two consecutive annual levels of different vintages that are not comparable."""
@@ -231,14 +276,14 @@ class VintageBreak:
 
 
 def vintage_breaks(
-    panel: pd.DataFrame, region: str, indicator: str, *, tolerance_pp: float = 8.0
+    panel: pd.DataFrame, region: str, indicator: str, *, tolerance_pp: float = 7.0
 ) -> list[VintageBreak]:
     """Say where two consecutive annual levels come from different publications and disagree.
 
-    Two levels of different vintages (sources) are not compared as levels: where the
-    nominal growth they imply exceeds the published real growth of the later year by more
-    than ``tolerance_pp`` percentage points (more than prices plausibly explain), it is a
-    level break between vintages (Lixia: 1685.4 亿元 for 2019 from a spring-2020 article
+    Two levels are not compared as levels where the nominal growth they imply differs from
+    the published real growth of the later year by more than ``tolerance_pp`` percentage
+    points (more than prices plausibly explain: :func:`level_breaks`): a level break
+    between vintages (Lixia: 1685.4 亿元 for 2019 from a spring-2020 article
     and 1910.41 for 2020 imply +13.4% nominal; the published real growth is +4.5%).
 
     Returns
@@ -255,21 +300,19 @@ def vintage_breaks(
     except ParameterError:
         return []
     sources = level_sources(panel, region, indicator)
+    years = {p.year: v for p, v in levels.items()}
+    growth = pd.Series({p.year: v for p, v in real.items()}, dtype="float64")
     out = []
-    for a, b in zip(levels.index[:-1], levels.index[1:], strict=True):
-        if b.year != a.year + 1 or b not in real.index:
-            continue
-        src_a, src_b = sources[str(a)], sources[str(b)]
-        nominal = 100.0 * (levels[b] / levels[a] - 1.0)
-        if src_a != src_b and nominal - real[b] > tolerance_pp:
-            out.append(VintageBreak(a.year, b.year,
-                f"{region_name(region)}: level break between vintages — the {a} level "
-                f"({levels[a]:,.2f}) and the {b} level ({levels[b]:,.2f}) come from different "
-                f"publications ({src_a.split(' ')[0]}; {src_b.split(' ')[0]}) and imply "
-                f"{nominal:+.1f}% nominal against a published real growth of {real[b]:+.1f}%: "
-                "no growth is computed from levels across it; the published growth rates are "
-                "the figures to compare"
-            ))  # fmt: skip
+    for a, b, nominal, real_b in level_breaks(years, growth, tolerance_pp=tolerance_pp):
+        src_a, src_b = sources[str(a)].split(" ")[0], sources[str(b)].split(" ")[0]
+        where = f"different publications ({src_a}; {src_b})" if src_a != src_b else src_a
+        out.append(VintageBreak(a, b,
+            f"{region_name(region)}: level break between vintages — the {a} level "
+            f"({years[a]:,.2f}) and the {b} level ({years[b]:,.2f}), from {where}, imply "
+            f"{nominal:+.1f}% nominal against a published real growth of {real_b:+.1f}%: "
+            "no growth is computed from levels across it; the published growth rates are "
+            "the figures to compare"
+        ))  # fmt: skip
     return out
 
 

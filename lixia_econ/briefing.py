@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from lixia_econ._checks import check_choice
+from lixia_econ.analysis import level_breaks
 from lixia_econ.errors import InsufficientDataError
 from lixia_econ.regions import region_label, regions
 from lixia_econ.schema import indicator_label
@@ -42,7 +43,6 @@ __all__ = [
     "counterfactual_path",
     "fmt_num",
     "fmt_pct",
-    "level_breaks",
     "pick_figure",
     "rank_units",
     "scorecard_problem",
@@ -382,45 +382,6 @@ def rank_units(values: dict[str, float]) -> tuple[pd.Series, int]:
     s = pd.Series(values, dtype="float64").dropna()
     ranks = s.rank(ascending=False, method="min").astype(int).sort_values()
     return ranks, len(s)
-
-
-def level_breaks(
-    levels: dict[int, Figure], growth: pd.Series, *, tolerance_pp: float = 7.0
-) -> list[tuple[int, int, float, float]]:
-    """Return consecutive year pairs whose levels cannot be compared (a level break).
-
-    Growth from two published levels (nominal) differs from the published real growth by
-    the price change; when it differs by more than ``tolerance_pp`` the two levels belong to
-    different releases (vintages), as Lixia's 2019 level of spring 2020 against its 2020
-    level: +13.4% nominal against +4.5% real. The default of 7 points is above the largest
-    GDP deflator change of 2019-2023 (China 2021: +12.8% nominal against +8.1% real; Jinan
-    2021: +12.4% against +7.2%).
-
-    Parameters
-    ----------
-    levels : dict
-        Year -> level figure (current prices).
-    growth : pandas.Series
-        Published real growth by year, percent.
-    tolerance_pp : float
-        Largest plausible gap between nominal and real growth, percentage points.
-
-    Returns
-    -------
-    list of (int, int, float, float)
-        ``(year, next_year, nominal_pct, real_pct)`` for every break; a pair without
-        published real growth is not judged.
-    """
-    out = []
-    for year in sorted(levels):
-        nxt = levels.get(year + 1)
-        real = growth.get(year + 1, np.nan)
-        if nxt is None or not np.isfinite(real):
-            continue
-        nominal = 100.0 * (nxt.value / levels[year].value - 1.0)
-        if abs(nominal - real) > tolerance_pp:
-            out.append((year, year + 1, nominal, float(real)))
-    return out
 
 
 def targets_against_outcomes(
@@ -1531,7 +1492,7 @@ def _scorecard_section(ctx: _Ctx) -> Section:
             ),
         )
     )
-    sec.tables.append(("national_scorecard", pd.DataFrame(rows)))
+    sec.tables.append(("scorecard", pd.DataFrame(rows)))  # the name every template glues it under
     if dropped:
         sec.lines.append(
             ctx.t("以下序列不作为数字列出：", "Listed with the reason, not as figures: ")
@@ -1889,7 +1850,7 @@ _SHEETS = {
     "sectors": ("三次产业", "Sectors"),
     "quarterly": ("季度", "Quarters"),
     "quarterly_estimates": ("季度估算", "Quarterly estimates"),
-    "national_scorecard": ("全国行业恢复评分", "National scorecard"),
+    "scorecard": ("全国行业恢复评分", "National scorecard"),
 }
 
 

@@ -93,6 +93,7 @@ class _HelpWithTemplates(argparse.Action):
 def _report(args: argparse.Namespace) -> int:
     """``lixia-econ report``: 0 when the report was written, 1 when it failed."""
     from lixia_econ.report import ReportFailed, describe_parameters, run_report
+    from lixia_econ.report._params import DEFAULT_TEMPLATE
 
     if args.list_parameters is not None:
         chosen = args.list_parameters or args.template
@@ -100,7 +101,7 @@ def _report(args: argparse.Namespace) -> int:
         return EXIT_OK
     try:
         result = run_report(
-            args.template or "region_recovery",
+            args.template or DEFAULT_TEMPLATE,
             parameters=_parameters(args.param or []),
             data_dir=args.data,
             output_dir=args.output,

@@ -18,13 +18,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from lixia_econ.analysis import level_breaks
 from lixia_econ.briefing import (
     Figure,
     chain_index,
     counterfactual_path,
     fmt_num,
     fmt_pct,
-    level_breaks,
     pick_figure,
     rank_units,
     scorecard_problem,

@@ -26,6 +26,7 @@ from lixia_econ.periods import str_to_period
 from lixia_econ.schema import resolve_indicator, resolve_region
 
 __all__ = [
+    "DEFAULT_TEMPLATE",
     "TemplateParameter",
     "describe_parameters",
     "indicators_in",
@@ -36,6 +37,9 @@ __all__ = [
     "template_path",
     "validate_parameters",
 ]
+
+#: The template ``lixia-econ report`` runs when none is named: the district briefing.
+DEFAULT_TEMPLATE = "district_briefing"
 
 #: Parameter names that hold one region code / a list of region codes.
 _REGION_NAMES = frozenset({"region"})

@@ -31,7 +31,9 @@ from lixia_econ._html import GLUE_MIMETYPE, notebook_to_html, warm_vega_bundle
 from lixia_econ.errors import LixiaEconError, ParameterError, ReportError
 from lixia_econ.panel import register_units
 from lixia_econ.periods import latest_tidy_period
+from lixia_econ.regions import region_label
 from lixia_econ.report._params import (
+    DEFAULT_TEMPLATE,
     indicators_in,
     regions_in,
     shock_starts_after,
@@ -350,6 +352,14 @@ def _resolve_as_of(params: dict[str, Any], data: Path | None) -> None:
         raise ParameterError(f"shock={params['shock']!r} starts after the latest data ({as_of})")
 
 
+def _page_title(job: Job) -> str:
+    """Return the HTML title: the region's name and the period, no code names."""
+    region = job.parameters.get("region")
+    lang = job.parameters.get("lang") or "zh"
+    name = region_label(region, lang="en" if lang == "en" else "zh") if region else ""
+    return " ".join(part for part in (name, job.target.name) if part)
+
+
 def _target_folder(template: Path, params: dict[str, Any], variant: str | None, root: Path) -> Path:
     """Return ``<root>/<template>/<region>[_<variant>]/<as_of>``, checked to lie in ``root``."""
     as_of = str(params.get("as_of") or dt.date.today().isoformat())
@@ -359,6 +369,8 @@ def _target_folder(template: Path, params: dict[str, Any], variant: str | None, 
     region_part = safe_component(region, what="region")
     if variant:
         region_part += "_" + safe_component(variant, what="variant")
+    if params.get("lang") not in (None, "", "zh"):  # a zh and an en run keep their own folders
+        region_part += "_" + safe_component(str(params["lang"]), what="lang")
     folder = (
         root
         / safe_component(template.stem, what="template")
@@ -384,7 +396,7 @@ def _input_hash(template: Path, params: dict[str, Any], dhash: str, show_code: b
 
 
 def prepare_job(
-    template: str | Path = "region_recovery",
+    template: str | Path = DEFAULT_TEMPLATE,
     parameters: dict[str, Any] | None = None,
     *,
     from_text: bool = False,
@@ -696,9 +708,7 @@ def _export(job: Job, scratch: _Scratch) -> tuple[dict[str, Any], dict[str, Any]
 
     nb = nbformat.read(scratch.notebook, as_version=4)
     tables, values = _collect_glue(nb)
-    page = notebook_to_html(
-        nb, show_code=job.show_code, title=f"{job.template} {job.target.parent.name}"
-    )
+    page = notebook_to_html(nb, show_code=job.show_code, title=_page_title(job))
     (scratch.folder / "report.html").write_text(page, encoding="utf-8")
     write_workbook(scratch.folder / "tables.xlsx", tables, job.parameters)
     return tables, values
@@ -841,7 +851,7 @@ def execute_job(job: Job, *, force: bool = True) -> Outcome:
 
 
 def run_report(
-    template: str | Path = "region_recovery",
+    template: str | Path = DEFAULT_TEMPLATE,
     *,
     parameters: dict[str, Any] | None = None,
     data_dir: str | Path | None = None,
