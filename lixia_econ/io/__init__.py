@@ -167,12 +167,15 @@ def read_table(
         raise DataFormatError("file not found", path=path)
     source_name = options.pop("source", None) or _source_name(path)
     sheet = options.pop("sheet", None)
-    content = _load(path, sheet=sheet, encoding=encoding)
-    if reader is None:
-        reader = get_reader(detect_layout(content))
-    obs = Observations(path, source_name)
-    reader(content, obs, **options)
-    return obs.frame(reader.name)
+    try:
+        content = _load(path, sheet=sheet, encoding=encoding)
+        if reader is None:
+            reader = get_reader(detect_layout(content))
+        obs = Observations(path, source_name)
+        reader(content, obs, **options)
+        return obs.frame(reader.name)
+    except DataFormatError as exc:  # every error about the file names it
+        raise exc.located(path=path) from None
 
 
 def _load(path: Path, *, sheet: str | int | None, encoding: str | None) -> Source:

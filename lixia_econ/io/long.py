@@ -35,6 +35,8 @@ from lixia_econ.io._common import (
     Source,
     Stored,
     cell_text,
+    check_header,
+    check_widths,
     fold_text,
     growth_basis,
     indicator_code,
@@ -311,6 +313,8 @@ def read_long(
     """Read a long table into ``obs`` (see the module docstring)."""
     grid, obs.caveats = split_caveats(source.grid, 1)
     need_rows(grid, obs.path)
+    check_header(grid, obs.path)
+    check_widths(grid, obs.path, obs.caveats)
     rows = _Rows(grid, obs.path, region, aliases, within)
     value_column = rows.name["value"]
     for cells, lineno in zip(grid.rows[1:], grid.lines[1:], strict=True):
