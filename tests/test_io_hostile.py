@@ -285,3 +285,54 @@ def test_corrupt_xlsx(tmp_path, damage):
         p.write_bytes(bytes(data))
     with pytest.raises(DataFormatError, match=r"bad\.xlsx: not a readable \.xlsx"):
         read_table(p, region="370102")
+
+
+# ---------------------------------------------------------------------------
+# 7. the vectorised long reader
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "jinan_lixia_public_figures.csv",
+        "jinan_districts_2020_2024.csv",
+        "published_annual_figures.csv",
+    ],
+)
+def test_long_fast_path_equals_row_by_row(name, monkeypatch):
+    import tomllib
+
+    from lixia_econ import regions
+    from lixia_econ.io import long
+
+    regions.register_regions(RAW_DIR / "regions.csv")
+    entry = next(
+        e
+        for e in tomllib.loads((RAW_DIR / "manifest.toml").read_text(encoding="utf-8"))["file"]
+        if e["path"] == name
+    )
+    fast = read_table(RAW_DIR / name, **entry.get("options", {}))
+    monkeypatch.setattr(long, "_fast_body", lambda source: None)
+    slow = read_table(RAW_DIR / name, **entry.get("options", {}))
+    regions.clear_registered()
+    assert fast.equals(slow)
+    assert fast.attrs["source_rows"] == slow.attrs["source_rows"]
+
+
+def test_long_first_bad_row_is_named(tmp_path):
+    p = _write(
+        tmp_path,
+        "region,indicator,period,value,unit\n"
+        "370102,GDP,2020,1.5,亿元\n"
+        "370102,GDP,2021,abc,亿元\n"
+        "370102,GDP,2022年13月,2.5,亿元\n",
+    )
+    with pytest.raises(DataFormatError, match=r"t\.csv row 3, column 'value': 'abc'"):
+        read_table(p)
+
+
+def test_long_scaled_values_are_exact(tmp_path):
+    p = _write(tmp_path, "region,indicator,period,value,unit\n370102,GDP,2020,263.39,十亿元\n"
+                         "370102,GDP,2021,12345.6,万元\n")  # fmt: skip
+    df = read_table(p)
+    assert df["value"].tolist() == [2633.9, 1.23456]

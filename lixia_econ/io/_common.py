@@ -42,6 +42,7 @@ __all__ = [
     "check_widths",
     "csv_grid",
     "decode_bytes",
+    "delimiter_of",
     "fold_text",
     "growth_basis",
     "indicator_code",
@@ -267,6 +268,16 @@ class Grid:
         return f"row {self.lines[i]}, cell {j + 1}"
 
 
+def delimiter_of(text: str) -> str:
+    """Return the delimiter of delimited text (see :func:`csv_grid`)."""
+    lines = (ln for ln in _io.StringIO(text) if ln.strip())  # lazily: only the first lines
+    first = next(lines, "")
+    if not any(d in first for d in (",", "\t", ";")):
+        first = next((ln for ln in lines if any(d in ln for d in (",", "\t", ";"))), first)
+    counts = {d: first.count(d) for d in (",", "\t", ";")}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
 def csv_grid(text: str, path: Path | None = None) -> Grid:
     """Split delimited text into a :class:`Grid`, skipping blank rows.
 
@@ -275,12 +286,7 @@ def csv_grid(text: str, path: Path | None = None) -> Grid:
     A row the CSV parser refuses (a cell over :data:`MAX_CELL` characters, a NUL
     byte) raises :class:`DataFormatError` naming ``path`` and the row.
     """
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    delimited = (ln for ln in lines if any(d in ln for d in (",", "\t", ";")))
-    first = next(delimited, lines[0] if lines else "")
-    counts = {d: first.count(d) for d in (",", "\t", ";")}
-    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter_of(text))
     rows, lines = [], []
     prev = 0
     for cells in _checked(reader, path):
@@ -367,6 +373,8 @@ def check_widths(grid: Grid, path: Path, caveats: Caveats, i: int = 0) -> None:
     width = len(grid.rows[i])
     for k in range(i + 1, len(grid.rows)):
         cells = grid.rows[k]
+        if len(cells) <= width:
+            continue
         extra = [j for j in range(width, len(cells)) if cell_text(cells[j])]
         if extra:
             raise DataFormatError(
@@ -436,7 +444,7 @@ class Source:
 
     def first_line(self) -> str:
         """Return the first non-blank line of the text, stripped (BOM dropped); ``""`` if none."""
-        lines = (ln.strip().lstrip("\ufeff") for ln in self.text.splitlines())
+        lines = (ln.strip().lstrip("\ufeff") for ln in _io.StringIO(self.text))
         return next((ln for ln in lines if ln), "")
 
 
@@ -498,8 +506,12 @@ def split_caveats(grid: Grid, start: int = 1) -> tuple[Grid, Caveats]:
     in_note = False
     for cells, line in zip(grid.rows[start:], grid.lines[start:], strict=True):
         first = cell_text(cells[0]) if cells else ""
-        texts = [cell_text(c) for c in cells if cell_text(c)]
         starts = bool(CAVEAT_WORDS.match(first))
+        if not (starts or in_note):  # most rows: data, decided without looking further
+            rows.append(cells)
+            lines.append(line)
+            continue
+        texts = [cell_text(c) for c in cells if cell_text(c)]
         follows = in_note and (bool(_NUMBERED.match(first)) or len(texts) == 1)
         if not (starts or follows):
             in_note = False
@@ -586,6 +598,20 @@ class Observations:
         c["_line"].append(line)
         c["_column"].append(column)
 
+    def extend(self, columns: dict[str, Any], *, lines: Any, column: Any) -> None:
+        """Add many stored observations at once (the vectorised :meth:`add`).
+
+        ``columns`` maps every name of :data:`~lixia_econ.schema.COLUMNS` to a sequence
+        (or one value for all rows); ``value`` holds stored values without NaN (count
+        missing markers in :attr:`missing` yourself); ``lines`` the source lines.
+        """
+        n = len(lines)
+        for name in COLUMNS:
+            v = columns[name]
+            self.cols[name].extend(v.tolist() if hasattr(v, "tolist") else [v] * n)
+        self.cols["_line"].extend(int(x) for x in lines)
+        self.cols["_column"].extend([column] * n)
+
     def quarterly_ytd(self) -> None:
         """Make year-to-date monthly series whose months all end a quarter quarterly.
 
@@ -595,6 +621,8 @@ class Observations:
         stays monthly.
         """
         c = self.cols
+        if not set(YTD_MEASURE.values()) & set(c["measure"]):
+            return
         groups: dict[tuple[str, ...], list[int]] = {}
         for i, (fq, measure) in enumerate(zip(c["freq"], c["measure"], strict=True)):
             if fq == "M" and measure in YTD_MEASURE.values():
@@ -612,7 +640,7 @@ class Observations:
         if len(df) == 0 and self.missing == 0:
             raise DataFormatError("no observations found in the file", path=self.path)
         df, dropped_dup = _drop_repeats(df, self.path)
-        out = pd.DataFrame({c: df[c].to_numpy() for c in COLUMNS})
+        out = df[list(COLUMNS)].reset_index(drop=True)
         for c in COLUMNS:
             out[c] = out[c].astype("float64") if c == "value" else out[c].astype(str)
         out.attrs["dropped_missing"] = int(self.missing)
