@@ -316,7 +316,7 @@ class _Body:
 
     header: Grid
     lines: np.ndarray
-    column: Callable[[int | None], np.ndarray]
+    column: Callable[[int | None], pd.Series]
     cells: Callable[[int], list[str]]
 
 
@@ -324,10 +324,10 @@ def _grid_body(grid: Grid) -> _Body:
     """Return the body of a grid read row by row (:func:`csv_grid`, or a workbook)."""
     rows = grid.rows[1:]
 
-    def column(i: int | None) -> np.ndarray:
+    def column(i: int | None) -> pd.Series:
         out = np.empty(len(rows), dtype=object)
         out[:] = [r[i] if i is not None and i < len(r) else "" for r in rows]
-        return out
+        return pd.Series(out, dtype=object)
 
     head = Grid(grid.rows[:1], grid.lines[:1], grid.sheet)
     return _Body(head, np.asarray(grid.lines[1:]), column, rows.__getitem__)
@@ -360,14 +360,16 @@ def _fast_body(source: Source) -> _Body | None:
     if body[0].str.match(CAVEAT_WORDS).any():
         return None
 
-    arrays = [body[j].to_numpy(dtype=object) for j in range(body.shape[1])]
+    # kept as pandas' (Arrow) strings: a million Python str objects per column would
+    # triple the memory
+    arrays = [body[j].reset_index(drop=True) for j in range(body.shape[1])]
 
-    def column(i: int | None) -> np.ndarray:
+    def column(i: int | None) -> pd.Series:
         if i is None or i >= len(arrays):
-            return np.full(len(body), "", dtype=object)
+            return pd.Series(np.full(len(body), "", dtype=object), dtype=object)
         return arrays[i]
 
-    return _Body(Grid([header], [1]), lines[1:], column, lambda i: [a[i] for a in arrays])
+    return _Body(Grid([header], [1]), lines[1:], column, lambda i: [a.iat[i] for a in arrays])
 
 
 def _distinct(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -397,13 +399,14 @@ def _per_key(keys: list[np.ndarray], cells, lines, read, errors) -> tuple[np.nda
 _PLAIN = r"[+-]?\d+(?:\.\d*)?"
 
 
-def _numbers(text: np.ndarray, lines, where: dict[str, Any], errors) -> np.ndarray:
+def _numbers(text: pd.Series, lines, where: dict[str, Any], errors) -> np.ndarray:
     """Parse the value column: plain numbers at once, each other distinct cell once."""
-    plain = pd.Series(text, dtype=str).str.fullmatch(_PLAIN).to_numpy(dtype=bool)
+    text = text.astype(str)
+    plain = text.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
     values = np.full(len(text), np.nan)
-    values[plain] = text[plain].astype(np.float64)
+    values[plain] = text[plain].astype("float64").to_numpy()
     rest = np.flatnonzero(~plain | np.isinf(values))
-    codes, uniques = pd.factorize(text[rest])
+    codes, uniques = pd.factorize(text.iloc[rest].to_numpy(dtype=object))
     for k, cell in enumerate(uniques):
         first = rest[np.flatnonzero(codes == k)[0]]
         try:
@@ -413,7 +416,7 @@ def _numbers(text: np.ndarray, lines, where: dict[str, Any], errors) -> np.ndarr
     return values
 
 
-def _scaled(values: np.ndarray, text: np.ndarray, factor: np.ndarray) -> np.ndarray:
+def _scaled(values: np.ndarray, text: pd.Series, factor: np.ndarray) -> np.ndarray:
     """Return ``values * factor`` exactly as :func:`scale` does, by groups of one factor.
 
     A power-of-ten factor applied to a plain printed number is rounded to the decimals
@@ -427,7 +430,7 @@ def _scaled(values: np.ndarray, text: np.ndarray, factor: np.ndarray) -> np.ndar
         if m != round(m):
             out[rows] = [scale(v, f) for v in values[rows]]
             continue
-        t = pd.Series(text[rows], dtype=str)
+        t = text.iloc[rows].astype(str)
         dot = t.str.find(".").to_numpy()
         decimals = np.where(dot >= 0, t.str.len().to_numpy() - dot - 1, 0)
         exact = t.str.fullmatch(_PLAIN).to_numpy(dtype=bool) & (decimals <= 12)
@@ -498,9 +501,9 @@ def read_long(
             for a in ("indicator", "measure", "unit", "price_basis", "status", "note")}  # fmt: skip
     factor = np.array([s.stored.factor for s in specs], dtype=float)[sc]
     period = np.array([period_to_str(s.period) for s in specs], dtype=object)[sc]
-    trust = col["trust"][keep]
+    trust = col["trust"][keep].to_numpy(dtype=object)
     trust = np.where(trust != "", "trust: " + trust.astype(str), "")
-    url = col["source_url"][keep]
+    url = col["source_url"][keep].to_numpy(dtype=object)
     obs.extend(
         {
             **attr,
@@ -509,7 +512,7 @@ def read_long(
             "period": period,
             "value": _scaled(values[keep], col["value"][keep], factor),
             "source": np.where(url != "", f"{obs.source} | " + url.astype(str), obs.source),
-            "note": _joined_notes([col["note"][keep], attr["note"], trust]),
+            "note": _joined_notes([col["note"][keep].to_numpy(dtype=object), attr["note"], trust]),
         },
         lines=lines[keep],
         column=rows.name["value"],
