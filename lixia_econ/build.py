@@ -448,6 +448,9 @@ def _read_files(
         say(f"read {rel}: {len(table)} rows ({how}; {dropped} cells marked missing)")
         for line in info["flagged"]:
             say(f"  {rel} row {line['row']}: looks like a note but has numbers; read as data")
+        for line in info["caveats"]:
+            if line.get("warning"):  # e.g. a last row that may be cut short
+                say(f"  {rel} row {line['row']}: {line['text']}")
         jan_feb.update(dict.fromkeys(set(table["source"]), (entry or {}).get("jan_feb", "keep")))
         frames.append(table)
     return frames, jan_feb

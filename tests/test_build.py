@@ -335,3 +335,15 @@ def test_panel_csv_neutralises_formulas(raw_copy, tmp_path):
     assert ",=cmd" not in text
     panel = pd.read_parquet(tmp_path / "p" / "panel.parquet")
     assert "=cmd|' /C calc'!A0" in set(panel["note"])  # the parquet keeps the value
+
+
+def test_build_says_when_a_file_may_be_cut_short(raw_copy, tmp_path):
+    # A hand-made fixture (issue 13): no newline after the last row, whose value may be cut.
+    (raw_copy / "cut.csv").write_text(
+        "region,indicator,period,value,unit\n全国,社会消费品零售总额,2020年1-2月,52129.8,亿元",
+        encoding="utf-8",
+    )
+    lines = []
+    result = build_panel(raw_dir=raw_copy, processed_dir=tmp_path / "p", echo=lines.append)
+    assert result.ok, result.rejected
+    assert any("cut.csv row 2: the file does not end with a newline" in ln for ln in lines)

@@ -401,6 +401,7 @@ def check_widths(grid: Grid, path: Path, caveats: Caveats, i: int = 0) -> None:
             "row": grid.lines[-1],
             "text": "the file does not end with a newline: its last row may be cut short "
             "(truncated?); check its last value against the publication",
+            "warning": True,
         }
     )
 
