@@ -336,3 +336,25 @@ def test_long_scaled_values_are_exact(tmp_path):
                          "370102,GDP,2021,12345.6,万元\n")  # fmt: skip
     df = read_table(p)
     assert df["value"].tolist() == [2633.9, 1.23456]
+
+
+def test_xlsx_figures_near_2020_are_not_period_headers(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["指标", "2020", "2021"])
+    ws.append(["地区生产总值增长（%）", 3.9, 5.1])
+    ws.append(["地区生产总值（亿元）", 1960.3, 2035.8])  # made-up figures near 2000
+    p = tmp_path / "near.xlsx"
+    wb.save(p)
+    df = read_table(p, region="370102")
+    assert sorted(df.loc[df.measure == "level", "value"]) == [1960.3, 2035.8]
+
+
+def test_xlsx_figures_near_2020_under_a_text_header(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["指标", "2020", "2021"])
+    ws.append(["地区生产总值（亿元）", 1960.3, 2035.8])  # made-up figures near 2000
+    p = tmp_path / "near.xlsx"
+    wb.save(p)
+    assert sorted(read_table(p, region="370102")["value"]) == [1960.3, 2035.8]

@@ -171,17 +171,47 @@ def _year_like(v: Any) -> bool:
 
 
 def _header_cells(cells: dict[tuple[int, int], Any]) -> set[tuple[int, int]]:
-    """Return the cells that are years or year.month numbers of a header row or column."""
+    """Return the numbers of a period header: years or year.month numbers.
+
+    A header is the first row holding two numbers or more, or the first column with
+    values (periods as rows), when its numbers are all between 1900 and 2100: a row of
+    figures lower in the sheet (a GDP of 2020.1 亿元) is never taken for one.
+    """
     out: set[tuple[int, int]] = set()
-    for axis in (0, 1):
+    per_row: dict[int, int] = {}
+    for (r, _), c in cells.items():
+        if isinstance(c.value, int | float) and not isinstance(c.value, bool):
+            per_row[r] = per_row.get(r, 0) + 1
+    top = [min((r for r, n in per_row.items() if n >= 2), default=0)]
+    if _text_periods_above(cells, top[0]):
+        top = []  # the header is text (``2020``, ``2021``): numbers below it are figures
+    left = min((c for _, c in cells), default=0)
+    for axis, heads in ((0, top), (1, [left])):
         lines: dict[int, list[tuple[int, int]]] = {}
         for k, c in cells.items():
-            if isinstance(c.value, int | float) and not isinstance(c.value, bool):
+            number = isinstance(c.value, int | float) and not isinstance(c.value, bool)
+            if number and k[axis] in heads:
                 lines.setdefault(k[axis], []).append(k)
         for keys in lines.values():
             if len(keys) >= 2 and all(1900 <= cells[k].value < 2100 for k in keys):
                 out.update(keys)
     return out
+
+
+def _text_periods_above(cells: dict[tuple[int, int], Any], row: int) -> bool:
+    """Say whether a row above ``row`` holds two period labels typed as text or more."""
+    from lixia_econ.errors import PeriodError
+    from lixia_econ.periods import parse_period
+
+    found: dict[int, int] = {}
+    for (r, _), c in cells.items():
+        if r < row and isinstance(c.value, str):
+            try:
+                parse_period(c.value)
+            except (PeriodError, ValueError):
+                continue
+            found[r] = found.get(r, 0) + 1
+    return any(n >= 2 for n in found.values())
 
 
 def _number(cell: Any, ws: Any, path: Path, header: bool) -> Any:
