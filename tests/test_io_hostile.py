@@ -358,3 +358,15 @@ def test_xlsx_figures_near_2020_under_a_text_header(tmp_path):
     p = tmp_path / "near.xlsx"
     wb.save(p)
     assert sorted(read_table(p, region="370102")["value"]) == [1960.3, 2035.8]
+
+
+def test_xlsx_too_many_cell_elements_refused_before_loading(tmp_path, monkeypatch):
+    from lixia_econ.io import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_XML_CELLS", 8)
+    wb = openpyxl.Workbook()
+    _bulletin(wb.active)
+    p = tmp_path / "many.xlsx"
+    wb.save(p)
+    with pytest.raises(DataFormatError, match=r"many\.xlsx: xl/worksheets/sheet1\.xml holds more"):
+        read_table(p, region="370102")

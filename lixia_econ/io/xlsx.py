@@ -33,7 +33,7 @@ from xml.etree.ElementTree import ParseError
 from lixia_econ.errors import DataFormatError, ParameterError
 from lixia_econ.io._common import Grid, Source, cell_text, scale
 
-__all__ = ["MAX_AREA", "MAX_CELLS", "SUFFIXES", "read_xlsx"]
+__all__ = ["MAX_AREA", "MAX_CELLS", "MAX_XML_CELLS", "SUFFIXES", "read_xlsx"]
 
 #: File suffixes read as workbooks.
 SUFFIXES = (".xlsx", ".xlsm")
@@ -68,13 +68,41 @@ def _where(ws: Any, row: int, col: int) -> str:
     return f"sheet {ws.title!r} cell {_cell_name(row, col)}"
 
 
+#: Most ``<c>`` elements (cells, empty but formatted ones included) all sheets may hold;
+#: counted in the compressed stream before openpyxl builds a cell object for each.
+MAX_XML_CELLS = 5 * MAX_CELLS
+
+
+def _count_cells(path: Path) -> None:
+    """Refuse a workbook whose sheets hold more than :data:`MAX_XML_CELLS` cell elements."""
+    total = 0
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if not name.startswith("xl/worksheets/"):
+                continue
+            with zf.open(name) as fh:
+                tail = b""
+                while chunk := fh.read(1 << 20):
+                    total += (tail + chunk).count(b"<c ") - tail.count(b"<c ")
+                    tail = chunk[-2:]
+            if total > MAX_XML_CELLS:
+                raise DataFormatError(
+                    f"{name} holds more than {MAX_XML_CELLS:,} cells (formatted empty cells "
+                    "included); too large to be one statistical table: split the file",
+                    path=path,
+                )
+
+
 def _load(path: Path, *, data_only: bool) -> Any:
     """Return the workbook; a corrupt or truncated file raises :class:`DataFormatError`."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        _count_cells(path)
         return load_workbook(path, data_only=data_only)
+    except DataFormatError:
+        raise
     except (*_CORRUPT, InvalidFileException) as e:
         raise DataFormatError(
             f"not a readable .xlsx workbook (truncated or corrupt?): {type(e).__name__}: {e}",
