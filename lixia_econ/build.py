@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from lixia_econ import config
+from lixia_econ._excel import csv_frame
 from lixia_econ.clean import JAN_FEB_STATUS, decumulate_frame
 from lixia_econ.errors import DataFormatError, LixiaEconError
 from lixia_econ.regions import REGISTRY_COLUMNS, Region, register_regions
@@ -447,6 +448,9 @@ def _read_files(
         say(f"read {rel}: {len(table)} rows ({how}; {dropped} cells marked missing)")
         for line in info["flagged"]:
             say(f"  {rel} row {line['row']}: looks like a note but has numbers; read as data")
+        for line in info["caveats"]:
+            if line.get("warning"):  # e.g. a last row that may be cut short
+                say(f"  {rel} row {line['row']}: {line['text']}")
         jan_feb.update(dict.fromkeys(set(table["source"]), (entry or {}).get("jan_feb", "keep")))
         frames.append(table)
     return frames, jan_feb
@@ -484,7 +488,9 @@ def _write_outputs(
     log_path = out_dir / "build_log.json"
     regions_path = out_dir / REGIONS_NAME
     _atomic_write(parquet, lambda p: panel.to_parquet(p, index=False))
-    _atomic_write(csv_path, lambda p: panel.to_csv(p, index=False, encoding="utf-8-sig"))
+    # text Excel would run as a formula gets a ' in front (the CSV only, not the parquet)
+    excel = csv_frame(panel)
+    _atomic_write(csv_path, lambda p: excel.to_csv(p, index=False, encoding="utf-8-sig"))
     _atomic_write(regions_path, lambda p: _write_regions(p, result.regions))
     log = {
         "input_hash": digest,

@@ -132,18 +132,24 @@ _NUM = rf"(?:\d+|{_CN_NUM})"
 _Y = r"(?P<year>\d{4})"
 
 
-def _cn_to_int(text: str) -> int:
+def _cn_to_int(text: str, label: str | None = None) -> int:
     """Convert ``12``, ``十二``, ``十``, ``二十`` or ``三`` to an int."""
     if text.isdigit():
         return int(text)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        t = _CN_DIGITS[tens] if tens else 1
-        o = _CN_DIGITS[ones] if ones else 0
-        return t * 10 + o
-    value = 0
-    for ch in text:
-        value = value * 10 + _CN_DIGITS[ch]
+    try:
+        if "十" in text:
+            tens, _, ones = text.partition("十")
+            t = _CN_DIGITS[tens] if tens else 1
+            o = _CN_DIGITS[ones] if ones else 0
+            return t * 10 + o
+        value = 0
+        for ch in text:
+            value = value * 10 + _CN_DIGITS[ch]
+    except KeyError:
+        raise _fail(
+            label or text,
+            f"{text!r} is not a Chinese numeral a period can hold (一 .. 十二: 十月, 十二月)",
+        ) from None
     return value
 
 
@@ -254,23 +260,23 @@ def _period_of(kind: str, groups: dict[str, Any], y: int, label: str) -> tuple[p
     if kind == "year":
         return pd.Period(year=y, freq="Y"), False
     if kind in ("quarter", "quarter_cn"):
-        return _quarter(label, y, _cn_to_int(a)), False
+        return _quarter(label, y, _cn_to_int(a, label)), False
     if kind == "quarter_first":
-        return _quarter(label, y, _cn_to_int(b)), True
+        return _quarter(label, y, _cn_to_int(b, label)), True
     if kind == "half":
         return _half(label, y, groups["half"])
     if kind == "half_en":
         return _half(label, y, str(int(a)))
     if kind == "month":
-        return _month(label, y, _cn_to_int(a)), False
+        return _month(label, y, _cn_to_int(a, label)), False
     if kind == "month_first":
-        return _month(label, y, _cn_to_int(b)), True
+        return _month(label, y, _cn_to_int(b, label)), True
     if kind == "month_en":
         return _month(label, y, _EN_MONTHS[a.lower()]), False
     if kind == "month_range_en":
         return _range_to(label, y, _EN_MONTHS[a.lower()], _EN_MONTHS[b.lower()], "month")
     unit = "quarter" if kind == "quarter_range" else "month"
-    return _range_to(label, y, _cn_to_int(a), _cn_to_int(b), unit)
+    return _range_to(label, y, _cn_to_int(a, label), _cn_to_int(b, label), unit)
 
 
 @lru_cache(maxsize=65536)

@@ -304,7 +304,7 @@ def parse_number(text: Any) -> float:
     if isinstance(text, (bool, np.bool_)):
         raise DataFormatError("expected a number, got a boolean", value=text)
     if isinstance(text, (int, float, np.integer, np.floating)):
-        return float(text)
+        return _finite(float(text), text)
     if not isinstance(text, str):
         raise DataFormatError(f"expected a number, got {type(text).__name__}", value=text)
     s = unicodedata.normalize("NFKC", text).translate(_MINUS)
@@ -312,11 +312,21 @@ def parse_number(text: Any) -> float:
     if s in MISSING_MARKERS:
         return math.nan
     if _NUMBER.match(s):
-        return float(s.replace(",", ""))
+        return _finite(float(s.replace(",", "")), text)
     raise DataFormatError(
         "not a number; expected digits such as '1,234.5' or a missing marker such as '—'",
         value=text,
     )
+
+
+def _finite(v: float, text: Any) -> float:
+    """Return ``v``; raise for infinity (``1e400``): no statistical table prints one."""
+    if math.isinf(v):
+        raise DataFormatError(
+            "not a finite number (too large for a float); a statistical figure never is",
+            value=text,
+        )
+    return v
 
 
 def parse_numbers(values: pd.Series | Iterable[Any]) -> np.ndarray:

@@ -319,3 +319,31 @@ def test_derive_annual_within_a_vintage_and_only_whole_years():
     both = pd.concat([panel, out], ignore_index=True)
     annual = get_series(both, "370102", "gdp", freq="A", measure="level")
     assert annual[pd.Period("2019", freq="Y")] == 99.0
+
+
+def test_panel_csv_neutralises_formulas(raw_copy, tmp_path):
+    # A hand-made fixture (issue 13): a note Excel would run as a command.
+    (raw_copy / "hostile_note.csv").write_text(
+        "region,indicator,period,value,unit,note\n"
+        "全国,社会消费品零售总额,2020年1-2月,52129.8,亿元,=cmd|' /C calc'!A0\n",
+        encoding="utf-8",
+    )
+    result = build_panel(raw_dir=raw_copy, processed_dir=tmp_path / "p")
+    assert result.ok, result.rejected
+    text = (tmp_path / "p" / "panel.csv").read_text(encoding="utf-8-sig")
+    assert "'=cmd|' /C calc'!A0" in text.replace('""', '"')
+    assert ",=cmd" not in text
+    panel = pd.read_parquet(tmp_path / "p" / "panel.parquet")
+    assert "=cmd|' /C calc'!A0" in set(panel["note"])  # the parquet keeps the value
+
+
+def test_build_says_when_a_file_may_be_cut_short(raw_copy, tmp_path):
+    # A hand-made fixture (issue 13): no newline after the last row, whose value may be cut.
+    (raw_copy / "cut.csv").write_text(
+        "region,indicator,period,value,unit\n全国,社会消费品零售总额,2020年1-2月,52129.8,亿元",
+        encoding="utf-8",
+    )
+    lines = []
+    result = build_panel(raw_dir=raw_copy, processed_dir=tmp_path / "p", echo=lines.append)
+    assert result.ok, result.rejected
+    assert any("cut.csv row 2: the file does not end with a newline" in ln for ln in lines)

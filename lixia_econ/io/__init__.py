@@ -53,6 +53,32 @@ Conventions shared by every layout
   each); a line that looks like one but has numbers in its data cells is read as data
   and listed in ``df.attrs["flagged"]``.
 - Errors name the file, the row, the column and the value.
+
+Hostile input (issue 13): what is refused, what is flagged
+-----------------------------------------------------------
+Nothing is read half: a file is read whole or refused with a :class:`DataFormatError`
+naming the file, the row (for a workbook the sheet and cell) and the value.
+
+- A row with a non-empty cell beyond the header's last column (an unquoted thousands
+  separator ``271.90,2487.90``, a stray comma) is refused in every CSV-based layout
+  (``columns``, ``long``, ``wide``; ``nbs_portal`` already was); an empty cell there (a
+  trailing comma) is fine. A header naming a column twice is refused, naming both.
+- A text file whose last line has no newline and fewer cells than the header was cut
+  off: refused, naming the last row. If that last line is as wide as the header its
+  last cell may still be cut (``6.8`` -> ``6.``): the row is read and listed in
+  ``attrs["caveats"]``. A portal export whose last line is a data row without newline
+  and without its ``Data Sources`` footer is refused.
+- Footnotes (``Note：``, ``Data Sources：``) anywhere in a portal export are caveats;
+  data rows after them are read.
+- Numbers: ``1e400`` and other non-finite numbers are refused
+  (:func:`lixia_econ.units.parse_number`); a cell over 131,072 characters, an odd-length
+  UTF-16 file, a bad Chinese numeral (``2012年十十月``) and a corrupt workbook are
+  :class:`DataFormatError`/:class:`PeriodError` naming the file.
+- Workbooks (:mod:`~lixia_econ.io.xlsx`): only cells holding values are visited, with
+  limits on their number and area; percent-formatted numbers are read as shown
+  (``-3.9%`` is ``-3.9``); an ambiguous numeric period header (``2020.1``) is refused
+  unless shown with two decimals (``2020.10`` is October); a formula without a cached
+  value is refused; several sheets with values need ``sheet=``.
 """
 
 from __future__ import annotations
@@ -167,12 +193,15 @@ def read_table(
         raise DataFormatError("file not found", path=path)
     source_name = options.pop("source", None) or _source_name(path)
     sheet = options.pop("sheet", None)
-    content = _load(path, sheet=sheet, encoding=encoding)
-    if reader is None:
-        reader = get_reader(detect_layout(content))
-    obs = Observations(path, source_name)
-    reader(content, obs, **options)
-    return obs.frame(reader.name)
+    try:
+        content = _load(path, sheet=sheet, encoding=encoding)
+        if reader is None:
+            reader = get_reader(detect_layout(content))
+        obs = Observations(path, source_name)
+        reader(content, obs, **options)
+        return obs.frame(reader.name)
+    except DataFormatError as exc:  # every error about the file names it
+        raise exc.located(path=path) from None
 
 
 def _load(path: Path, *, sheet: str | int | None, encoding: str | None) -> Source:

@@ -38,8 +38,11 @@ __all__ = [
     "Source",
     "Stored",
     "cell_text",
+    "check_header",
+    "check_widths",
     "csv_grid",
     "decode_bytes",
+    "delimiter_of",
     "fold_text",
     "growth_basis",
     "indicator_code",
@@ -200,7 +203,10 @@ def decode_bytes(
             exc.start += 3
             raise _decode_error(data, path, [("utf-8 (with BOM)", exc)]) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _decode_error(data, path, [("utf-16 (with BOM)", exc)]) from None
     errors = []
     for enc in ("utf-8", "gb18030"):
         try:
@@ -242,27 +248,48 @@ def _decode_error(
 
 @dataclass
 class Grid:
-    """Rows of cells (text, or numbers from xlsx) with their line numbers."""
+    """Rows of cells (text, or numbers from xlsx) with their line numbers.
+
+    ``sheet`` is the worksheet's name for a workbook (its rows start at column A), else
+    None; ``ends_mid_row`` is True when a text file's last line has no newline.
+    """
 
     rows: list[list[Any]]
     lines: list[int]
+    sheet: str | None = None
+    ends_mid_row: bool = False
+
+    def where(self, i: int, j: int) -> str:
+        """Name cell ``j`` of row ``i``: ``sheet 'S' cell B3``, or ``row 3, cell 2``."""
+        if self.sheet is not None:
+            from openpyxl.utils import get_column_letter
+
+            return f"sheet {self.sheet!r} cell {get_column_letter(j + 1)}{self.lines[i]}"
+        return f"row {self.lines[i]}, cell {j + 1}"
 
 
-def csv_grid(text: str) -> Grid:
+def delimiter_of(text: str) -> str:
+    """Return the delimiter of delimited text (see :func:`csv_grid`)."""
+    lines = (ln for ln in _io.StringIO(text) if ln.strip())  # lazily: only the first lines
+    first = next(lines, "")
+    if not any(d in first for d in (",", "\t", ";")):
+        first = next((ln for ln in lines if any(d in ln for d in (",", "\t", ";"))), first)
+    counts = {d: first.count(d) for d in (",", "\t", ";")}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def csv_grid(text: str, path: Path | None = None) -> Grid:
     """Split delimited text into a :class:`Grid`, skipping blank rows.
 
     The delimiter is the one of ``,``, tab and ``;`` that the first non-blank line holds
     most of (the first line holding any, when title lines above a table hold none).
+    A row the CSV parser refuses (a cell over :data:`MAX_CELL` characters, a NUL
+    byte) raises :class:`DataFormatError` naming ``path`` and the row.
     """
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    delimited = (ln for ln in lines if any(d in ln for d in (",", "\t", ";")))
-    first = next(delimited, lines[0] if lines else "")
-    counts = {d: first.count(d) for d in (",", "\t", ";")}
-    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter_of(text))
     rows, lines = [], []
     prev = 0
-    for cells in reader:
+    for cells in _checked(reader, path):
         start = prev + 1
         prev = reader.line_num
         cells = [c.strip() for c in cells]
@@ -270,7 +297,28 @@ def csv_grid(text: str) -> Grid:
             continue
         rows.append(cells)
         lines.append(start)
-    return Grid(rows, lines)
+    return Grid(rows, lines, ends_mid_row=not text.endswith(("\n", "\r")))
+
+
+#: The longest cell a text file may hold (the csv module's default field limit).
+MAX_CELL = 131_072
+
+
+def _checked(reader: Any, path: Path | None) -> Any:
+    """Yield the rows of a csv reader; its errors become :class:`DataFormatError`."""
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise DataFormatError(
+                f"the row cannot be read as CSV ({exc}; a cell may hold at most "
+                f"{MAX_CELL:,} characters)",
+                path=path,
+                row=reader.line_num,
+            ) from None
+        yield cells
 
 
 def cell_text(v: Any) -> str:
@@ -292,6 +340,70 @@ def need_rows(grid: Grid, path: Path) -> None:
         raise DataFormatError(
             "the file has a header row but no data rows", path=path, row=grid.lines[0]
         )
+
+
+def check_header(grid: Grid, path: Path, i: int = 0) -> None:
+    """Refuse a header row (row ``i`` of the grid) naming one column twice."""
+    seen: dict[str, int] = {}
+    for j, name in enumerate(grid.rows[i]):
+        text = cell_text(name)
+        if not text:
+            continue
+        if text in seen:
+            raise DataFormatError(
+                f"the header names the column {text!r} twice: {grid.where(i, seen[text])} and "
+                f"{grid.where(i, j)}; rename one",
+                path=path,
+                row=grid.lines[i],
+                value=text,
+            )
+        seen[text] = j
+
+
+def check_widths(grid: Grid, path: Path, caveats: Caveats, i: int = 0) -> None:
+    """Refuse rows longer than the header (row ``i``), and a file cut off mid-row.
+
+    A row with a non-empty cell beyond the header's last column is read shifted (an
+    unquoted thousands separator ``271.90,2487.90``, a stray comma): refused, naming the
+    extra value; empty cells beyond it (a trailing comma) are fine. A text file whose
+    last line has no newline and fewer cells than the header was cut off: refused,
+    naming the row. When such a last line is as wide as the header, its last cell may
+    still be cut (``6.8`` -> ``6.``): the row is read and a caveat says so.
+    """
+    width = len(grid.rows[i])
+    for k in range(i + 1, len(grid.rows)):
+        cells = grid.rows[k]
+        if len(cells) <= width:
+            continue
+        extra = [j for j in range(width, len(cells)) if cell_text(cells[j])]
+        if extra:
+            raise DataFormatError(
+                f"the row has {len(cells)} cells but the header {width}: the extra value at "
+                f"{grid.where(k, extra[0])} would shift the row (an unquoted thousands "
+                "separator or a stray delimiter?); quote the cell or remove the delimiter",
+                path=path,
+                row=grid.lines[k],
+                value=cell_text(cells[extra[0]]),
+            )
+    if not grid.ends_mid_row or len(grid.rows) <= i + 1 or grid.sheet is not None:
+        return
+    last = grid.rows[-1]
+    if len(last) < width:
+        raise DataFormatError(
+            f"the file ends mid-row: the last line has {len(last)} of the header's {width} "
+            "cells and no newline (truncated download or copy?); get the whole file",
+            path=path,
+            row=grid.lines[-1],
+            value=",".join(cell_text(c) for c in last),
+        )
+    caveats.lines.append(
+        {
+            "row": grid.lines[-1],
+            "text": "the file does not end with a newline: its last row may be cut short "
+            "(truncated?); check its last value against the publication",
+            "warning": True,
+        }
+    )
 
 
 class Source:
@@ -329,11 +441,11 @@ class Source:
         """The file's cells, row by row, with line numbers."""
         if self._grid is not None:
             return self._grid
-        return csv_grid(self.text)
+        return csv_grid(self.text, self.path)
 
     def first_line(self) -> str:
         """Return the first non-blank line of the text, stripped (BOM dropped); ``""`` if none."""
-        lines = (ln.strip().lstrip("\ufeff") for ln in self.text.splitlines())
+        lines = (ln.strip().lstrip("\ufeff") for ln in _io.StringIO(self.text))
         return next((ln for ln in lines if ln), "")
 
 
@@ -395,8 +507,12 @@ def split_caveats(grid: Grid, start: int = 1) -> tuple[Grid, Caveats]:
     in_note = False
     for cells, line in zip(grid.rows[start:], grid.lines[start:], strict=True):
         first = cell_text(cells[0]) if cells else ""
-        texts = [cell_text(c) for c in cells if cell_text(c)]
         starts = bool(CAVEAT_WORDS.match(first))
+        if not (starts or in_note):  # most rows: data, decided without looking further
+            rows.append(cells)
+            lines.append(line)
+            continue
+        texts = [cell_text(c) for c in cells if cell_text(c)]
         follows = in_note and (bool(_NUMBERED.match(first)) or len(texts) == 1)
         if not (starts or follows):
             in_note = False
@@ -412,7 +528,7 @@ def split_caveats(grid: Grid, start: int = 1) -> tuple[Grid, Caveats]:
             continue
         in_note = True
         found.lines.append({"row": line, "text": text})
-    return Grid(rows, lines), found
+    return Grid(rows, lines, grid.sheet, grid.ends_mid_row), found
 
 
 # ---------------------------------------------------------------------------
@@ -483,6 +599,20 @@ class Observations:
         c["_line"].append(line)
         c["_column"].append(column)
 
+    def extend(self, columns: dict[str, Any], *, lines: Any, column: Any) -> None:
+        """Add many stored observations at once (the vectorised :meth:`add`).
+
+        ``columns`` maps every name of :data:`~lixia_econ.schema.COLUMNS` to a sequence
+        (or one value for all rows); ``value`` holds stored values without NaN (count
+        missing markers in :attr:`missing` yourself); ``lines`` the source lines.
+        """
+        n = len(lines)
+        for name in COLUMNS:
+            v = columns[name]
+            self.cols[name].extend(v.tolist() if hasattr(v, "tolist") else [v] * n)
+        self.cols["_line"].extend(int(x) for x in lines)
+        self.cols["_column"].extend([column] * n)
+
     def quarterly_ytd(self) -> None:
         """Make year-to-date monthly series whose months all end a quarter quarterly.
 
@@ -492,6 +622,8 @@ class Observations:
         stays monthly.
         """
         c = self.cols
+        if not set(YTD_MEASURE.values()) & set(c["measure"]):
+            return
         groups: dict[tuple[str, ...], list[int]] = {}
         for i, (fq, measure) in enumerate(zip(c["freq"], c["measure"], strict=True)):
             if fq == "M" and measure in YTD_MEASURE.values():
@@ -509,7 +641,7 @@ class Observations:
         if len(df) == 0 and self.missing == 0:
             raise DataFormatError("no observations found in the file", path=self.path)
         df, dropped_dup = _drop_repeats(df, self.path)
-        out = pd.DataFrame({c: df[c].to_numpy() for c in COLUMNS})
+        out = df[list(COLUMNS)].reset_index(drop=True)
         for c in COLUMNS:
             out[c] = out[c].astype("float64") if c == "value" else out[c].astype(str)
         out.attrs["dropped_missing"] = int(self.missing)

@@ -25,6 +25,8 @@ from lixia_econ.io._common import (
     Observations,
     Source,
     Stored,
+    check_header,
+    check_widths,
     need_rows,
     parse_at,
     split_caveats,
@@ -151,6 +153,8 @@ def read_columns(
     if freq is not None:
         check_choice("freq", freq, ("A", "Y", "Q", "M"))
     need_rows(grid, path)
+    check_header(grid, path)
+    check_widths(grid, path, obs.caveats)
     header = grid.rows[0]
     pcol = period_column if period_column is not None else header[0]
     if pcol not in header:

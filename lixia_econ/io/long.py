@@ -18,16 +18,21 @@ code settling names several regions share: ``市中区`` within ``370100`` is Ji
 
 from __future__ import annotations
 
+import csv
+import io as _io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import DataFormatError, ParameterError, PeriodError, UnitError
 from lixia_econ.io._common import (
+    CAVEAT_WORDS,
     GROWTH_WORDS,
     NA_BASIS,
     Grid,
@@ -35,16 +40,19 @@ from lixia_econ.io._common import (
     Source,
     Stored,
     cell_text,
+    check_header,
+    check_widths,
+    delimiter_of,
     fold_text,
     growth_basis,
     indicator_code,
     need_rows,
-    parse_at,
+    scale,
     split_caveats,
     target_unit,
 )
 from lixia_econ.io._registry import Reader, register
-from lixia_econ.periods import parse_period
+from lixia_econ.periods import freq_code, parse_period, period_to_str
 from lixia_econ.schema import (
     MEASURES,
     PRICE_BASES,
@@ -74,6 +82,8 @@ _COLUMN_NAMES: dict[str, tuple[str, ...]] = {
 }
 #: The cells that decide an observation's spec (indicator, measure, unit ...), in order.
 _SPEC_ROLES = ("indicator", "unit", "period", "period_type", "price_basis", "measure", "status")
+#: The other cells of a row: its value, note, page and how far the page is trusted.
+_OTHER_ROLES = ("value", "note", "source_url", "trust")
 _TARGET_WORDS = re.compile(r"\s*\b(?:target)\b\s*|\s*(?:预期)?目标\s*", re.IGNORECASE)
 _SHARE_WORDS = re.compile(r"\s*(?:share of .*total|占.*(?:比重|比例))$", re.IGNORECASE)
 _YTD_TYPES = ("ytd", "year to date", "year-to-date", "cumulative", "累计")
@@ -300,6 +310,155 @@ class _Rows:
         return self._specs[key]
 
 
+@dataclass(frozen=True)
+class _Body:
+    """The table under its header: each role's cells as arrays, and one row's cells."""
+
+    header: Grid
+    lines: np.ndarray
+    column: Callable[[int | None], pd.Series]
+    cells: Callable[[int], list[str]]
+
+
+def _grid_body(grid: Grid) -> _Body:
+    """Return the body of a grid read row by row (:func:`csv_grid`, or a workbook)."""
+    rows = grid.rows[1:]
+
+    def column(i: int | None) -> pd.Series:
+        out = np.empty(len(rows), dtype=object)
+        out[:] = [r[i] if i is not None and i < len(r) else "" for r in rows]
+        return pd.Series(out, dtype=object)
+
+    head = Grid(grid.rows[:1], grid.lines[:1], grid.sheet)
+    return _Body(head, np.asarray(grid.lines[1:]), column, rows.__getitem__)
+
+
+def _fast_body(source: Source) -> _Body | None:
+    r"""Return the body read by pandas' C parser, or None where it would differ from the grid.
+
+    It would differ for a file with a quoted line break or ``\r`` line ends (line numbers),
+    a row longer than the first one, footnote lines, or no final newline: those files
+    are read row by row (:func:`_grid_body`), which also gives the precise errors.
+    """
+    if not source.is_text or "grid" in vars(source) or not source.text.endswith("\n"):
+        return None
+    text = source.text
+    delimiter = delimiter_of(text)
+    try:
+        df = pd.read_csv(_io.StringIO(text), sep=delimiter, header=None, dtype=str,
+                         na_filter=False, skip_blank_lines=False, engine="c")  # fmt: skip
+    except (pd.errors.ParserError, ValueError, csv.Error):
+        return None
+    if len(df) != text.count("\n") or "\r" in text:
+        return None
+    df = df.fillna("").apply(lambda c: c.str.strip())  # as csv_grid strips each cell
+    keep = (df != "").any(axis=1).to_numpy()
+    lines = np.flatnonzero(keep) + 1
+    if len(lines) < 2 or lines[0] != 1:
+        return None
+    header, body = df.iloc[0].tolist(), df[keep].iloc[1:]
+    if body[0].str.match(CAVEAT_WORDS).any():
+        return None
+
+    # kept as pandas' (Arrow) strings: a million Python str objects per column would
+    # triple the memory
+    arrays = [body[j].reset_index(drop=True) for j in range(body.shape[1])]
+
+    def column(i: int | None) -> pd.Series:
+        if i is None or i >= len(arrays):
+            return pd.Series(np.full(len(body), "", dtype=object), dtype=object)
+        return arrays[i]
+
+    return _Body(Grid([header], [1]), lines[1:], column, lambda i: [a.iat[i] for a in arrays])
+
+
+def _distinct(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Return each row's code of its key (the arrays' cells together) and each code's first row."""
+    codes = np.zeros(len(keys[0]), dtype=np.int64)
+    for key in keys:  # mixed radix of each column's codes, renumbered after each step
+        part, uniques = pd.factorize(key)
+        codes = pd.factorize(codes * len(uniques) + part)[0]
+    firsts = np.unique(codes, return_index=True)[1]
+    return codes, firsts
+
+
+def _per_key(keys: list[np.ndarray], cells, lines, read, errors) -> tuple[np.ndarray, list[Any]]:
+    """Call ``read(cells, line)`` once per distinct key; errors go to ``errors`` with their row."""
+    codes, firsts = _distinct(keys)
+    out: list[Any] = []
+    for i in firsts:
+        try:
+            out.append(read(cells(i), lines[i]))
+        except DataFormatError as exc:
+            errors.append((int(i), exc))
+            out.append(None)
+    return codes, out
+
+
+#: A number as most files print it: parsed by numpy in one go, the rest by parse_number.
+_PLAIN = r"[+-]?\d+(?:\.\d*)?"
+
+
+def _numbers(text: pd.Series, lines, where: dict[str, Any], errors) -> np.ndarray:
+    """Parse the value column: plain numbers at once, each other distinct cell once."""
+    text = text.astype(str)
+    plain = text.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
+    values = np.full(len(text), np.nan)
+    values[plain] = text[plain].astype("float64").to_numpy()
+    rest = np.flatnonzero(~plain | np.isinf(values))
+    codes, uniques = pd.factorize(text.iloc[rest].to_numpy(dtype=object))
+    for k, cell in enumerate(uniques):
+        first = rest[np.flatnonzero(codes == k)[0]]
+        try:
+            values[rest[codes == k]] = parse_number(cell)
+        except DataFormatError as exc:
+            errors.append((int(first), exc.located(row=int(lines[first]), **where)))
+    return values
+
+
+def _scaled(values: np.ndarray, text: pd.Series, factor: np.ndarray) -> np.ndarray:
+    """Return ``values * factor`` exactly as :func:`scale` does, by groups of one factor.
+
+    A power-of-ten factor applied to a plain printed number is rounded to the decimals
+    the exact product has (``263.39`` billion yuan is ``2633.9`` 亿元, not
+    ``2633.8999999999996``); any other case goes through :func:`scale`.
+    """
+    out = values.copy()
+    for f in np.unique(factor[factor != 1.0]):
+        rows = np.flatnonzero(factor == f)
+        m = np.log10(f)
+        if m != round(m):
+            out[rows] = [scale(v, f) for v in values[rows]]
+            continue
+        t = text.iloc[rows].astype(str)
+        dot = t.str.find(".").to_numpy()
+        decimals = np.where(dot >= 0, t.str.len().to_numpy() - dot - 1, 0)
+        exact = t.str.fullmatch(_PLAIN).to_numpy(dtype=bool) & (decimals <= 12)
+        for d in np.unique(decimals[exact]):
+            sel = rows[exact & (decimals == d)]
+            out[sel] = np.round(values[sel] * f, max(int(d - round(m)), 0))
+        out[rows[~exact]] = [scale(v, f) for v in values[rows[~exact]]]
+    return out
+
+
+def _joined_notes(parts: list[np.ndarray]) -> np.ndarray:
+    """Join the non-empty note parts of each row with ``'; '``."""
+    n = len(parts[0])
+    out = np.full(n, "", dtype=object)
+    some = np.zeros(n, dtype=bool)
+    for p in parts:
+        some |= p != ""
+    for i in np.flatnonzero(some):
+        out[i] = "; ".join(p[i] for p in parts if p[i])
+    return out
+
+
+def _raise_first(errors: list[tuple[int, DataFormatError]]) -> None:
+    """Raise the error of the first bad row, as a row-by-row reader would."""
+    if errors:
+        raise min(errors, key=lambda e: e[0])[1]
+
+
 def read_long(
     source: Source,
     obs: Observations,
@@ -308,29 +467,56 @@ def read_long(
     within: str | None = None,
     aliases: dict[str, str] | None = None,
 ) -> None:
-    """Read a long table into ``obs`` (see the module docstring)."""
-    grid, obs.caveats = split_caveats(source.grid, 1)
-    need_rows(grid, obs.path)
-    rows = _Rows(grid, obs.path, region, aliases, within)
-    value_column = rows.name["value"]
-    for cells, lineno in zip(grid.rows[1:], grid.lines[1:], strict=True):
-        reg = rows.region(cells, lineno)
-        spec = rows.spec(cells, lineno)
-        where = {"path": obs.path, "row": lineno, "column": value_column}
-        v = parse_at(parse_number, rows.cell(cells, "value"), **where)
-        url = rows.cell(cells, "source_url")
-        trust = rows.cell(cells, "trust")
-        notes = (rows.cell(cells, "note"), spec.stored.note, f"trust: {trust}" if trust else "")
-        obs.add(
-            spec.stored,
-            region=reg,
-            period=spec.period,
-            value=v,
-            line=lineno,
-            column=value_column,
-            note="; ".join(x for x in notes if x),
-            source=f"{obs.source} | {url}" if url else None,
-        )
+    """Read a long table into ``obs`` (see the module docstring).
+
+    Vectorised: each distinct region, each distinct combination of the text cells
+    (indicator, unit, period ...) and each unusual number is read once; errors name the
+    first bad row of the file, as a row-by-row reading would.
+    """
+    tidy = _fast_body(source)
+    if tidy is None:
+        grid, obs.caveats = split_caveats(source.grid, 1)
+        need_rows(grid, obs.path)
+        check_widths(grid, obs.path, obs.caveats)
+        tidy = _grid_body(grid)
+    check_header(tidy.header, obs.path)
+    rows = _Rows(tidy.header, obs.path, region, aliases, within)
+    lines = tidy.lines
+    col = {role: tidy.column(rows.cols.get(role)) for role in (*_SPEC_ROLES, *_OTHER_ROLES)}
+    errors: list[tuple[int, DataFormatError]] = []
+    if rows.fixed_region is not None:
+        reg = np.full(len(lines), rows.fixed_region, dtype=object)
+    else:
+        rcodes, found = _per_key([tidy.column(rows.cols["region"])], tidy.cells, lines,
+                                 rows.region, errors)  # fmt: skip
+        reg = np.array(found, dtype=object)[rcodes]
+    scodes, specs = _per_key([col[r] for r in _SPEC_ROLES], tidy.cells, lines, rows.spec, errors)
+    where = {"path": obs.path, "column": rows.name["value"]}
+    values = _numbers(col["value"], lines, where, errors)
+    _raise_first(errors)
+    keep = ~np.isnan(values)
+    obs.missing += int((~keep).sum())
+    sc = scodes[keep]
+    attr = {a: np.array([getattr(s.stored, a) for s in specs], dtype=object)[sc]
+            for a in ("indicator", "measure", "unit", "price_basis", "status", "note")}  # fmt: skip
+    factor = np.array([s.stored.factor for s in specs], dtype=float)[sc]
+    period = np.array([period_to_str(s.period) for s in specs], dtype=object)[sc]
+    trust = col["trust"][keep].to_numpy(dtype=object)
+    trust = np.where(trust != "", "trust: " + trust.astype(str), "")
+    url = col["source_url"][keep].to_numpy(dtype=object)
+    obs.extend(
+        {
+            **attr,
+            "region": reg[keep],
+            "freq": np.array([freq_code(s.period) for s in specs], dtype=object)[sc],
+            "period": period,
+            "value": _scaled(values[keep], col["value"][keep], factor),
+            "source": np.where(url != "", f"{obs.source} | " + url.astype(str), obs.source),
+            "note": _joined_notes([col["note"][keep].to_numpy(dtype=object), attr["note"], trust]),
+        },
+        lines=lines[keep],
+        column=rows.name["value"],
+    )
     obs.quarterly_ytd()
 
 

@@ -92,22 +92,61 @@ def _header_index(lines: list[str], path: Path) -> int:
     )
 
 
-def _body(lines: list[str], header_i: int, path: Path) -> tuple[list[tuple[int, list[str]]], str]:
-    """Return the data rows (line number, cells) and the footnotes' text."""
-    data, notes = [], []
+def _is_data(line: str) -> bool:
+    r"""Say whether a line after a footnote is a data row, not the note going on.
+
+    A portal data row is tab+comma separated (``label\t,105.0``), or, in a plain CSV
+    export, a label followed by numbers and missing markers only.
+    """
+    if _FOOTNOTE.match(line.strip()):
+        return False
+    cells = _cells(line)
+    if len(cells) < 2:
+        return False
+    if "\t" in line:
+        return True
+    try:
+        [parse_number(c) for c in cells[1:]]
+    except DataFormatError:
+        return False
+    return True
+
+
+def _body(
+    lines: list[str], header_i: int, path: Path, text: str
+) -> tuple[list[tuple[int, list[str]]], list[dict[str, object]]]:
+    """Return the data rows (line number, cells) and the footnote lines.
+
+    A footnote (``Note：``, ``Data Sources：``) anywhere is a caveat, never the end of
+    the data: the lines after it are data again as soon as they look like data rows
+    (:func:`_is_data`). A file whose last line is a data row without a newline (no
+    ``Data Sources`` footer) was cut off and is refused, naming that row.
+    """
+    data: list[tuple[int, list[str]]] = []
+    notes: list[dict[str, object]] = []
     in_notes = False
     for i in range(header_i + 1, len(lines)):
         line = lines[i].strip()
         if not line:
             continue
-        if in_notes or _FOOTNOTE.match(line):
+        if _FOOTNOTE.match(line) or (in_notes and not _is_data(lines[i])):
             in_notes = True
-            notes.append(line)
+            notes.append({"row": i + 1, "text": line})
             continue
+        in_notes = False
         data.append((i + 1, _cells(lines[i])))
     if not data:
         raise DataFormatError("the file has a header row but no data rows", path=path)
-    return data, " ".join(notes)
+    last = max(i for i, ln in enumerate(lines) if ln.strip()) + 1
+    if data[-1][0] == last and not text.endswith(("\n", "\r")):
+        raise DataFormatError(
+            "the file ends mid-row: its last line is a data row without a newline and "
+            "there is no 'Data Sources' footer (truncated download or copy?); get the whole file",
+            path=path,
+            row=last,
+            value=lines[last - 1].strip()[-40:],
+        )
+    return data, notes
 
 
 def _says_constant_prices(notes: str) -> bool:
@@ -219,8 +258,10 @@ def read_portal(
         parse_at(parse_period, h, path=path, row=header_i + 1, column=h)[0] if h else None
         for h in header[1:]
     ]
-    data, notes = _body(lines, header_i, path)
-    level_basis = price_basis or ("comparable" if _says_constant_prices(notes) else "current")
+    data, notes = _body(lines, header_i, path, source.text)
+    obs.caveats.lines.extend(notes)
+    said = " ".join(str(n["text"]) for n in notes)
+    level_basis = price_basis or ("comparable" if _says_constant_prices(said) else "current")
     for lineno, cells in data:
         if len(cells) - 1 > len(periods):
             raise DataFormatError(

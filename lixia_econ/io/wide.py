@@ -37,6 +37,7 @@ from lixia_econ.io._common import (
     Source,
     Stored,
     cell_text,
+    check_widths,
     fold_text,
     growth_basis,
     indicator_code,
@@ -434,8 +435,16 @@ def read_wide(
     start = _header_start(source.grid, header_rows, orientation)
     preamble = _preamble(source.grid, start)
     obs.titles = list(preamble.titles)
-    body = Grid(source.grid.rows[start:], source.grid.lines[start:])
+    body = Grid(
+        source.grid.rows[start:],
+        source.grid.lines[start:],
+        source.grid.sheet,
+        source.grid.ends_mid_row,
+    )
     body, obs.caveats = split_caveats(body, header_rows)
+    if body.rows:
+        deepest = max(range(min(header_rows, len(body.rows))), key=lambda i: len(body.rows[i]))
+        check_widths(body, path, obs.caveats, deepest if orientation == "rows" else 0)
     table = _table(body, orientation, header_rows, path)
     columns, unit_col, corner = _columns(table, period, path)
     previous: _RowInfo | None = None

@@ -19,9 +19,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from lixia_econ._excel import is_formula_like
+
 __all__ = ["plain_value", "text_width", "write_workbook"]
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _YEAR = re.compile(r"(1[89]|2[01])\d\d")
 _YEAR_HEADER = re.compile(r"(year|年份?)$", re.IGNORECASE)
 _MAX_WIDTH = 60
@@ -111,7 +112,7 @@ def _cell_value(kind: str, value: Any) -> Any:
 def _write_cell(ws: Any, row: int, col: int, value: Any, number_format: str | None) -> Any:
     """Write one cell; text that Excel would read as a formula stays text."""
     cell = ws.cell(row=row, column=col)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if is_formula_like(value):
         cell.value = value
         cell.data_type = "s"  # a string cell, not <f>: never evaluated
         cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
