@@ -1827,7 +1827,10 @@ def table_html(frame: pd.DataFrame) -> str:
     def cell(tag: str, value: Any) -> str:
         text = DASH if value is None or (isinstance(value, float) and np.isnan(value)) else value
         text = str(text)
-        style = ' style="white-space:nowrap"' if len(text) <= 12 else ""
+        if text.startswith(("http://", "https://")):  # a page address breaks anywhere
+            style = ' style="word-break:break-all;overflow-wrap:anywhere"'
+        else:
+            style = ' style="white-space:nowrap"' if len(text) <= 12 else ""
         return f"<{tag}{style}>{html.escape(text)}</{tag}>"
 
     head = "".join(cell("th", c) for c in frame.columns)
