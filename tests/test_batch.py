@@ -25,6 +25,15 @@ pytestmark = pytest.mark.notebooks
 PAIRS = sorted((r, i) for r, by in FIXTURE_LEVELS.items() for i in by)
 
 
+@pytest.fixture(autouse=True)
+def _no_pdf(monkeypatch, tmp_path):
+    # These tests are about the batch (workers, skips, failures, signals), not the printout:
+    # printing a PDF costs each report about 5 s of Chromium. With no Chromium found a report
+    # is still written and says why it has no PDF (tested in test_report.py); the PDF itself
+    # is tested in test_pdf.py and test_html_browser.py. Subprocesses inherit the setting.
+    monkeypatch.setenv("LIXIA_ECON_CHROMIUM", str(tmp_path / "no-chromium-for-batch-tests"))
+
+
 @pytest.fixture
 def setup(tmp_path):
     template = make_template(tmp_path / "tpl")
