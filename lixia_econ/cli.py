@@ -54,7 +54,9 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 def _build(args: argparse.Namespace) -> int:
     from lixia_econ.build import build_panel
 
-    result = build_panel(raw_dir=args.raw, processed_dir=args.processed, echo=print)
+    result = build_panel(
+        raw_dir=args.raw, processed_dir=args.processed, echo=print, force=args.force
+    )
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
@@ -145,6 +147,11 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="read data/raw/ through its manifest, write data/processed/")
     p.add_argument("--raw", default=None, help="raw-data folder (default: data/raw)")
     p.add_argument("--processed", default=None, help="output folder (default: data/processed)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild even when the inputs are unchanged (repairs a damaged panel.parquet)",
+    )
     p.set_defaults(func=_build)
 
     p = sub.add_parser(

@@ -201,7 +201,7 @@ def test_one_bad_file_fails_the_build_and_leaves_processed_as_it_was(raw_copy, t
     # moved from test_build.py
     out = tmp_path / "processed"
     assert cli.main(["build", "--raw", str(raw_copy), "--processed", str(out)]) == 0
-    snapshot = {p.name: p.read_bytes() for p in out.iterdir()}
+    snapshot = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     bad = raw_copy / "district_monthly.csv"
     bad.write_text(
         "region,indicator,period,value,unit\n"
@@ -215,7 +215,7 @@ def test_one_bad_file_fails_the_build_and_leaves_processed_as_it_was(raw_copy, t
     assert "district_monthly.csv" in printed
     assert "2020年13月" in printed
     assert "row 3" in printed
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == snapshot
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == snapshot
 
 
 # --------------------------------------------------------------------------- a failed run

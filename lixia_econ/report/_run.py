@@ -31,6 +31,7 @@ from lixia_econ._html import GLUE_MIMETYPE, notebook_to_html, warm_vega_bundle
 from lixia_econ.errors import LixiaEconError, ParameterError, ReportError
 from lixia_econ.panel import register_units
 from lixia_econ.periods import latest_tidy_period
+from lixia_econ.processed import current_version
 from lixia_econ.report._params import (
     indicators_in,
     regions_in,
@@ -194,8 +195,11 @@ def data_hash(data_dir: str | Path | None = None) -> str:
     str
         Hex digest; the digest of nothing if the folder is empty or missing.
     """
-    root = Path(data_dir) if data_dir is not None else config.PROCESSED_DIR
+    root = current_version(data_dir)  # the current build's folder, resolved once
     files = [p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    files = [
+        p for p in files if not any(part.startswith(".") for part in p.relative_to(root).parts)
+    ]
     return _hash_files(files, root) if root.is_dir() else hashlib.sha256().hexdigest()
 
 
