@@ -231,3 +231,64 @@ def test_a_failed_report_exits_1_and_names_the_cell(tiny_template, tiny_data, tm
     assert "deliberate failure" in err
     assert "Traceback" not in err
     assert not list(tmp_path.rglob("report.html"))
+
+
+# --------------------------------------------------------------------------- issue 13, fault 4
+
+_BAD_CONFIGS = {
+    "defaults_not_a_table": ("defaults = 3\n", "[defaults]"),
+    "workers_not_a_number": ('[batch]\nworkers = "two"\n', "workers"),
+    "timeout_not_a_number": ('[batch]\ntimeout = "x"\n', "timeout"),
+    "report_not_tables": ("report = [1, 2]\n", "[[report]]"),
+    "regions_a_string": ('[[matrix]]\ntemplate = "tiny"\nregions = "370102"\n', "regions"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_BAD_CONFIGS))
+def test_bad_batch_config_values_exit_2_with_one_line(case, tmp_path, tiny_data, capsys):
+    text, message = _BAD_CONFIGS[case]
+    if "[[" not in text and "report =" not in text:
+        text += '[[report]]\ntemplate = "tiny"\n'
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(text, encoding="utf-8")
+    argv = ["batch", str(cfg), "--no-progress", "--output", str(tmp_path / "r")]
+    assert main([*argv, "--data", str(tiny_data)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("lixia-econ batch: ")
+    assert message in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("case", "argv", "message"),
+    [
+        ("timeout_inf", ["batch", "{cfg}", "--timeout", "inf"], "timeout"),
+        ("timeout_nan", ["batch", "{cfg}", "--timeout", "nan"], "timeout"),
+        ("scheduler", ["batch", "{cfg}", "--scheduler", "tcp://127.0.0.1:9"], "scheduler"),
+        ("output_a_file", ["report", "--template", "{tpl}", "--output", "{file}"], "not a folder"),
+        ("log_file", ["report", "--template", "{tpl}", "--log-file", "/proc/x/log"], "log"),
+        ("template_not_a_notebook", ["report", "--template", "{file}"], "notebook"),
+        ("as_of_fullwidth", ["report", "--template", "{tpl}", "-p", "as_of=２０３５"], "2035"),
+        ("as_of_future", ["report", "--template", "{tpl}", "-p", "as_of=9999"], "9999"),
+    ],
+)
+def test_bad_options_exit_2_with_one_line(
+    case, argv, message, tmp_path, tiny_template, tiny_data, capsys
+):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f'[[report]]\ntemplate = "{tiny_template}"\n', encoding="utf-8")
+    afile = tmp_path / "a_file.txt"
+    afile.write_text("not a folder", encoding="utf-8")
+    fill = {"cfg": str(cfg), "tpl": str(tiny_template), "file": str(afile)}
+    argv = [a.format(**fill) for a in argv]
+    if "--output" not in argv:
+        argv += ["--output", str(tmp_path / "r")]
+    argv += ["--data", str(tiny_data)] + (["--no-progress"] if argv[0] == "batch" else [])
+    assert main(argv) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith(f"lixia-econ {argv[0]}: ")
+    assert message in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+    assert not list((tmp_path / "r").rglob("*.ipynb")) if (tmp_path / "r").exists() else True

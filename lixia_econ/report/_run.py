@@ -342,6 +342,8 @@ def _resolve_as_of(params: dict[str, Any], data: Path | None) -> None:
     # Build a missing or stale default panel once, before it is read or hashed.
     panel = _panel(None) if data is None and config.RAW_DIR.exists() else None
     if params.get("as_of") != "":
+        if params.get("as_of"):
+            _check_as_of(params, panel if panel is not None else _panel(data), data)
         return
     as_of = _latest_period(
         panel if panel is not None else _panel(data),
@@ -352,6 +354,16 @@ def _resolve_as_of(params: dict[str, Any], data: Path | None) -> None:
     params["as_of"] = as_of
     if params.get("shock") and shock_starts_after(params["shock"], as_of):
         raise ParameterError(f"shock={params['shock']!r} starts after the latest data ({as_of})")
+
+
+def _check_as_of(params: dict[str, Any], panel: Any, data: Path | None) -> None:
+    """Refuse an ``as_of`` that starts after the latest data (before a kernel starts)."""
+    latest = _latest_period(panel, data, regions_in(params), indicators_in(params))
+    if shock_starts_after(params["as_of"], latest):
+        raise ParameterError(
+            f"as_of={params['as_of']!r} is after the latest data ({latest}); give a period up "
+            "to it, or leave as_of empty for the latest"
+        )
 
 
 def _target_folder(template: Path, params: dict[str, Any], variant: str | None, root: Path) -> Path:
@@ -418,6 +430,8 @@ def prepare_job(
     data = _data_folder(data_dir, params)
     _resolve_as_of(params, data)
     root = Path(output_dir) if output_dir is not None else config.REPORTS_DIR
+    if root.exists() and not root.is_dir():
+        raise ParameterError(f"--output {root}: not a folder (a file is there)")
     dhash = data_hash(data)
     return Job(
         template=path.stem,
