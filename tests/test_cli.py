@@ -292,3 +292,52 @@ def test_bad_options_exit_2_with_one_line(
     assert err.count("\n") == 1
     assert "Traceback" not in err
     assert not list((tmp_path / "r").rglob("*.ipynb")) if (tmp_path / "r").exists() else True
+
+
+# --------------------------------------------------------------------------- issue 13, fault 5
+
+
+def _wait_for(pattern: str, root, proc, limit: float = 120.0):
+    import time
+
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < limit:
+        found = list(root.rglob(pattern))
+        if found:
+            return found[0]
+        assert proc.poll() is None, proc.stderr.read()
+        time.sleep(0.05)
+    raise AssertionError(f"{pattern} never appeared under {root}")
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("phase", ["kernel.log", "export", "publish"])
+@pytest.mark.parametrize(("signum", "code"), [(15, 143), (2, 130)])
+def test_a_signal_during_one_report_leaves_no_temporary_folder(
+    phase, signum, code, tiny_template, tiny_data, tmp_path
+):
+    out = tmp_path / "reports"
+    stale = out / "tiny" / "370102" / ".2021.tmp-deadbeef"
+    stale.mkdir(parents=True)  # left by a run killed earlier: older than the next run
+    os.utime(stale, (1, 1))
+    env = {**os.environ, "PYTHONPATH": str(RAW_DIR.parents[1])}
+    if phase != "kernel.log":
+        env["LIXIA_ECON_TEST_PAUSE"] = phase
+    argv = ["report", "--template", str(tiny_template), "-p", "region=370102"]
+    argv += ["-p", "sleep=5"] if phase == "kernel.log" else []
+    argv += ["--data", str(tiny_data), "--output", str(out)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lixia_econ.cli", *argv],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    marker = "kernel.log" if phase == "kernel.log" else f"paused-{phase}"
+    _wait_for(marker, out, proc)
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == code, err
+    assert "Traceback" not in err
+    assert not [p for p in out.rglob("*") if ".tmp-" in p.name or ".old-" in p.name]
+    assert not list(out.rglob("report.html")) or phase == "publish"

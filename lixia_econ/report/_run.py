@@ -18,10 +18,12 @@ import json
 import os
 import re
 import shutil
+import signal
 import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -580,6 +582,7 @@ class _Scratch:
     def __init__(self, target: Path) -> None:
         self.target = target
         target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_scratch(target)
         self.folder = target.with_name(f".{target.name}.tmp-{uuid.uuid4().hex[:8]}")
         self.folder.mkdir()
         self.notebook = self.folder / "report.ipynb"
@@ -597,26 +600,70 @@ class _Scratch:
     def keep_failed(self) -> Path:
         """Move the folder beside the target as ``<target>.failed``, with its log."""
         failed = self.target.with_name(f"{self.target.name}.failed")
-        self._write_log()
-        shutil.rmtree(failed, ignore_errors=True)
-        os.replace(self.folder, failed)
+        with _signals_deferred():
+            self._write_log()
+            shutil.rmtree(failed, ignore_errors=True)
+            os.replace(self.folder, failed)
         return failed
 
     def publish(self) -> None:
         """Write the log and replace the target by the folder; the old report survives a failure."""
         self._write_log()
         old = None
-        if self.target.exists():
-            old = self.target.with_name(f".{self.target.name}.old-{uuid.uuid4().hex[:8]}")
-            os.replace(self.target, old)
-        try:
-            os.replace(self.folder, self.target)
-        except OSError:
-            if old is not None:
-                os.replace(old, self.target)
-            raise
+        with _signals_deferred():  # Ctrl-C or SIGTERM between the renames waits for both
+            if self.target.exists():
+                old = self.target.with_name(f".{self.target.name}.old-{uuid.uuid4().hex[:8]}")
+                os.replace(self.target, old)
+            try:
+                os.replace(self.folder, self.target)
+            except OSError:
+                if old is not None:
+                    os.replace(old, self.target)
+                raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+#: When this process started (about): scratch folders older than it belong to dead runs.
+_STARTED = time.time()
+
+
+def _remove_stale_scratch(target: Path) -> None:
+    """Remove ``.<as_of>.tmp-*`` / ``.old-*`` folders of this report left by killed runs.
+
+    Only folders last changed before this process started: a run of the same report in
+    progress elsewhere started later than its folder, never before.
+    """
+    for pattern in (f".{target.name}.tmp-*", f".{target.name}.old-*"):
+        for folder in target.parent.glob(pattern):
+            with contextlib.suppress(OSError):
+                if folder.stat().st_mtime < _STARTED:
+                    shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back for a few renames; they are delivered right after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals are handled in the main thread only
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _test_pause(phase: str, scratch: _Scratch) -> None:
+    """Wait at a phase when ``LIXIA_ECON_TEST_PAUSE=<phase>`` (tests only), marking it.
+
+    Lets a test send a signal at a known point (``export``, ``publish``); unset, nothing
+    happens.
+    """
+    if os.environ.get("LIXIA_ECON_TEST_PAUSE") == phase:
+        (scratch.folder / f"paused-{phase}").write_text("", encoding="utf-8")
+        time.sleep(60)
 
 
 def _previous_hash(target: Path) -> str | None:
@@ -844,18 +891,32 @@ def execute_job(job: Job, *, force: bool = True) -> Outcome:
     timings = {"validate": job.validate_s, "execute": time.perf_counter() - t_exec}
     if error is None:
         try:
-            t_export = time.perf_counter()
-            tables, values = _export(job, scratch)
-            timings["export"] = time.perf_counter() - t_export
-            t_pdf = time.perf_counter()
-            pdf = _print_pdf(job, scratch)
-            timings["pdf"] = time.perf_counter() - t_pdf
-            timings["total"] = total()
-            return _publish(job, scratch, _metrics(job, tables, values, timings, pdf), timings)
+            return _export_and_publish(job, scratch, timings, total)
         except (LixiaEconError, OSError, ValueError) as exc:
             error = f"export failed: {type(exc).__name__}: {exc}"
+        except BaseException:  # Ctrl-C, SIGTERM: no temporary folder is left behind
+            if scratch.folder.exists():
+                scratch.note("FAILED: interrupted while exporting")
+                scratch.keep_failed()
+            raise
     timings["total"] = total()
     return _fail(job, scratch, error, timings)
+
+
+def _export_and_publish(
+    job: Job, scratch: _Scratch, timings: dict[str, float], total: Callable[[], float]
+) -> Outcome:
+    """Export HTML, workbook and PDF, then publish the folder; timings filled in."""
+    t_export = time.perf_counter()
+    _test_pause("export", scratch)
+    tables, values = _export(job, scratch)
+    timings["export"] = time.perf_counter() - t_export
+    t_pdf = time.perf_counter()
+    pdf = _print_pdf(job, scratch)
+    timings["pdf"] = time.perf_counter() - t_pdf
+    timings["total"] = total()
+    _test_pause("publish", scratch)
+    return _publish(job, scratch, _metrics(job, tables, values, timings, pdf), timings)
 
 
 def run_report(
