@@ -496,7 +496,9 @@ def _write_outputs(
     tmp = processed.new_version(out_dir)
     try:
         panel.to_parquet(tmp / f"{config.PANEL_STEM}.parquet", index=False)
+        processed.test_delay()
         panel.to_csv(tmp / f"{config.PANEL_STEM}.csv", index=False, encoding="utf-8-sig")
+        processed.test_delay()
         _write_regions(tmp / REGIONS_NAME, result.regions)
         log = {
             "input_hash": digest,

@@ -33,6 +33,7 @@ import os
 import secrets
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,7 @@ __all__ = [
     "publish",
     "read_log",
     "sha256_file",
+    "test_delay",
 ]
 
 #: The link naming the current version folder.
@@ -77,6 +79,17 @@ _REPAIR = "run `lixia-econ build --force` to rebuild it from data/raw/"
 
 class DamagedOutputError(LixiaEconError):
     """A processed file that does not match the checksum its build recorded, or is unreadable."""
+
+
+def test_delay() -> None:
+    """Sleep ``LIXIA_ECON_TEST_WRITE_DELAY`` seconds if set (tests only; unset: no delay).
+
+    Called between the steps of writing and switching, so that the kill test of
+    ``tests/test_processed.py`` lands in each of them, not only in the start-up.
+    """
+    delay = os.environ.get("LIXIA_ECON_TEST_WRITE_DELAY")
+    if delay:
+        time.sleep(float(delay))
 
 
 def _umask() -> int:
@@ -232,10 +245,13 @@ def publish(processed_dir: Path, tmp_folder: Path, digest: str) -> Path:
     for name in OUTPUT_NAMES:
         _fsync(tmp_folder / name)
     final = processed_dir / f"{_VERSION}{digest[:12]}-{secrets.token_hex(3)}"
+    test_delay()
     os.rename(tmp_folder, final)
     _fsync(processed_dir)
+    test_delay()
     _link(processed_dir, CURRENT, final.name)
     for name in OUTPUT_NAMES:
+        test_delay()
         _link(processed_dir, name, f"{CURRENT}/{name}")
     _fsync(processed_dir)
     return final

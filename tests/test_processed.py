@@ -98,14 +98,16 @@ def test_build_force_rebuilds_and_an_intact_build_is_up_to_date(tiny, capsys):
     assert load_panel(out, raw_dir=raw, rebuild=False)["value"].tolist() == [1.5]
 
 
-def test_a_damaged_panel_stops_a_report_with_the_repair(tiny):
-    from lixia_econ.report._run import data_hash
-
-    raw, out = tiny
+def test_a_damaged_panel_stops_a_report_with_the_repair(tiny, tiny_template, tmp_path, capsys):
+    _, out = tiny
     (out / "panel.parquet").write_bytes(b"junk")
-    with pytest.raises(DamagedOutputError, match="build --force"):
-        load_panel(out, raw_dir=raw, rebuild=False)
-    assert data_hash(out) != ""  # hashing the data does not trip on the damage
+    argv = ["report", "--template", str(tiny_template), "--data", str(out)]
+    assert cli.main([*argv, "--output", str(tmp_path / "r")]) == cli.EXIT_FAILED
+    err = capsys.readouterr().err
+    assert err.startswith("lixia-econ report: ")
+    assert "lixia-econ build --force" in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
 
 
 # --------------------------------------------------------------------------- fault 2: one switch
@@ -159,8 +161,12 @@ def test_a_panel_folder_of_an_older_build_is_read_and_replaced(tmp_path):
     assert load_panel(out, raw_dir=raw, rebuild=False)["value"].tolist() == [3.5]
 
 
-def _subprocess_build(raw: Path, out: Path, *extra: str) -> subprocess.Popen:
+def _subprocess_build(
+    raw: Path, out: Path, *extra: str, delay: float | None = None
+) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if delay is not None:  # stretch the write and switch steps so kills land in them
+        env["LIXIA_ECON_TEST_WRITE_DELAY"] = str(delay)
     cmd = [sys.executable, "-m", "lixia_econ.cli", "build", "--raw", str(raw)]
     return subprocess.Popen(
         [*cmd, "--processed", str(out), *extra],
@@ -215,6 +221,8 @@ def _phase(out: Path, before: set[str], old: Path) -> str:
         return "while writing the version folder"
     if any(n.startswith(".v-") for n in new):
         return "after renaming, before the switch"
+    if any(n.startswith(".tmp-") for n in new):
+        return "while replacing a link"
     return "before writing (reading raw files, or waiting)"
 
 
@@ -226,16 +234,18 @@ def test_kill_9_at_random_points_never_leaves_a_mixed_folder(tmp_path):
     assert build_panel(raw_dir=raw, processed_dir=out).ok
     values[read_log(current_version(out))["input_hash"]] = 0.0
     started = time.perf_counter()
-    probe = _subprocess_build(raw, out, "--force")
+    probe = _subprocess_build(raw, out, "--force", delay=0.0)
     assert probe.wait(timeout=120) == 0
-    duration = time.perf_counter() - started
+    startup = time.perf_counter() - started  # start-up, reading and assembling
+    delay = 0.15  # each of the 8 write/switch steps, so they take about a third of a build
+    duration = startup + 8 * delay
     rng = random.Random(13)
     phases: dict[str, int] = {}
     for i in range(1, 51):
         _write_raw(raw, float(i))
         before, old = {p.name for p in out.iterdir()}, current_version(out)
-        proc = _subprocess_build(raw, out)
-        time.sleep(rng.uniform(0.5 * duration, 1.05 * duration))
+        proc = _subprocess_build(raw, out, delay=delay)
+        time.sleep(rng.uniform(0.6 * startup, 1.05 * duration))
         proc.kill()
         proc.wait()
         phase = _phase(out, before, old)
