@@ -226,6 +226,13 @@ def _phase(out: Path, before: set[str], old: Path) -> str:
     return "before writing (reading raw files, or waiting)"
 
 
+def _wait_until_writing(out: Path, before: set[str], proc: subprocess.Popen) -> None:
+    while proc.poll() is None:
+        if any(p.name.startswith(".tmp-v-") for p in out.iterdir() if p.name not in before):
+            return
+        time.sleep(0.01)
+
+
 @pytest.mark.slow
 def test_kill_9_at_random_points_never_leaves_a_mixed_folder(tmp_path):
     raw, out = tmp_path / "raw", tmp_path / "processed"
@@ -236,16 +243,19 @@ def test_kill_9_at_random_points_never_leaves_a_mixed_folder(tmp_path):
     started = time.perf_counter()
     probe = _subprocess_build(raw, out, "--force", delay=0.0)
     assert probe.wait(timeout=120) == 0
-    startup = time.perf_counter() - started  # start-up, reading and assembling
-    delay = 0.15  # each of the 8 write/switch steps, so they take about a third of a build
-    duration = startup + 8 * delay
+    delay = 0.15  # each of the 8 write and switch steps
+    duration = time.perf_counter() - started + 8 * delay
     rng = random.Random(13)
     phases: dict[str, int] = {}
     for i in range(1, 51):
         _write_raw(raw, float(i))
         before, old = {p.name for p in out.iterdir()}, current_version(out)
         proc = _subprocess_build(raw, out, delay=delay)
-        time.sleep(rng.uniform(0.6 * startup, 1.05 * duration))
+        if i % 2:  # anywhere from the start to the end of the build
+            time.sleep(rng.uniform(0.0, 1.05 * duration))
+        else:  # once it writes: in one of the write and switch steps
+            _wait_until_writing(out, before, proc)
+            time.sleep(rng.uniform(0.0, 8 * delay))
         proc.kill()
         proc.wait()
         phase = _phase(out, before, old)
