@@ -341,3 +341,14 @@ def test_a_signal_during_one_report_leaves_no_temporary_folder(
     assert "Traceback" not in err
     assert not [p for p in out.rglob("*") if ".tmp-" in p.name or ".old-" in p.name]
     assert not list(out.rglob("report.html")) or phase == "publish"
+
+
+def test_a_full_width_as_of_is_read_as_its_digits(tiny_template, tiny_data, tmp_path):
+    from lixia_econ.report import prepare_job
+
+    params = {"region": "370102", "as_of": "２０２１"}  # typed with a CJK input method
+    job = prepare_job(
+        tiny_template, params, data_dir=tiny_data, output_dir=tmp_path, from_text=True
+    )
+    assert job.parameters["as_of"] == "2021"
+    assert job.target.name == "2021"
