@@ -49,4 +49,4 @@ lab: env
 	$(BIN)/jupyter lab notebooks/
 
 clean:
-	rm -rf data/processed/*.parquet data/processed/*.csv reports/*/
+	rm -rf data/processed/* data/processed/.v-* data/processed/.tmp-* reports/*/

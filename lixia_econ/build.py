@@ -20,8 +20,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
-import tempfile
+import shutil
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from lixia_econ import config
+from lixia_econ import config, processed
 from lixia_econ._excel import csv_frame
 from lixia_econ.clean import JAN_FEB_STATUS, decumulate_frame
 from lixia_econ.errors import DataFormatError, LixiaEconError
@@ -264,18 +263,6 @@ def derive_annual(panel: pd.DataFrame) -> pd.DataFrame:
     return out[list(COLUMNS)].reset_index(drop=True)
 
 
-def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        write(tmp_path)
-        os.replace(tmp_path, target)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
-
-
 def build_panel(
     *,
     raw_dir: str | Path | None = None,
@@ -294,12 +281,22 @@ def build_panel(
     echo : callable, optional
         Called with each progress line (``print`` on the command line).
     force : bool
-        Rewrite the outputs even when the inputs are unchanged since the last build.
+        Rewrite the outputs even when the inputs are unchanged since the last build (the
+        repair for a damaged ``panel.parquet``). Without it the build also rewrites them
+        when they no longer match the checksums their build recorded.
 
     Returns
     -------
     BuildResult
         ``ok`` is False when a file was rejected; then nothing was written.
+
+    Notes
+    -----
+    The outputs are written into a new version folder and made current in one atomic
+    step (:mod:`lixia_econ.processed`): a reader sees the previous set or the new one,
+    never a mix, and a build killed at any point leaves the previous set current.
+    Concurrent builds into one folder take turns (a lock file); each build first removes
+    what a killed build left.
     """
     say = echo or (lambda _line: None)
     raw = Path(raw_dir) if raw_dir is not None else config.RAW_DIR
@@ -317,8 +314,23 @@ def build_panel(
 
     manifest = raw / config.MANIFEST_NAME
     digest = _hash_files([manifest, *units, *files] if listed else [*units, *files], __version__)
-    if not force and _up_to_date(out_dir, digest, result, say):
-        return result
+    with processed.build_lock(out_dir):
+        processed.clean(out_dir)
+        if not force and _up_to_date(out_dir, digest, result, say):
+            return result
+        return _build_locked(raw, out_dir, files, listed, digest, result, say)
+
+
+def _build_locked(
+    raw: Path,
+    out_dir: Path,
+    files: list[Path],
+    listed: dict[Path, dict[str, Any]],
+    digest: str,
+    result: BuildResult,
+    say: Callable[[str], None],
+) -> BuildResult:
+    """Read, assemble and publish the panel; the caller holds the build lock."""
     frames, jan_feb = _read_files(raw, files, listed, result, say)
     if not result.ok:
         say(f"build failed: {len(result.rejected)} file(s) rejected; {out_dir} left as it was")
@@ -392,13 +404,16 @@ def _find_inputs(
 def _up_to_date(
     out_dir: Path, digest: str, result: BuildResult, say: Callable[[str], None]
 ) -> bool:
-    """Say so and return True when the last build read exactly these inputs."""
-    log_path = out_dir / "build_log.json"
+    """Say so and return True when the last build read these inputs and its outputs are intact."""
+    folder = processed.current_version(out_dir)
     parquet = out_dir / f"{config.PANEL_STEM}.parquet"
-    if not (parquet.exists() and log_path.exists()):
+    previous = processed.read_log(folder)
+    if folder == out_dir or previous.get("input_hash") != digest:
         return False
-    previous = json.loads(log_path.read_text(encoding="utf-8"))
-    if previous.get("input_hash") != digest:
+    bad = processed.mismatched(folder)
+    if bad or not processed.links_ok(out_dir):
+        what = ", ".join(bad) if bad else "the links to the current build"
+        say(f"inputs unchanged but {what} in {out_dir} damaged or replaced: rebuilding")
         return False
     result.unchanged = True
     result.rows = int(previous.get("rows", 0))
@@ -479,32 +494,34 @@ def _assemble(
 def _write_outputs(
     panel: pd.DataFrame, out_dir: Path, digest: str, file_order: list[str], result: BuildResult
 ) -> None:
-    """Write the panel (parquet, CSV with BOM) and the build log, each atomically."""
+    """Write the panel (parquet, CSV with BOM), regions and build log; switch to them at once."""
     from lixia_econ import __version__
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    parquet = out_dir / f"{config.PANEL_STEM}.parquet"
-    csv_path = out_dir / f"{config.PANEL_STEM}.csv"
-    log_path = out_dir / "build_log.json"
-    regions_path = out_dir / REGIONS_NAME
-    _atomic_write(parquet, lambda p: panel.to_parquet(p, index=False))
-    # text Excel would run as a formula gets a ' in front (the CSV only, not the parquet)
-    excel = csv_frame(panel)
-    _atomic_write(csv_path, lambda p: excel.to_csv(p, index=False, encoding="utf-8-sig"))
-    _atomic_write(regions_path, lambda p: _write_regions(p, result.regions))
-    log = {
-        "input_hash": digest,
-        "rows": len(panel),
-        "derived": result.derived,
-        "read": result.read,
-        "source_order": _source_order(panel, file_order),
-        "version": __version__,
-    }
-    _atomic_write(
-        log_path,
-        lambda p: p.write_text(json.dumps(log, ensure_ascii=False, indent=2), encoding="utf-8"),
-    )
-    result.written = [parquet, csv_path, log_path, regions_path]
+    tmp = processed.new_version(out_dir)
+    try:
+        panel.to_parquet(tmp / f"{config.PANEL_STEM}.parquet", index=False)
+        processed.test_delay()
+        # text Excel would run as a formula gets a ' in front (the CSV only, not the parquet)
+        csv_frame(panel).to_csv(tmp / f"{config.PANEL_STEM}.csv", index=False, encoding="utf-8-sig")
+        processed.test_delay()
+        _write_regions(tmp / REGIONS_NAME, result.regions)
+        log = {
+            "input_hash": digest,
+            "rows": len(panel),
+            "derived": result.derived,
+            "read": result.read,
+            "source_order": _source_order(panel, file_order),
+            "version": __version__,
+        }
+        text = json.dumps(log, ensure_ascii=False, indent=2)
+        (tmp / processed.LOG_NAME).write_text(text, encoding="utf-8")
+        processed.publish(out_dir, tmp, digest)
+    finally:
+        if tmp.exists():  # interrupted before the switch: the previous set stays current
+            shutil.rmtree(tmp, ignore_errors=True)
+    processed.clean(out_dir)
+    names = [f"{config.PANEL_STEM}.parquet", f"{config.PANEL_STEM}.csv", processed.LOG_NAME]
+    result.written = [out_dir / name for name in [*names, REGIONS_NAME]]
 
 
 def _write_regions(path: Path, units: list[Region]) -> None:

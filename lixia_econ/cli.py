@@ -30,13 +30,25 @@ class _Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl-C so that runs stop the same careful way."""
 
 
+#: Signals received while a command ran: the exit code follows them even when the
+#: exception they raised was swallowed ("Exception ignored in ..." from a callback or a
+#: finaliser, where Python drops exceptions).
+_RECEIVED: list[int] = []
+
+
 def _raise_terminated(signum: int, frame: object) -> None:
+    _RECEIVED.append(signum)
     raise _Terminated
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    _RECEIVED.append(signum)
+    raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
 def _sigterm_as_interrupt() -> Iterator[None]:
-    """Make SIGTERM stop a running command the way Ctrl-C does.
+    """Make SIGTERM stop a running command the way Ctrl-C does, and remember both.
 
     Without it ``timeout``, ``kill`` or a service stop would end the process on the spot
     and leave temporary report folders behind.
@@ -44,17 +56,32 @@ def _sigterm_as_interrupt() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.signal(signal.SIGTERM, _raise_terminated)
+    old_term = signal.signal(signal.SIGTERM, _raise_terminated)
+    old_int = signal.signal(signal.SIGINT, _raise_interrupt)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, old)
+        signal.signal(signal.SIGTERM, old_term)
+        signal.signal(signal.SIGINT, old_int)
+
+
+def _stopped(command: str, *, terminated: bool) -> int:
+    """Say the command was stopped and return 143 (SIGTERM) or 130 (Ctrl-C)."""
+    print(
+        f"lixia-econ {command}: {'terminated' if terminated else 'interrupted'}; "
+        "finished reports are in place, a report cut short is left in a '.failed' "
+        "folder or not at all",
+        file=sys.stderr,
+    )
+    return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
 
 
 def _build(args: argparse.Namespace) -> int:
     from lixia_econ.build import build_panel
 
-    result = build_panel(raw_dir=args.raw, processed_dir=args.processed, echo=print)
+    result = build_panel(
+        raw_dir=args.raw, processed_dir=args.processed, echo=print, force=args.force
+    )
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
@@ -146,6 +173,11 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="read data/raw/ through its manifest, write data/processed/")
     p.add_argument("--raw", default=None, help="raw-data folder (default: data/raw)")
     p.add_argument("--processed", default=None, help="output folder (default: data/processed)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild even when the inputs are unchanged (repairs a damaged panel.parquet)",
+    )
     p.set_defaults(func=_build)
 
     p = sub.add_parser(
@@ -200,9 +232,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     parser = make_parser()
     args = parser.parse_args(argv)
+    _RECEIVED.clear()
     try:
         with _sigterm_as_interrupt():
-            return args.func(args)
+            code = args.func(args)
+        if _RECEIVED:  # a signal whose exception was swallowed on the way
+            return _stopped(args.command, terminated=signal.SIGTERM in _RECEIVED)
+        return code
     except ParameterError as exc:
         print(f"lixia-econ {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -210,14 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"lixia-econ {args.command}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt as exc:
-        terminated = isinstance(exc, _Terminated)
-        print(
-            f"lixia-econ {args.command}: {'terminated' if terminated else 'interrupted'}; "
-            "finished reports are in place, a report cut short is left in a '.failed' "
-            "folder or not at all",
-            file=sys.stderr,
-        )
-        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+        terminated = isinstance(exc, _Terminated) or signal.SIGTERM in _RECEIVED
+        return _stopped(args.command, terminated=terminated)
 
 
 if __name__ == "__main__":  # pragma: no cover

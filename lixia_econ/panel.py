@@ -13,7 +13,7 @@ names in JupyterLab::
 
 from __future__ import annotations
 
-import json
+import io
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,7 @@ from lixia_econ import config
 from lixia_econ.clean import JAN_FEB_STATUS
 from lixia_econ.errors import LixiaEconError, ParameterError
 from lixia_econ.periods import tidy_period_index
+from lixia_econ.processed import checked_bytes, current_version, damaged, read_log
 from lixia_econ.schema import (
     COLUMNS,
     normalise_name,
@@ -59,7 +60,7 @@ def register_units(processed_dir: str | Path | None = None) -> None:
         The processed-data folder (default ``data/processed``); nothing happens if it has
         no ``regions.csv``.
     """
-    units = Path(processed_dir or config.PROCESSED_DIR) / "regions.csv"
+    units = current_version(processed_dir or config.PROCESSED_DIR) / "regions.csv"
     if units.exists():
         from lixia_econ.regions import register_regions
 
@@ -67,7 +68,7 @@ def register_units(processed_dir: str | Path | None = None) -> None:
 
 
 def _panel_path(processed_dir: Path) -> Path:
-    return processed_dir / f"{config.PANEL_STEM}.parquet"
+    return current_version(processed_dir) / f"{config.PANEL_STEM}.parquet"
 
 
 def _stale(processed_dir: Path, raw_dir: Path) -> bool:
@@ -108,7 +109,14 @@ def load_panel(
     ------
     LixiaEconError
         If the build fails (it names the bad files) or there is no panel and
-        ``rebuild=False``.
+        ``rebuild=False``; a :class:`~lixia_econ.processed.DamagedOutputError` if
+        ``panel.parquet`` (or ``regions.csv``) cannot be read or differs from the checksum
+        its build recorded (the message says to run ``lixia-econ build --force``).
+
+    Notes
+    -----
+    The current build's folder is resolved once (:func:`lixia_econ.processed.current_version`)
+    and every file is read from it, so a build finishing meanwhile is never half seen.
     """
     processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DIR
     raw = Path(raw_dir) if raw_dir is not None else config.RAW_DIR
@@ -121,16 +129,32 @@ def load_panel(
             raise LixiaEconError(
                 "building the panel failed: " + "; ".join(str(e) for _, e in result.rejected)
             )
-    path = _panel_path(processed)
-    if not path.exists():
-        raise LixiaEconError(f"no processed panel at {path}; run `lixia-econ build`")
-    register_units(processed)
-    panel = pd.read_parquet(path)[list(COLUMNS)]
-    log = processed / "build_log.json"
-    if log.exists():
-        panel.attrs["source_order"] = json.loads(log.read_text(encoding="utf-8")).get(
-            "source_order", []
-        )
+    for _attempt in range(3):
+        folder = current_version(processed)  # resolved once: every file from one build
+        try:
+            return _read_version(processed, folder)
+        except FileNotFoundError:
+            if folder == processed or current_version(processed) == folder:
+                raise  # not a version removed by a newer build while being read
+    return _read_version(processed, current_version(processed))
+
+
+def _read_version(processed: Path, folder: Path) -> pd.DataFrame:
+    """Read the panel of one version folder, checked against its build's checksums."""
+    name = f"{config.PANEL_STEM}.parquet"
+    shown = processed / name
+    if not (folder / name).exists():
+        raise LixiaEconError(f"no processed panel at {shown}; run `lixia-econ build`")
+    data = checked_bytes(folder, name, shown=shown)
+    if (folder / "regions.csv").exists():
+        checked_bytes(folder, "regions.csv", shown=processed / "regions.csv")
+    try:
+        panel = pd.read_parquet(io.BytesIO(data))[list(COLUMNS)]
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise damaged(shown, exc) from None
+    register_units(folder)
+    log = read_log(folder)
+    panel.attrs["source_order"] = log.get("source_order", [])
     return panel
 
 

@@ -214,7 +214,7 @@ def test_monthly_bulletin_end_to_end(raw_copy, tmp_path, jan_feb, first):
 def test_a_code_registered_twice_fails_the_build_naming_both_files(raw_copy, tmp_path, capsys):
     out = tmp_path / "processed"
     assert cli.main(["build", "--raw", str(raw_copy), "--processed", str(out)]) == 0
-    snapshot = {p.name: p.read_bytes() for p in out.iterdir()}
+    snapshot = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     (raw_copy / "zones.regions.csv").write_text(
         "code,name_zh,name_en,level,parent,kind,aliases\n"
         "370190,高新区,Hi-tech Zone,county,370100,functional zone,\n",
@@ -226,13 +226,13 @@ def test_a_code_registered_twice_fails_the_build_naming_both_files(raw_copy, tmp
     assert "registered twice" in printed
     assert "zones.regions.csv" in printed
     assert "regions.csv row 2" in printed
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == snapshot
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == snapshot
 
 
 def test_a_year_to_date_value_that_falls_fails_the_build(raw_copy, tmp_path, capsys):
     out = tmp_path / "processed"
     assert cli.main(["build", "--raw", str(raw_copy), "--processed", str(out)]) == 0
-    snapshot = {p.name: p.read_bytes() for p in out.iterdir()}
+    snapshot = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     (raw_copy / "falls.csv").write_text(
         "示例区主要指标\n指标,2020年1-3月,1-6月,1-9月,1-12月\n地区生产总值（亿元）,100.3,224.5,215.2,500.5\n",
         encoding="gb18030",
@@ -247,7 +247,7 @@ def test_a_year_to_date_value_that_falls_fails_the_build(raw_copy, tmp_path, cap
     assert "falls.csv" in printed
     assert "row 3" in printed
     assert "215.2" in printed
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == snapshot
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == snapshot
 
 
 @pytest.mark.parametrize(

@@ -201,7 +201,7 @@ def test_one_bad_file_fails_the_build_and_leaves_processed_as_it_was(raw_copy, t
     # moved from test_build.py
     out = tmp_path / "processed"
     assert cli.main(["build", "--raw", str(raw_copy), "--processed", str(out)]) == 0
-    snapshot = {p.name: p.read_bytes() for p in out.iterdir()}
+    snapshot = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     bad = raw_copy / "district_monthly.csv"
     bad.write_text(
         "region,indicator,period,value,unit\n"
@@ -215,7 +215,7 @@ def test_one_bad_file_fails_the_build_and_leaves_processed_as_it_was(raw_copy, t
     assert "district_monthly.csv" in printed
     assert "2020年13月" in printed
     assert "row 3" in printed
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == snapshot
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == snapshot
 
 
 # --------------------------------------------------------------------------- a failed run
@@ -231,3 +231,124 @@ def test_a_failed_report_exits_1_and_names_the_cell(tiny_template, tiny_data, tm
     assert "deliberate failure" in err
     assert "Traceback" not in err
     assert not list(tmp_path.rglob("report.html"))
+
+
+# --------------------------------------------------------------------------- issue 13, fault 4
+
+_BAD_CONFIGS = {
+    "defaults_not_a_table": ("defaults = 3\n", "[defaults]"),
+    "workers_not_a_number": ('[batch]\nworkers = "two"\n', "workers"),
+    "timeout_not_a_number": ('[batch]\ntimeout = "x"\n', "timeout"),
+    "report_not_tables": ("report = [1, 2]\n", "[[report]]"),
+    "regions_a_string": ('[[matrix]]\ntemplate = "tiny"\nregions = "370102"\n', "regions"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_BAD_CONFIGS))
+def test_bad_batch_config_values_exit_2_with_one_line(case, tmp_path, tiny_data, capsys):
+    text, message = _BAD_CONFIGS[case]
+    if "[[" not in text and "report =" not in text:
+        text += '[[report]]\ntemplate = "tiny"\n'
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(text, encoding="utf-8")
+    argv = ["batch", str(cfg), "--no-progress", "--output", str(tmp_path / "r")]
+    assert main([*argv, "--data", str(tiny_data)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("lixia-econ batch: ")
+    assert message in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("case", "argv", "message"),
+    [
+        ("timeout_inf", ["batch", "{cfg}", "--timeout", "inf"], "timeout"),
+        ("timeout_nan", ["batch", "{cfg}", "--timeout", "nan"], "timeout"),
+        ("scheduler", ["batch", "{cfg}", "--scheduler", "tcp://127.0.0.1:9"], "scheduler"),
+        ("output_a_file", ["report", "--template", "{tpl}", "--output", "{file}"], "not a folder"),
+        ("log_file", ["report", "--template", "{tpl}", "--log-file", "/proc/x/log"], "log"),
+        ("template_not_a_notebook", ["report", "--template", "{file}"], "notebook"),
+        ("as_of_fullwidth", ["report", "--template", "{tpl}", "-p", "as_of=２０３５"], "2035"),
+        ("as_of_future", ["report", "--template", "{tpl}", "-p", "as_of=9999"], "9999"),
+    ],
+)
+def test_bad_options_exit_2_with_one_line(
+    case, argv, message, tmp_path, tiny_template, tiny_data, capsys
+):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f'[[report]]\ntemplate = "{tiny_template}"\n', encoding="utf-8")
+    afile = tmp_path / "a_file.txt"
+    afile.write_text("not a folder", encoding="utf-8")
+    fill = {"cfg": str(cfg), "tpl": str(tiny_template), "file": str(afile)}
+    argv = [a.format(**fill) for a in argv]
+    if "--output" not in argv:
+        argv += ["--output", str(tmp_path / "r")]
+    argv += ["--data", str(tiny_data)] + (["--no-progress"] if argv[0] == "batch" else [])
+    assert main(argv) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith(f"lixia-econ {argv[0]}: ")
+    assert message in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+    assert not list((tmp_path / "r").rglob("*.ipynb")) if (tmp_path / "r").exists() else True
+
+
+# --------------------------------------------------------------------------- issue 13, fault 5
+
+
+def _wait_for(pattern: str, root, proc, limit: float = 120.0):
+    import time
+
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < limit:
+        found = list(root.rglob(pattern))
+        if found:
+            return found[0]
+        assert proc.poll() is None, proc.stderr.read()
+        time.sleep(0.05)
+    raise AssertionError(f"{pattern} never appeared under {root}")
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("phase", ["kernel.log", "export", "publish"])
+@pytest.mark.parametrize(("signum", "code"), [(15, 143), (2, 130)])
+def test_a_signal_during_one_report_leaves_no_temporary_folder(
+    phase, signum, code, tiny_template, tiny_data, tmp_path
+):
+    out = tmp_path / "reports"
+    stale = out / "tiny" / "370102" / ".2021.tmp-deadbeef"
+    stale.mkdir(parents=True)  # left by a run killed earlier: older than the next run
+    os.utime(stale, (1, 1))
+    env = {**os.environ, "PYTHONPATH": str(RAW_DIR.parents[1])}
+    if phase != "kernel.log":
+        env["LIXIA_ECON_TEST_PAUSE"] = phase
+    argv = ["report", "--template", str(tiny_template), "-p", "region=370102"]
+    argv += ["-p", "sleep=5"] if phase == "kernel.log" else []
+    argv += ["--data", str(tiny_data), "--output", str(out)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lixia_econ.cli", *argv],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    marker = "kernel.log" if phase == "kernel.log" else f"paused-{phase}"
+    _wait_for(marker, out, proc)
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == code, err
+    assert "Traceback" not in err
+    assert not [p for p in out.rglob("*") if ".tmp-" in p.name or ".old-" in p.name]
+    assert not list(out.rglob("report.html")) or phase == "publish"
+
+
+def test_a_full_width_as_of_is_read_as_its_digits(tiny_template, tiny_data, tmp_path):
+    from lixia_econ.report import prepare_job
+
+    params = {"region": "370102", "as_of": "２０２１"}  # typed with a CJK input method
+    job = prepare_job(
+        tiny_template, params, data_dir=tiny_data, output_dir=tmp_path, from_text=True
+    )
+    assert job.parameters["as_of"] == "2021"
+    assert job.target.name == "2021"

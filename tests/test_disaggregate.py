@@ -527,3 +527,38 @@ def test_all_missing_refused():
     empty = pd.Series([np.nan, np.nan], index=pd.period_range("2020", periods=2, freq="Y"))
     with pytest.raises(InsufficientDataError):
         disaggregate(empty, method="denton-cholette")
+
+
+# --------------------------------------------------------------------------- issue 13, fault 6
+
+
+def _issue13_series() -> tuple[pd.Series, pd.Series]:
+    # hand-made fixture: six annual figures and a rising quarterly indicator
+    annual = pd.Series(
+        [100.0, 110, 120, 125, 140, 150], index=pd.period_range("2015", periods=6, freq="Y")
+    )
+    quarterly = pd.Series(
+        np.linspace(10, 40, 24), index=pd.period_range("2015Q1", periods=24, freq="Q")
+    )
+    return annual, quarterly
+
+
+@pytest.mark.parametrize("method", ["chow-lin", "fernandez", "litterman"])
+def test_a_constant_indicator_is_refused_with_the_reason(method):
+    annual, quarterly = _issue13_series()
+    with pytest.raises(InsufficientDataError, match="constant=False"):
+        disaggregate(annual, quarterly * 0 + 5, method=method)
+
+
+def test_a_constant_indicator_without_a_constant_is_fitted():
+    annual, quarterly = _issue13_series()
+    res = disaggregate(annual, quarterly * 0 + 5, method="fernandez", constant=False)
+    assert np.isfinite(res.estimates).all()
+
+
+@pytest.mark.parametrize("method", ["chow-lin", "fernandez", "denton-cholette"])
+def test_an_infinite_indicator_value_is_refused_naming_the_period(method):
+    annual, quarterly = _issue13_series()
+    quarterly.loc["2016Q2"] = np.inf
+    with pytest.raises(ParameterError, match=r"infinite values \(2016Q2\)"):
+        disaggregate(annual, quarterly, method=method)

@@ -474,3 +474,31 @@ def test_causal_impact_anchor_perfect_control_minus_five_percent():
         eff = res.effects["Cumulative"]
         assert eff["Relative effect (%)"] == pytest.approx(-5.0, abs=0.1), method
         assert eff["Relative effect lower (%)"] <= -5.0 <= eff["Relative effect upper (%)"]
+
+
+# --------------------------------------------------------------------------- issue 13, fault 6
+
+
+def _issue13_annual() -> pd.Series:
+    # hand-made fixture: a rising annual series with a dip at 2018
+    values = [100.0, 104, 108, 112, 117, 121, 110, 118, 126]
+    return pd.Series(values, index=pd.period_range("2012", periods=9, freq="Y"))
+
+
+def test_a_pre_shock_infinite_value_is_refused_naming_the_period():
+    series = _issue13_annual()
+    series.loc["2014"] = np.inf
+    with pytest.raises(ParameterError, match=r"infinite values \(2014\)"):
+        analyze_recovery(series, shock="2018")
+
+
+@pytest.mark.parametrize("scale", [1e300, 1e-300, -1e300])
+def test_values_beyond_what_the_model_computes_are_refused(scale):
+    with pytest.raises(ParameterError, match="rescale"):
+        analyze_recovery(_issue13_annual() * scale, shock="2018")
+
+
+def test_large_but_ordinary_magnitudes_are_scored():
+    # a country's GDP in yuan (~1e14) is far inside the limits
+    res = analyze_recovery(_issue13_annual() * 1e12, shock="2018")
+    assert res.metrics["trough_period"] == pd.Period("2018", "Y")

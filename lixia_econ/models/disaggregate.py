@@ -381,6 +381,13 @@ def _indicator_frame(indicator: pd.Series | pd.DataFrame | None) -> pd.DataFrame
             "indicator has a column named 'constant'; lixia_econ adds the constant itself "
             "(constant=True), rename the column"
         )
+    inf = np.isinf(frame.to_numpy(dtype="float64", na_value=np.nan)).any(axis=1)
+    if inf.any():
+        where = ", ".join(str(p) for p in frame.index[inf][:5])
+        raise ParameterError(
+            f"indicator holds infinite values ({where}); an indicator must be finite: fix "
+            "those periods or leave them missing (NaN)"
+        )
     return frame
 
 
@@ -452,6 +459,13 @@ def _fit_regression(
             f"method={method!r} needs more low-frequency figures than regressors: found {m} "
             f"covered figure(s) for {k} regressor(s) (constant and indicators); use "
             "method='denton-cholette', or fewer regressors (constant=False)"
+        )
+    if np.linalg.matrix_rank(xl) < k:
+        raise InsufficientDataError(
+            f"method={method!r} cannot separate the regressors: over the covered periods an "
+            "indicator is constant or a multiple of another regressor (with constant=True a "
+            "constant indicator duplicates the constant); use constant=False, another "
+            "indicator, or method='denton-cholette'"
         )
     notes: list[str] = []
     if method == "fernandez":

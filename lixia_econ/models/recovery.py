@@ -680,6 +680,38 @@ def _k_rule(components: dict[str, RecoveryResult]) -> tuple[bool, str]:
     return False, "components do not diverge"
 
 
+#: Largest (smallest) absolute value the models compute with; economic figures in any unit
+#: are far inside (a country's GDP in yuan is about 1e14).
+_MAGNITUDE = 1e100
+
+
+def _check_magnitudes(series: Any, name: str = "series") -> None:
+    """Refuse infinite values, and values too large or small to square, sum or divide.
+
+    Raises
+    ------
+    ParameterError
+        Naming the periods (infinite values) or the magnitude found and what to do.
+    """
+    if not isinstance(series, pd.Series) or not pd.api.types.is_numeric_dtype(series):
+        return  # the counterfactual says what is wrong with it
+    values = series.to_numpy(dtype="float64", na_value=np.nan)
+    inf = np.isinf(values)
+    if inf.any():
+        where = ", ".join(str(p) for p in series.index[inf][:5])
+        raise ParameterError(
+            f"{name} holds infinite values ({where}); a level must be a finite positive "
+            "number: fix or drop those periods (a missing value is NaN)"
+        )
+    size = np.abs(values[np.isfinite(values) & (values != 0)])
+    if size.size and (size.max() > _MAGNITUDE or size.min() < 1 / _MAGNITUDE):
+        worst = size.max() if size.max() > _MAGNITUDE else size.min()
+        raise ParameterError(
+            f"{name} has values of magnitude {worst:.3g}, outside 1e-100 to 1e100 where the "
+            "model computes exactly; rescale it (e.g. to 亿元, or to an index = 100)"
+        )
+
+
 def analyze_recovery(
     series: pd.Series,
     *,
@@ -823,6 +855,7 @@ def analyze_recovery(
     check_choice("method", method, METHODS)
     check_choice("adjust", adjust, ADJUST)
     level = check_level(level)
+    _check_magnitudes(series)
     cf = counterfactual(
         series,
         shock=shock,

@@ -204,15 +204,72 @@ def load_batch_config(path: str | Path) -> dict[str, Any]:
         raise ParameterError(f"batch config {path}: write entries as [[report]] and [[matrix]]")
     if not reports and not matrix:
         raise ParameterError(f"batch config {path}: no [[report]] or [[matrix]] entries")
-    for i, entry in enumerate(reports + matrix):
-        if "template" not in entry:
-            raise ParameterError(f"batch config {path}: entry {i + 1} has no 'template'")
+    _check_config(path, raw, batch, reports + matrix)
     return {
         "batch": batch,
         "defaults": raw.get("defaults", {}),
         "report": reports,
         "matrix": matrix,
     }
+
+
+def _check_config(path: Path, raw: dict[str, Any], batch: Any, entries: list[Any]) -> None:
+    """Refuse values of the wrong type, each with a one-line message saying what works."""
+    where = f"batch config {path}"
+    for section in ("batch", "defaults"):
+        if not isinstance(raw.get(section, {}), dict):
+            raise ParameterError(
+                f"{where}: {section} = {raw[section]!r} must be a table: write [{section}] "
+                "and its keys on the lines below"
+            )
+    if "workers" in batch:
+        check_workers(batch["workers"], where=f"{where}: [batch] workers")
+    if "timeout" in batch:
+        check_timeout(batch["timeout"], where=f"{where}: [batch] timeout")
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise ParameterError(
+                f"{where}: entry {i + 1} is {entry!r}, not a table; write each report as "
+                '[[report]] (or [[matrix]]) with template = "name" below it'
+            )
+        if "template" not in entry:
+            raise ParameterError(f"{where}: entry {i + 1} has no 'template'")
+        for key in ("regions", "indicators"):
+            value = entry.get(key, "*")
+            if value != "*" and not (
+                isinstance(value, list) and all(isinstance(v, str) for v in value)
+            ):
+                raise ParameterError(
+                    f"{where}: entry {i + 1} {key} = {value!r}: write a list of names or "
+                    f'codes ({key} = ["370102"]) or "*" for all'
+                )
+
+
+def check_workers(value: Any, *, where: str = "workers") -> int:
+    """Return ``value`` as a number of workers (a whole number, at least 1).
+
+    Raises
+    ------
+    ParameterError
+        Not a whole number of at least 1.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ParameterError(f"{where}={value!r} must be a whole number of at least 1")
+    return value
+
+
+def check_timeout(value: Any, *, where: str = "timeout") -> float:
+    """Return ``value`` as a timeout in seconds (a finite, positive number).
+
+    Raises
+    ------
+    ParameterError
+        Not a number, not finite, or not positive.
+    """
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if not ok or not math.isfinite(value) or value <= 0:
+        raise ParameterError(f"{where}={value!r} must be a finite, positive number of seconds")
+    return float(value)
 
 
 def _expand_matrix(
@@ -295,7 +352,13 @@ def _make_executor(workers: int, scheduler: str | None) -> tuple[cf.Executor, An
             raise ParameterError(
                 "--scheduler needs dask.distributed: pip install 'lixia_econ[dask]'"
             ) from None
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=10)
+        except (OSError, ValueError, TypeError) as exc:  # unreachable, or not an address
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ParameterError(
+                f"--scheduler {scheduler}: cannot connect to a Dask scheduler there ({first})"
+            ) from None
         return client.get_executor(pure=False), client
     return cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lixia-report"), None
 
@@ -487,17 +550,18 @@ def _options(
     else:
         cfg, name = load_batch_config(config_path), Path(config_path).stem
     given = cfg.get("batch", {})
-    workers = int(workers if workers is not None else given.get("workers", 2))
-    if workers < 1:
-        raise ParameterError(f"workers={workers!r} must be at least 1")
+    workers = check_workers(workers if workers is not None else given.get("workers", 2))
+    timeout = check_timeout(timeout if timeout is not None else given.get("timeout", 600))
     data = data_dir if data_dir is not None else given.get("data")
     output = output_dir if output_dir is not None else given.get("output")
     output = Path(output) if output is not None else config.REPORTS_DIR
+    if output.exists() and not output.is_dir():
+        raise ParameterError(f"--output {output}: not a folder (a file is there)")
     output.mkdir(parents=True, exist_ok=True)
     return cfg, _Options(
         name=name,
         workers=workers,
-        timeout=float(timeout if timeout is not None else given.get("timeout", 600)),
+        timeout=timeout,
         force=bool(force if force is not None else given.get("force", False)),
         data=Path(data).resolve() if data is not None else None,
         output=output,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import json
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,7 @@ def template_path(template: str | Path, templates_dir: str | Path | None = None)
         path = Path(text)
         if not path.is_file():
             raise ParameterError(f"template={text!r}: no such notebook file")
+        _check_notebook(path)
         return path.resolve()
     folder = Path(templates_dir) if templates_dir is not None else config.TEMPLATES_DIR
     names = list_templates(folder)
@@ -137,6 +139,19 @@ def template_path(template: str | Path, templates_dir: str | Path | None = None)
             f"template={text!r} is not a template in {folder}; choose one of {listed}"
         )
     return (folder / f"{text}.ipynb").resolve()
+
+
+def _check_notebook(path: Path) -> None:
+    """Refuse a template path that is not a Jupyter notebook (``.ipynb`` JSON with cells)."""
+    try:
+        ok = path.suffix == ".ipynb" and "cells" in json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        ok = False
+    if not ok:
+        raise ParameterError(
+            f"template={str(path)!r} is not a Jupyter notebook (.ipynb); give a template name "
+            "from notebooks/templates/ or the path of a notebook"
+        )
 
 
 def _literal(text: str, name: str, path: Path) -> Any:
@@ -456,6 +471,8 @@ def _checked_value(name: str, value: Any) -> Any:
     if name in _INDICATOR_LIST_NAMES and isinstance(value, list):
         return [_indicator_code(name, v) for v in value]
     if name in _PERIOD_NAMES and isinstance(value, str) and value != "":
+        # full-width digits (２０２２) and other compatibility forms, as typed in a CJK IME
+        value = unicodedata.normalize("NFKC", value).strip()
         _period_param(name, value)
     else:
         choices = _choices()

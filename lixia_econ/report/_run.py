@@ -18,10 +18,12 @@ import json
 import os
 import re
 import shutil
+import signal
 import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -31,6 +33,7 @@ from lixia_econ._html import GLUE_MIMETYPE, notebook_to_html, warm_vega_bundle
 from lixia_econ.errors import LixiaEconError, ParameterError, ReportError
 from lixia_econ.panel import register_units
 from lixia_econ.periods import latest_tidy_period
+from lixia_econ.processed import current_version
 from lixia_econ.regions import region_label
 from lixia_econ.report._params import (
     DEFAULT_TEMPLATE,
@@ -196,8 +199,11 @@ def data_hash(data_dir: str | Path | None = None) -> str:
     str
         Hex digest; the digest of nothing if the folder is empty or missing.
     """
-    root = Path(data_dir) if data_dir is not None else config.PROCESSED_DIR
+    root = current_version(data_dir)  # the current build's folder, resolved once
     files = [p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    files = [
+        p for p in files if not any(part.startswith(".") for part in p.relative_to(root).parts)
+    ]
     return _hash_files(files, root) if root.is_dir() else hashlib.sha256().hexdigest()
 
 
@@ -340,6 +346,8 @@ def _resolve_as_of(params: dict[str, Any], data: Path | None) -> None:
     # Build a missing or stale default panel once, before it is read or hashed.
     panel = _panel(None) if data is None and config.RAW_DIR.exists() else None
     if params.get("as_of") != "":
+        if params.get("as_of"):
+            _check_as_of(params, panel if panel is not None else _panel(data), data)
         return
     as_of = _latest_period(
         panel if panel is not None else _panel(data),
@@ -358,6 +366,16 @@ def _page_title(job: Job) -> str:
     lang = job.parameters.get("lang") or "zh"
     name = region_label(region, lang="en" if lang == "en" else "zh") if region else ""
     return " ".join(part for part in (name, job.target.name) if part)
+
+
+def _check_as_of(params: dict[str, Any], panel: Any, data: Path | None) -> None:
+    """Refuse an ``as_of`` that starts after the latest data (before a kernel starts)."""
+    latest = _latest_period(panel, data, regions_in(params), indicators_in(params))
+    if shock_starts_after(params["as_of"], latest):
+        raise ParameterError(
+            f"as_of={params['as_of']!r} is after the latest data ({latest}); give a period up "
+            "to it, or leave as_of empty for the latest"
+        )
 
 
 def _target_folder(template: Path, params: dict[str, Any], variant: str | None, root: Path) -> Path:
@@ -426,6 +444,8 @@ def prepare_job(
     data = _data_folder(data_dir, params)
     _resolve_as_of(params, data)
     root = Path(output_dir) if output_dir is not None else config.REPORTS_DIR
+    if root.exists() and not root.is_dir():
+        raise ParameterError(f"--output {root}: not a folder (a file is there)")
     dhash = data_hash(data)
     return Job(
         template=path.stem,
@@ -574,6 +594,7 @@ class _Scratch:
     def __init__(self, target: Path) -> None:
         self.target = target
         target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_scratch(target)
         self.folder = target.with_name(f".{target.name}.tmp-{uuid.uuid4().hex[:8]}")
         self.folder.mkdir()
         self.notebook = self.folder / "report.ipynb"
@@ -591,26 +612,70 @@ class _Scratch:
     def keep_failed(self) -> Path:
         """Move the folder beside the target as ``<target>.failed``, with its log."""
         failed = self.target.with_name(f"{self.target.name}.failed")
-        self._write_log()
-        shutil.rmtree(failed, ignore_errors=True)
-        os.replace(self.folder, failed)
+        with _signals_deferred():
+            self._write_log()
+            shutil.rmtree(failed, ignore_errors=True)
+            os.replace(self.folder, failed)
         return failed
 
     def publish(self) -> None:
         """Write the log and replace the target by the folder; the old report survives a failure."""
         self._write_log()
         old = None
-        if self.target.exists():
-            old = self.target.with_name(f".{self.target.name}.old-{uuid.uuid4().hex[:8]}")
-            os.replace(self.target, old)
-        try:
-            os.replace(self.folder, self.target)
-        except OSError:
-            if old is not None:
-                os.replace(old, self.target)
-            raise
+        with _signals_deferred():  # Ctrl-C or SIGTERM between the renames waits for both
+            if self.target.exists():
+                old = self.target.with_name(f".{self.target.name}.old-{uuid.uuid4().hex[:8]}")
+                os.replace(self.target, old)
+            try:
+                os.replace(self.folder, self.target)
+            except OSError:
+                if old is not None:
+                    os.replace(old, self.target)
+                raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+#: When this process started (about): scratch folders older than it belong to dead runs.
+_STARTED = time.time()
+
+
+def _remove_stale_scratch(target: Path) -> None:
+    """Remove ``.<as_of>.tmp-*`` / ``.old-*`` folders of this report left by killed runs.
+
+    Only folders last changed before this process started: a run of the same report in
+    progress elsewhere started later than its folder, never before.
+    """
+    for pattern in (f".{target.name}.tmp-*", f".{target.name}.old-*"):
+        for folder in target.parent.glob(pattern):
+            with contextlib.suppress(OSError):
+                if folder.stat().st_mtime < _STARTED:
+                    shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back for a few renames; they are delivered right after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals are handled in the main thread only
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _test_pause(phase: str, scratch: _Scratch) -> None:
+    """Wait at a phase when ``LIXIA_ECON_TEST_PAUSE=<phase>`` (tests only), marking it.
+
+    Lets a test send a signal at a known point (``export``, ``publish``); unset, nothing
+    happens.
+    """
+    if os.environ.get("LIXIA_ECON_TEST_PAUSE") == phase:
+        (scratch.folder / f"paused-{phase}").write_text("", encoding="utf-8")
+        time.sleep(60)
 
 
 def _previous_hash(target: Path) -> str | None:
@@ -836,18 +901,32 @@ def execute_job(job: Job, *, force: bool = True) -> Outcome:
     timings = {"validate": job.validate_s, "execute": time.perf_counter() - t_exec}
     if error is None:
         try:
-            t_export = time.perf_counter()
-            tables, values = _export(job, scratch)
-            timings["export"] = time.perf_counter() - t_export
-            t_pdf = time.perf_counter()
-            pdf = _print_pdf(job, scratch)
-            timings["pdf"] = time.perf_counter() - t_pdf
-            timings["total"] = total()
-            return _publish(job, scratch, _metrics(job, tables, values, timings, pdf), timings)
+            return _export_and_publish(job, scratch, timings, total)
         except (LixiaEconError, OSError, ValueError) as exc:
             error = f"export failed: {type(exc).__name__}: {exc}"
+        except BaseException:  # Ctrl-C, SIGTERM: no temporary folder is left behind
+            if scratch.folder.exists():
+                scratch.note("FAILED: interrupted while exporting")
+                scratch.keep_failed()
+            raise
     timings["total"] = total()
     return _fail(job, scratch, error, timings)
+
+
+def _export_and_publish(
+    job: Job, scratch: _Scratch, timings: dict[str, float], total: Callable[[], float]
+) -> Outcome:
+    """Export HTML, workbook and PDF, then publish the folder; timings filled in."""
+    t_export = time.perf_counter()
+    _test_pause("export", scratch)
+    tables, values = _export(job, scratch)
+    timings["export"] = time.perf_counter() - t_export
+    t_pdf = time.perf_counter()
+    pdf = _print_pdf(job, scratch)
+    timings["pdf"] = time.perf_counter() - t_pdf
+    timings["total"] = total()
+    _test_pause("publish", scratch)
+    return _publish(job, scratch, _metrics(job, tables, values, timings, pdf), timings)
 
 
 def run_report(

@@ -7,6 +7,8 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
+from lixia_econ.errors import ParameterError
+
 __all__ = ["log", "logging_to"]
 
 #: The logger every report and batch writes to.
@@ -30,8 +32,13 @@ def logging_to(log_file: str | Path | None) -> Iterator[logging.Logger]:
     handler = None
     old_level = log.level
     if log_file is not None:
-        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(log_file, encoding="utf-8")
+        try:
+            Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+            handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            raise ParameterError(
+                f"--log-file {log_file}: cannot be written ({exc.strerror or exc})"
+            ) from None
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
