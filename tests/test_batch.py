@@ -322,7 +322,11 @@ def test_matrix_skips_pairs_whose_data_end_before_the_shock(setup):
 @pytest.mark.slow
 @pytest.mark.notebooks
 def test_example_batch_over_the_shipped_panel_with_one_broken_entry(tmp_path):
-    """Issue 4: every region x indicator of the shipped panel, plus one broken entry."""
+    """Issue 4: the example's region x indicator matrix on the shipped panel, one broken entry.
+
+    The example names five regions (China, Shandong, Jinan, Lixia, Qingdao); ``"*"`` would take
+    every region of the panel (the Jinan districts too: three times the reports).
+    """
     root = Path(__file__).resolve().parents[1]
     cfg = load_batch_config(root / "examples" / "batch.toml")
     cfg["report"].append({"template": "region_recovery", "region": "370102", "shock": "2020Q5"})
