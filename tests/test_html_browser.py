@@ -13,11 +13,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from _browser import offline_page
 
 from lixia_econ import config
 from lixia_econ.report import run_report
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -36,22 +36,11 @@ pytestmark = [
 
 
 def _open_offline(html: Path, shot: Path) -> dict:
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk"
     from playwright import sync_api
 
     seen: dict = {"network": [], "errors": [], "dialogs": []}
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-
-        def route(r):
-            if r.request.url.startswith("file:"):
-                r.continue_()
-            else:
-                seen["network"].append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
+        page = offline_page(p, seen, width=1200, args=ARGS)
         page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
         page.on("pageerror", lambda e: seen["errors"].append(str(e)))
         page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
@@ -64,7 +53,7 @@ def _open_offline(html: Path, shot: Path) -> dict:
         seen["body"] = page.locator("main").inner_text()
         shot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shot), full_page=True)
-        browser.close()
+        page.context.browser.close()
     return seen
 
 

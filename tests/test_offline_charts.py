@@ -16,10 +16,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _browser import offline_page
 
 from lixia_econ import config
 
-CHROMIUM = Path("/usr/bin/chromium")
 JUPYTER = Path(sys.executable).with_name("jupyter")
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebooks, pytest.mark.slow]
@@ -87,22 +87,11 @@ def test_nbconvert_html_of_an_executed_notebook_draws_every_chart_offline(tmp_pa
 
 
 def _open_offline(html: Path, tmp_path: Path) -> dict:
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk"
     from playwright import sync_api
 
     seen: dict = {"network": []}
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1100, "height": 900})
-
-        def route(r):
-            if r.request.url.startswith("file:"):
-                r.continue_()
-            else:
-                seen["network"].append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
+        page = offline_page(p, seen, width=1100, args=["--no-sandbox"])
         page.goto(html.as_uri())
         page.wait_for_load_state("load")
         outputs = ".jp-OutputArea-output"
@@ -114,5 +103,5 @@ def _open_offline(html: Path, tmp_path: Path) -> dict:
         shot = config.PROJECT_ROOT / "test-artifacts" / "nbconvert-offline.png"
         shot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shot), full_page=True)
-        browser.close()
+        page.context.browser.close()
     return seen
