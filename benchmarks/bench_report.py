@@ -1,112 +1,236 @@
-"""Report benchmark: the papermill floor, one report, and a batch serially and on 2 workers.
+"""Report benchmark (issue 14): one report against its anchors, a batch serial and on 2 workers.
 
-Run: .venv/bin/python benchmarks/bench_report.py  (writes benchmarks/results/bench_report.json)
+Run: ``.venv/bin/python benchmarks/bench_report.py [--pairs 5] [--baseline REF]``
+(writes ``benchmarks/results/bench_report.json``). Every figure is a ratio against an anchor
+measured in the same run, because the machine's load moves absolute times:
 
-- floor: papermill executing a notebook that only has the template's imports and panel load,
-  plus the model modules the report's cells import (``lixia_econ.models.recovery`` and
-  ``compare``, which bring statsmodels and scipy): "an empty notebook with the same imports";
-- report: ``run_report("region_recovery")`` on the shipped data (validation, kernel, HTML,
-  workbook, atomic write), force=True;
-- batch: 8 reports (region_recovery for four regions, twice each as variants, benchmarks =
-  []) with workers=1 (one after another) and workers=2 (two kernels at once, driven from
-  two threads of this process: run_batch's default); the pair is run BATCH_REPEATS times,
-  alternating, and the speedup is taken per pair (the machine's load drifts between pairs).
-
-Targets: report <= 1.5 x floor; 2 workers >= 1.7 x faster than serial (median of the pairs).
+- **floor**: papermill executing a notebook with only the default template's imports and
+  ``load_panel()`` (plus the model modules its cells import), in a fresh kernel;
+- **report**: ``run_report()`` of the default template (the district briefing, HTML, PDF,
+  workbook), each run in a fresh subprocess, as ``lixia-econ report`` is;
+- **before**: the same report by the code at ``--baseline`` (default: the commit before the
+  report kernel skipped ``rfc3987_syntax`` and batches kept warm kernels), from a
+  ``git worktree`` of it, alternating with ``report`` (target: report <= 0.7 x before);
+- **blas**: the briefing's cells in a kernel with 1 BLAS thread against ``os.cpu_count()``
+  threads (``LIXIA_ECON_BLAS_THREADS``), which is how the default of 1 was chosen;
+- **batch**: 8 reports (region_recovery for four regions, two variants each) with 1 worker
+  and with 2 (two warm kernels driven from two threads), ``--pairs`` times alternating; the
+  speed-up is taken per pair (target: >= 1.8 x in every pair);
+- **profile**: where a report's time goes, in a fresh kernel and in a warm one: kernel start
+  (or reset), the template's import cell, the cells after it, HTML export and workbook, PDF.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import nbformat
-import papermill
 
-from lixia_econ import config
-from lixia_econ.report import run_batch, run_report
-
-REPEATS = 3
-BATCH_REPEATS = 3
-#: The batch: the region report for each of these regions, BATCH_COPIES times (as variants).
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).resolve().parent / "results"
+#: The commit before issue 14's report-path work (fresh kernels importing rfc3987_syntax).
+BASELINE = "e95a945"
+#: The batch: region_recovery for each of these regions, BATCH_COPIES times (as variants).
 REGIONS = ("370102", "370100", "370000", "000000")
 BATCH_COPIES = 2
 
+_ONE_REPORT = """
+import json, sys, time
+t = time.perf_counter()
+from lixia_econ.report import run_report
+r = run_report(output_dir=sys.argv[1], force=True)
+print(json.dumps({"seconds": time.perf_counter() - t, "timings": r.timings}))
+"""
 
-def _setup_source() -> str:
-    nb = nbformat.read(config.TEMPLATES_DIR / "region_recovery.ipynb", as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    # parameters + imports/panel load + the models the report imports in its later cells
-    models = "import lixia_econ.models.compare\nimport lixia_econ.models.recovery\n"
-    return code[0].source + "\n" + code[1].source + "\n" + models
+
+def _python(code: str, *args: str, path: Path, env: dict[str, str] | None = None) -> dict:
+    """Run ``code`` in a fresh interpreter with ``path`` first on ``sys.path``; its JSON line."""
+    environ = {**os.environ, "PYTHONPATH": str(path), **(env or {})}
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        cwd=path,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark child failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _baseline_tree(ref: str, tmp: Path) -> Path:
+    """Check out ``ref`` as a worktree with this project's raw data and processed panel."""
+    tree = tmp / "baseline"
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), ref],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [sys.executable, "-m", "lixia_econ.cli", "build"],
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        check=True,
+        capture_output=True,
+    )
+    return tree
+
+
+def _cell_seconds(notebook: Path) -> tuple[float, float]:
+    """Return the seconds of the template's import cell and of the cells after it."""
+    nb = nbformat.read(notebook, as_version=4)
+    durations = [
+        c.metadata.get("papermill", {}).get("duration") or 0.0
+        for c in nb.cells
+        if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
+    ]
+    # cell 0 is the parameters cell, cell 1 the imports (and, in the briefing, setup)
+    return float(durations[1]), float(sum(durations[2:]))
 
 
 def floor(tmp: Path) -> float:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(_setup_source())]
-    nb.metadata["kernelspec"] = {"name": "python3", "language": "python"}
+    """Papermill running only the default template's imports and panel load, fresh kernel."""
+    import papermill
+
+    from lixia_econ import config
+    from lixia_econ.report._params import DEFAULT_TEMPLATE
+
+    nb = nbformat.read(config.TEMPLATES_DIR / f"{DEFAULT_TEMPLATE}.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    extra = (
+        "import lixia_econ.analysis, lixia_econ.models.recovery, lixia_econ.models.compare\n"
+        "from lixia_econ.panel import load_panel\npanel = load_panel()\n"
+    )
+    floor_nb = nbformat.v4.new_notebook()
+    floor_nb.cells = [nbformat.v4.new_code_cell(code[0].source + "\n" + code[1].source + extra)]
+    floor_nb.metadata["kernelspec"] = {"name": "python3", "language": "python"}
     path = tmp / "floor.ipynb"
-    nbformat.write(nb, path)
+    nbformat.write(floor_nb, path)
     t = time.perf_counter()
     papermill.execute_notebook(str(path), str(tmp / "floor.out.ipynb"), progress_bar=False)
     return time.perf_counter() - t
 
 
-def one_report(tmp: Path) -> float:
-    t = time.perf_counter()
-    run_report("region_recovery", output_dir=tmp / "one", force=True)
-    return time.perf_counter() - t
+def batch(tmp: Path, workers: int, k: int) -> float:
+    """Seconds for the 8-report batch on ``workers`` workers (force: every report runs)."""
+    from lixia_econ.report import run_batch
 
-
-def batch(tmp: Path, workers: int) -> float:
     cfg = {
         "batch": {"timeout": 600},
         "defaults": {"benchmarks": []},
         "report": [
-            {"template": "region_recovery", "region": r, "variant": f"bench{k}"}
+            {"template": "region_recovery", "region": r, "variant": f"bench{c}"}
             for r in REGIONS
-            for k in range(BATCH_COPIES)
+            for c in range(BATCH_COPIES)
         ],
-        "matrix": [],
     }
     t = time.perf_counter()
     res = run_batch(
-        cfg, workers=workers, output_dir=tmp / f"b{workers}", progress=False, force=True
+        cfg, workers=workers, output_dir=tmp / f"b{workers}-{k}", progress=False, force=True
     )
     took = time.perf_counter() - t
     assert res.counts["failed"] == 0, res
     return took
 
 
+def profile(tmp: Path) -> dict[str, dict[str, float]]:
+    """Where one briefing's time goes, in a fresh kernel and in a warm (second) one."""
+    from lixia_econ.report import execute_job, prepare_job
+    from lixia_econ.report._kernels import close_warm_kernels
+
+    found = {}
+    for name, warm in (("fresh_kernel", False), ("warm_kernel", True), ("warm_kernel", True)):
+        job = prepare_job(output_dir=tmp / f"profile-{name}")
+        out = execute_job(job, warm=warm)
+        imports, cells = _cell_seconds(job.target / "report.ipynb")
+        t = out.timings
+        found[name] = {
+            "kernel_start_or_reset_and_papermill": t["execute"] - imports - cells,
+            "import_cell": imports,
+            "cells_after_imports": cells,
+            "html_and_xlsx_export": t["export"],
+            "pdf": t["pdf"],
+            "total": t["total"],
+        }
+    close_warm_kernels()
+    return {k: {n: round(v, 3) for n, v in d.items()} for k, d in found.items()}
+
+
+def blas(tmp: Path) -> dict[str, float]:
+    """The briefing's cells with 1 BLAS thread and with one per core (fresh subprocesses)."""
+    found = {}
+    for threads in (1, os.cpu_count() or 1):
+        runs = []
+        for k in range(2):
+            out = _python(
+                _ONE_REPORT,
+                str(tmp / f"blas{threads}-{k}"),
+                path=ROOT,
+                env={"LIXIA_ECON_BLAS_THREADS": str(threads), "LIXIA_ECON_CHROMIUM": "/none"},
+            )
+            runs.append(out["timings"]["execute"])
+        found[f"execute_s_{threads}_threads"] = min(runs)
+    one, many = found["execute_s_1_threads"], found[f"execute_s_{os.cpu_count()}_threads"]
+    found["one_over_all_threads"] = one / many
+    return found
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pairs", type=int, default=5, help="serial/parallel batch pairs")
+    ap.add_argument("--repeats", type=int, default=3, help="runs of the single-report figures")
+    ap.add_argument("--baseline", default=BASELINE, help="git ref of the 'before' report")
+    args = ap.parse_args()
     load = os.getloadavg()
+    out: dict = {"cpu_count": os.cpu_count(), "loadavg_at_start": load}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        run_report("region_recovery", output_dir=tmp / "warm", force=True)  # warm caches
-        floors = [floor(tmp) for _ in range(REPEATS)]
-        reports = [one_report(tmp) for _ in range(REPEATS)]
-        pairs = [(batch(tmp, 1), batch(tmp, 2)) for _ in range(BATCH_REPEATS)]
-    out = {
-        "cpu_count": os.cpu_count(),
-        "loadavg_at_start": load,
-        "loadavg_at_end": os.getloadavg(),
-        "floor_s": floors,
-        "report_s": reports,
-        "report_over_floor": statistics.median(reports) / statistics.median(floors),
-        "batch_reports": len(REGIONS) * BATCH_COPIES,
-        "batch_serial_s": [s for s, _ in pairs],
-        "batch_2_workers_s": [p for _, p in pairs],
-        "speedup_2_workers_each": [s / p for s, p in pairs],
-        "speedup_2_workers": statistics.median(s / p for s, p in pairs),
-        "targets": {"report_over_floor_max": 1.5, "speedup_2_workers_min": 1.7},
-    }
-    results = Path(__file__).resolve().parent / "results"
-    results.mkdir(exist_ok=True)
-    (results / "bench_report.json").write_text(json.dumps(out, indent=2))
+        subprocess.run([sys.executable, "-m", "lixia_econ.cli", "build"], cwd=ROOT, check=True)
+        base = _baseline_tree(args.baseline, tmp)
+        try:
+            floors, now, before = [], [], []
+            for k in range(args.repeats):
+                floors.append(floor(tmp))
+                now.append(_python(_ONE_REPORT, str(tmp / f"now{k}"), path=ROOT)["seconds"])
+                before.append(_python(_ONE_REPORT, str(tmp / f"bef{k}"), path=base)["seconds"])
+        finally:
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)],
+                check=False,
+                capture_output=True,
+            )
+        out.update(
+            floor_s=floors,
+            report_s=now,
+            before_s=before,
+            report_over_before=statistics.median(now) / statistics.median(before),
+            report_over_floor=statistics.median(now) / statistics.median(floors),
+            before_over_floor=statistics.median(before) / statistics.median(floors),
+        )
+        out["profile_s"] = profile(tmp)
+        out["blas"] = blas(tmp)
+        pairs = [(batch(tmp, 1, k), batch(tmp, 2, k)) for k in range(args.pairs)]
+    out.update(
+        batch_reports=len(REGIONS) * BATCH_COPIES,
+        batch_serial_s=[round(s, 2) for s, _ in pairs],
+        batch_2_workers_s=[round(p, 2) for _, p in pairs],
+        speedup_2_workers_each=[round(s / p, 3) for s, p in pairs],
+        speedup_2_workers_min=min(s / p for s, p in pairs),
+        loadavg_at_end=os.getloadavg(),
+        baseline=args.baseline,
+        targets={"report_over_before_max": 0.7, "speedup_2_workers_min_each": 1.8},
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "bench_report.json").write_text(json.dumps(out, indent=2))
     print(json.dumps(out, indent=2))
 
 

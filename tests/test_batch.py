@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 from _report_fixtures import FIXTURE_LEVELS, make_panel, make_template
 
@@ -183,8 +184,27 @@ def test_bad_configs_are_usage_errors(tmp_path, body, message):
     assert main(["batch", str(cfg), "--no-progress", "--output", str(tmp_path)]) == 2
 
 
+def _report_contents(out: Path) -> dict[str, tuple]:
+    """Each report's glued values and tables, and its cells' outputs (timings left out)."""
+    found = {}
+    for metrics_path in sorted(out.rglob("metrics.json")):
+        folder = metrics_path.parent
+        metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+        nb = nbformat.read(folder / "report.ipynb", as_version=4)
+        cells = [
+            [{k: v for k, v in o.items() if k != "metadata"} for o in c.outputs]
+            for c in nb.cells
+            if c.cell_type == "code"
+        ]
+        values = {k: v for k, v in metrics["values"].items() if k not in {"kernel_cwd", "slept"}}
+        cells = [c for c in cells if "kernel_cwd" not in json.dumps(c)]
+        found[str(folder.relative_to(out))] = (values, metrics["tables"], cells)
+    return found
+
+
 @pytest.mark.slow
-def test_batch_on_a_dask_local_cluster(setup):
+def test_batch_on_a_dask_local_cluster_writes_what_a_local_run_writes(setup):
+    """The same batch on a Dask LocalCluster (2 worker processes) and locally: same reports."""
     distributed = pytest.importorskip("distributed")
     cfg = _config(setup["tmp"] / "d.toml", _matrix(setup["template"]))
     with distributed.LocalCluster(
@@ -194,11 +214,23 @@ def test_batch_on_a_dask_local_cluster(setup):
             cfg,
             scheduler=cluster.scheduler_address,
             data_dir=setup["data"],
-            output_dir=setup["out"],
+            output_dir=setup["out"] / "dask",
             progress=False,
         )
     assert result.counts == {"ok": len(PAIRS), "failed": 0, "skipped": 0}
     assert result.exit_code == 0
+    local = run_batch(
+        cfg, workers=1, data_dir=setup["data"], output_dir=setup["out"] / "local", progress=False
+    )
+    assert local.counts == result.counts
+    on_dask, here = (
+        _report_contents(setup["out"] / "dask"),
+        _report_contents(setup["out"] / "local"),
+    )
+    assert sorted(on_dask) == sorted(here)
+    assert len(here) == len(PAIRS)
+    for name, contents in here.items():
+        assert on_dask[name] == contents, name
 
 
 @pytest.mark.slow

@@ -17,15 +17,24 @@ The numbers the templates tell are computed by :mod:`lixia_econ.analysis`.
 
 from __future__ import annotations
 
-from lixia_econ.report._batch import BatchEntry, BatchResult, load_batch_config, run_batch
-from lixia_econ.report._params import (
+from lixia_econ._startup import import_jsonschema
+
+import_jsonschema()  # before papermill and nbformat: without rfc3987_syntax's parsers
+
+from lixia_econ.report._batch import (  # noqa: E402
+    BatchEntry,
+    BatchResult,
+    load_batch_config,
+    run_batch,
+)
+from lixia_econ.report._params import (  # noqa: E402
     TemplateParameter,
     describe_parameters,
     list_templates,
     template_parameters,
     validate_parameters,
 )
-from lixia_econ.report._run import (
+from lixia_econ.report._run import (  # noqa: E402
     Job,
     Outcome,
     ReportFailed,

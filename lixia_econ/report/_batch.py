@@ -3,7 +3,7 @@
 A config (see ``examples/batch.toml``)::
 
     [batch]
-    workers = 2          # reports at once, each in its own kernel process (default 2)
+    workers = 2          # reports at once (default 2); each worker keeps a warm kernel
     timeout = 600        # seconds per report
 
     [defaults]           # parameters every report gets unless it sets its own
@@ -27,6 +27,7 @@ code) are unchanged since its last good run is skipped unless ``force``.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import datetime as dt
 import html
 import json
@@ -44,6 +45,7 @@ from typing import Any, Literal
 from lixia_econ import config
 from lixia_econ.errors import LixiaEconError, ParameterError
 from lixia_econ.periods import latest_tidy_period
+from lixia_econ.report._kernels import close_warm_kernels
 from lixia_econ.report._params import shock_starts_after, template_parameters
 from lixia_econ.report._run import Job, Outcome, execute_job, prepare_job, stop_running_reports
 from lixia_econ.report._tools import logging_to
@@ -186,25 +188,30 @@ def load_batch_config(path: str | Path) -> dict[str, Any]:
         raise ParameterError(f"batch config {path}: cannot be read ({exc.strerror})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ParameterError(f"batch config {path}: not valid TOML: {exc}") from None
+    return _checked(raw, str(path))
+
+
+def _checked(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    """Check a parsed config (from TOML or given as a dict) and fill in missing sections."""
     unknown = set(raw) - {"batch", "defaults", "report", "matrix"}
     if unknown:
         raise ParameterError(
-            f"batch config {path}: unknown section(s) {sorted(unknown)}; allowed: "
+            f"batch config {where}: unknown section(s) {sorted(unknown)}; allowed: "
             "[batch], [defaults], [[report]], [[matrix]]"
         )
     batch = raw.get("batch", {})
-    bad = set(batch) - _BATCH_KEYS
+    bad = set(batch) - _BATCH_KEYS if isinstance(batch, dict) else set()
     if bad:
         raise ParameterError(
-            f"batch config {path}: unknown [batch] key(s) {sorted(bad)}; allowed: "
+            f"batch config {where}: unknown [batch] key(s) {sorted(bad)}; allowed: "
             f"{sorted(_BATCH_KEYS)}"
         )
     reports, matrix = raw.get("report", []), raw.get("matrix", [])
     if not isinstance(reports, list) or not isinstance(matrix, list):
-        raise ParameterError(f"batch config {path}: write entries as [[report]] and [[matrix]]")
+        raise ParameterError(f"batch config {where}: write entries as [[report]] and [[matrix]]")
     if not reports and not matrix:
-        raise ParameterError(f"batch config {path}: no [[report]] or [[matrix]] entries")
-    _check_config(path, raw, batch, reports + matrix)
+        raise ParameterError(f"batch config {where}: no [[report]] or [[matrix]] entries")
+    _check_config(where, raw, batch, reports + matrix)
     return {
         "batch": batch,
         "defaults": raw.get("defaults", {}),
@@ -213,9 +220,9 @@ def load_batch_config(path: str | Path) -> dict[str, Any]:
     }
 
 
-def _check_config(path: Path, raw: dict[str, Any], batch: Any, entries: list[Any]) -> None:
+def _check_config(name: str, raw: dict[str, Any], batch: Any, entries: list[Any]) -> None:
     """Refuse values of the wrong type, each with a one-line message saying what works."""
-    where = f"batch config {path}"
+    where = f"batch config {name}"
     for section in ("batch", "defaults"):
         if not isinstance(raw.get(section, {}), dict):
             raise ParameterError(
@@ -518,6 +525,7 @@ def run_batch(
             hung = _drive(entries, jobs, executor or owned, opts, token, logger, bar)
         finally:
             _shutdown(owned, client, hung=hung is not None)
+            close_warm_kernels(token)  # the kernels its workers kept in this process
         return _finish(entries, opts, time.perf_counter() - t0, logger)
 
 
@@ -546,7 +554,7 @@ def _options(
 ) -> tuple[dict[str, Any], _Options]:
     """Read the config and settle the options; the output folder is created."""
     if isinstance(config_path, dict):
-        cfg, name = config_path, "batch"
+        cfg, name = _checked(config_path, "(dict)"), "batch"
     else:
         cfg, name = load_batch_config(config_path), Path(config_path).stem
     given = cfg.get("batch", {})
@@ -635,7 +643,8 @@ def _drive(
     try:
         if pool is None:
             for i, job in jobs:
-                entries[i] = _record(entries[i], execute_job(job, force=opts.force), logger)
+                out = execute_job(job, force=opts.force, warm=True)
+                entries[i] = _record(entries[i], out, logger)
                 bar.update()
         else:
             hung = _run_on(pool, entries, jobs, opts, logger, bar)
@@ -656,7 +665,7 @@ def _run_on(
     bar: Any,
 ) -> str | None:
     """Run the jobs on an executor; return why the batch hung (its deadline), or None."""
-    futures = {pool.submit(execute_job, job, force=opts.force): i for i, job in jobs}
+    futures = {pool.submit(execute_job, job, force=opts.force, warm=True): i for i, job in jobs}
     n_waves = math.ceil(len(jobs) / max(opts.workers, 1))
     deadline = n_waves * (opts.timeout + 120) + 60
     try:
@@ -686,6 +695,8 @@ def _shutdown(owned: cf.Executor | None, client: Any, *, hung: bool) -> None:
     elif owned is not None:  # dask's ClientExecutor takes no cancel_futures
         owned.shutdown(wait=True)
     if client is not None:
+        with contextlib.suppress(Exception):  # the workers' kernels, kept between reports
+            client.run(close_warm_kernels)
         client.close()
 
 

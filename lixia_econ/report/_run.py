@@ -35,6 +35,16 @@ from lixia_econ.panel import register_units
 from lixia_econ.periods import latest_tidy_period
 from lixia_econ.processed import current_version
 from lixia_econ.regions import region_label
+from lixia_econ.report._kernels import (
+    RUNNING,
+    RUNNING_LOCK,
+    close_kernels,
+    discard_warm_kernel,
+    fresh_kernel_manager,
+    kill_kernels,
+    stop_running_reports,
+    warm_kernel,
+)
 from lixia_econ.report._params import (
     DEFAULT_TEMPLATE,
     indicators_in,
@@ -465,71 +475,6 @@ def prepare_job(
 # --------------------------------------------------------------------------- execution
 
 
-def _tracked_kernel_manager(
-    holder: list[Any], why: list[str], stderr_path: Path, cwd: Path
-) -> type:
-    """Return a kernel manager class that records its kernels and logs their stderr.
-
-    The kernel's own stderr (start-up warnings, shutdown noise, a crash's last words) goes
-    to ``stderr_path`` in the report folder instead of the terminal or a cron mail.
-
-    A kernel whose report was stopped (``why`` not empty) while it was starting is killed
-    as soon as it has started.
-
-    The kernel starts in ``cwd`` (the report's folder). That is given to the kernel, not to
-    papermill: papermill's own ``cwd`` changes the working directory of the whole process
-    (``os.chdir``), which is not safe when several reports run in threads of one process
-    (nteract/papermill#473; the maintainer, in #578: papermill is otherwise thread-safe).
-    """
-    from jupyter_client.manager import AsyncKernelManager
-
-    class _TrackedKernelManager(AsyncKernelManager):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            holder.append(self)
-
-        async def _async_start_kernel(self, **kw: Any) -> None:
-            handle = open(stderr_path, "ab")  # closed after the run, with the kernel
-            holder.append(handle)
-            kw.setdefault("stderr", handle)
-            kw.setdefault("cwd", str(cwd))
-            await super()._async_start_kernel(**kw)
-            if why:  # stopped while starting: _kill_kernels found no process yet
-                _kill_kernels(holder, why, why[0])
-
-        start_kernel = _async_start_kernel
-
-    return _TrackedKernelManager
-
-
-#: Reports running in this process, by the id of their kernel holder: (batch, holder, why).
-_RUNNING: dict[int, tuple[str | None, list[Any], list[str]]] = {}
-_RUNNING_LOCK = threading.Lock()
-
-
-def _kill_kernels(holder: list[Any], why: list[str], reason: str) -> None:
-    """Kill the kernels in ``holder``, recording ``reason`` as why the report stopped."""
-    why.append(reason)
-    for km in holder:
-        proc = getattr(getattr(km, "provisioner", None), "process", None)
-        if proc is not None:
-            with contextlib.suppress(Exception):
-                proc.kill()
-
-
-def stop_running_reports(batch: str | None, reason: str) -> int:
-    """Kill the kernel of every report of ``batch`` running in this process.
-
-    Each stopped report then fails with ``reason`` and keeps its partial output in its
-    ``.failed`` folder (the report's own thread does that). Returns how many were stopped.
-    """
-    with _RUNNING_LOCK:
-        running = [(h, w) for b, h, w in _RUNNING.values() if b == batch]
-    for holder, why in running:
-        _kill_kernels(holder, why, reason)
-    return len(running)
-
-
 _NOT_TEMPLATE = {"injected-parameters", "papermill-error-cell-tag"}
 
 
@@ -687,18 +632,6 @@ def _previous_hash(target: Path) -> str | None:
     return old.get("input_hash") if old.get("status") == "ok" else None
 
 
-def _close_kernels(holder: list[Any]) -> None:
-    """Close the kernels' stderr logs; a killed or stuck kernel must not outlive its report."""
-    for km in holder:
-        if hasattr(km, "close"):  # the kernel's stderr log
-            km.close()
-            continue
-        proc = getattr(getattr(km, "provisioner", None), "process", None)
-        if proc is not None and proc.poll() is None:
-            with contextlib.suppress(Exception):
-                proc.kill()
-
-
 def _failure_message(exc: Exception, notebook: Path, why: list[str], timeout: float) -> str:
     """Say why a notebook run failed, naming the template cell it stopped in."""
     import nbformat
@@ -718,25 +651,40 @@ def _failure_message(exc: Exception, notebook: Path, why: list[str], timeout: fl
     return f"{type(exc).__name__} while running {where}: {exc}"
 
 
-def _execute(job: Job, scratch: _Scratch) -> str | None:
-    """Run the notebook with papermill in a kernel of its own; return why it failed, or None.
+def _execute(job: Job, scratch: _Scratch, *, warm: bool = False) -> str | None:
+    """Run the notebook with papermill; return why it failed, or None.
 
-    A watchdog kills the kernel after ``job.timeout`` seconds. Ctrl-C (KeyboardInterrupt)
-    keeps the partial run in ``<target>.failed`` and is raised again.
+    With ``warm``, in this thread's warm kernel (reset first, replaced after a failure),
+    else in a kernel of its own. A watchdog kills the kernel after ``job.timeout``
+    seconds. Ctrl-C (KeyboardInterrupt) keeps the partial run in ``<target>.failed`` and is
+    raised again.
     """
     import papermill
 
     holder: list[Any] = []
     why: list[str] = []  # set when the kernel is killed on purpose: the reason
     reason = f"timed out after {job.timeout:g} s"
-    watchdog = threading.Timer(job.timeout, _kill_kernels, args=(holder, why, reason))
+    watchdog = threading.Timer(job.timeout, kill_kernels, args=(holder, why, reason))
     watchdog.daemon = True
-    with _RUNNING_LOCK:
-        _RUNNING[id(holder)] = (job.batch, holder, why)
+    with RUNNING_LOCK:
+        RUNNING[id(holder)] = (job.batch, holder, why)
     interrupted: KeyboardInterrupt | None = None
     error: str | None = None
+    kernel, offset = None, 0
     try:
         watchdog.start()
+        if warm:
+            kernel = warm_kernel(job.batch)
+            holder.append(kernel.km)
+            offset = kernel.prepare(scratch.folder)
+            (scratch.folder / "kernel.log").touch()  # its part of the kernel's stderr, at the end
+            how: dict[str, Any] = {"km": kernel.km}
+        else:
+            how = {
+                "kernel_manager_class": fresh_kernel_manager(
+                    holder, why, scratch.folder / "kernel.log", scratch.folder
+                )
+            }
         papermill.execute_notebook(
             str(job.template_path),
             str(scratch.notebook),
@@ -747,9 +695,7 @@ def _execute(job: Job, scratch: _Scratch) -> str | None:
             request_save_on_cell_execute=False,
             execution_timeout=job.timeout,
             start_timeout=min(60.0, job.timeout),
-            kernel_manager_class=_tracked_kernel_manager(
-                holder, why, scratch.folder / "kernel.log", scratch.folder
-            ),
+            **how,
         )
     except KeyboardInterrupt as exc:  # Ctrl-C with the report in this (main) thread
         interrupted = exc
@@ -757,9 +703,13 @@ def _execute(job: Job, scratch: _Scratch) -> str | None:
         error = _failure_message(exc, scratch.notebook, why, job.timeout)
     finally:
         watchdog.cancel()
-        with _RUNNING_LOCK:
-            _RUNNING.pop(id(holder), None)
-        _close_kernels(holder)
+        with RUNNING_LOCK:
+            RUNNING.pop(id(holder), None)
+        close_kernels(holder)
+        if kernel is not None:
+            kernel.finish(offset, scratch.folder / "kernel.log")
+            if error is not None or interrupted is not None or why:
+                discard_warm_kernel(kernel)  # the next report gets a new one
     if interrupted is not None:
         scratch.note("FAILED: interrupted")
         scratch.keep_failed()
@@ -860,7 +810,7 @@ def _fail(job: Job, scratch: _Scratch, error: str, timings: dict[str, float]) ->
     )
 
 
-def execute_job(job: Job, *, force: bool = True) -> Outcome:
+def execute_job(job: Job, *, force: bool = True, warm: bool = False) -> Outcome:
     """Run a prepared job in this process; never raises for a failed report.
 
     Executes the notebook (:func:`_execute`), exports HTML and workbook (:func:`_export`)
@@ -874,6 +824,10 @@ def execute_job(job: Job, *, force: bool = True) -> Outcome:
         From :func:`prepare_job`.
     force : bool
         Run even if a good report with the same inputs exists (else it is ``skipped``).
+    warm : bool
+        Run in this thread's warm kernel (preloaded, reset before the report, kept for the
+        next one; see :mod:`lixia_econ.report._kernels`) instead of a kernel of its own.
+        A batch's workers do; the executed notebook is the same either way.
 
     Returns
     -------
@@ -897,7 +851,7 @@ def execute_job(job: Job, *, force: bool = True) -> Outcome:
     scratch.note(f"template {job.template_path}")
     scratch.note(f"parameters {json.dumps(job.parameters, ensure_ascii=False)}")
     t_exec = time.perf_counter()
-    error = _execute(job, scratch)
+    error = _execute(job, scratch, warm=warm)
     timings = {"validate": job.validate_s, "execute": time.perf_counter() - t_exec}
     if error is None:
         try:
