@@ -9,8 +9,10 @@ coerce_period`, :func:`~lixia_econ.periods.as_period_series`).
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +46,7 @@ __all__ = [
     "fit_hac",
     "full_range",
     "list_periods",
+    "one_blas_thread",
     "ordinals",
     "pct_from_log",
     "pre_window_values",
@@ -112,6 +115,39 @@ def check_positive(series: pd.Series, *, name: str, what: str) -> None:
             f"{bad.iloc[0]!r} at {bad.index[0]}"
             + (f" and {len(bad) - 1} more non-positive values" if len(bad) > 1 else "")
         )
+
+
+# --------------------------------------------------------------------------- threads
+
+
+@functools.cache
+def _blas_controller() -> Any:
+    """Return the ``threadpoolctl`` controller of the BLAS libraries loaded (found once)."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover - a declared dependency; older environments
+        return None
+    return ThreadpoolController().select(user_api="blas")
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Limit BLAS (OpenBLAS, MKL) to one thread inside the block, with ``threadpoolctl``.
+
+    The models multiply small matrices (a state-space model's six states, a design of a
+    few columns by a few dozen periods) many times: a BLAS thread pool costs more to wake
+    than the work, and two processes each starting one per core oversubscribe a small
+    machine (issue 14: on two shared cores ``OPENBLAS_NUM_THREADS=1`` made structural fits
+    about twice as fast). The libraries are looked up once per process (finding them takes
+    ~40 ms, setting the limit ~20 µs), so the libraries numpy and scipy had loaded by the
+    first call are the ones limited. Nothing happens if ``threadpoolctl`` is not installed.
+    """
+    controller = _blas_controller()
+    if controller is None or not controller.lib_controllers:  # pragma: no cover
+        yield
+        return
+    with controller.limit(limits=1):
+        yield
 
 
 # --------------------------------------------------------------------------- periods
