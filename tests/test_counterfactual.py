@@ -192,6 +192,40 @@ def test_structural_with_gap_and_controls():
         counterfactual(y, shock="2020Q1", method="structural", controls=short)
 
 
+def test_structural_covariance_with_controls_matches_statsmodels():
+    # the controls' coefficients are states: the design of each forecast period holds
+    # that period's controls (centred on the pre-shock mean), so the forecast variances
+    # must match statsmodels' own
+    y = _quarterly(11)
+    x = _quarterly(12, sd=0.03) * 0.5
+    cf = counterfactual(y, shock="2020Q1", method="structural", controls=x.rename("bench"))
+    res = cf.model_result
+    assert not res.model.mle_regression
+    logx = np.log(x)
+    centred = logx.loc[cf.post_index].to_numpy() - logx.loc[cf.pre_window].mean()
+    fc = res.get_forecast(len(cf.post_index), exog=centred)
+    np.testing.assert_allclose(cf.log_mean, fc.predicted_mean, rtol=1e-10)
+    np.testing.assert_allclose(np.diag(cf.log_cov), fc.var_pred_mean, rtol=1e-8)
+    assert np.linalg.eigvalsh(cf.log_cov).min() > 0
+
+
+@pytest.mark.parametrize("seed", [21, 22, 23, 24])
+def test_structural_fit_converges_to_a_likelihood_at_least_statsmodels(seed):
+    # the fit (log variances from the trend fit's residual variance, bounded L-BFGS-B)
+    # must reach statsmodels' own maximum of the same model, or a higher one
+    import warnings
+
+    y = _quarterly(seed, sd=0.012)
+    cf = counterfactual(y, shock="2020Q1", method="structural")
+    res = cf.model_result
+    assert res.mle_retvals["converged"], res.mle_retvals
+    assert not any("converge" in n for n in cf.notes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = res.model.fit(disp=False, maxiter=500)
+    assert res.llf >= ref.llf - 1e-3
+
+
 def test_trend_control_carries_the_shock():
     # y tracks a benchmark x closely; with x as a control the counterfactual follows x's dip
     rng = np.random.default_rng(8)

@@ -469,11 +469,17 @@ def test_causal_impact_anchor_perfect_control_minus_five_percent():
     control = pd.Series(100 * np.exp(0.015 * t + season + rng.normal(0, 0.02, 48)), index=idx)
     effect = np.where(idx >= pd.Period("2020Q1", "Q"), 0.95, 1.0)
     y = 1.3 * control * effect
-    for method in ("trend", "structural"):
-        res = analyze_recovery(y, shock="2020Q1", controls=control, method=method)
+    for method, pre_window in [("trend", None), ("structural", None), ("structural", 36)]:
+        res = analyze_recovery(
+            y, shock="2020Q1", controls=control, method=method, pre_window=pre_window
+        )
         eff = res.effects["Cumulative"]
         assert eff["Relative effect (%)"] == pytest.approx(-5.0, abs=0.1), method
         assert eff["Relative effect lower (%)"] <= -5.0 <= eff["Relative effect upper (%)"]
+        if method == "structural":  # issue 14: it used to stop with "failed to converge"
+            assert res.counterfactual.model_result.mle_retvals["converged"]
+            assert not any("converge" in n for n in res.notes)
+            assert any("fit the pre-shock window exactly" in n for n in res.notes)
 
 
 # --------------------------------------------------------------------------- issue 13, fault 6

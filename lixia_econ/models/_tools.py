@@ -9,8 +9,10 @@ coerce_period`, :func:`~lixia_econ.periods.as_period_series`).
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +46,7 @@ __all__ = [
     "fit_hac",
     "full_range",
     "list_periods",
+    "one_blas_thread",
     "ordinals",
     "pct_from_log",
     "pre_window_values",
@@ -112,6 +115,39 @@ def check_positive(series: pd.Series, *, name: str, what: str) -> None:
             f"{bad.iloc[0]!r} at {bad.index[0]}"
             + (f" and {len(bad) - 1} more non-positive values" if len(bad) > 1 else "")
         )
+
+
+# --------------------------------------------------------------------------- threads
+
+
+@functools.cache
+def _blas_controller() -> Any:
+    """Return the ``threadpoolctl`` controller of the BLAS libraries loaded (found once)."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover - a declared dependency; older environments
+        return None
+    return ThreadpoolController().select(user_api="blas")
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Limit BLAS (OpenBLAS, MKL) to one thread inside the block, with ``threadpoolctl``.
+
+    The models multiply small matrices (a state-space model's six states, a design of a
+    few columns by a few dozen periods) many times: a BLAS thread pool costs more to wake
+    than the work, and two processes each starting one per core oversubscribe a small
+    machine (issue 14: on two shared cores ``OPENBLAS_NUM_THREADS=1`` made structural fits
+    about twice as fast). The libraries are looked up once per process (finding them takes
+    ~40 ms, setting the limit ~20 µs), so the libraries numpy and scipy had loaded by the
+    first call are the ones limited. Nothing happens if ``threadpoolctl`` is not installed.
+    """
+    controller = _blas_controller()
+    if controller is None or not controller.lib_controllers:  # pragma: no cover
+        yield
+        return
+    with controller.limit(limits=1):
+        yield
 
 
 # --------------------------------------------------------------------------- periods
@@ -384,24 +420,32 @@ class AR1Fit:
     pred_cov: np.ndarray | None = None
 
 
-def _ar1_at(
+def _ar1_parts(
     X: np.ndarray, Y: np.ndarray, steps: np.ndarray, r: float, Xp: Any, h: Any
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """GLS at AR coefficient ``r``: coefficients, their covariances, forecast and its cov."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Return the GLS pieces at AR coefficient ``r``.
+
+    The coefficients, s^2 per column, (X'R^-1X)^-1, the forecast and the forecast
+    covariance divided by s^2 (shared by the columns).
+    """
     n, k = X.shape
     Xw, _ = ar1_whiten(X, r, steps)
     Yw, _ = ar1_whiten(Y, r, steps)
     xtx_inv = np.linalg.inv(Xw.T @ Xw)
     beta = xtx_inv @ Xw.T @ Yw
     s2 = ((Yw - Xw @ beta) ** 2).sum(axis=0) / (n - k)
-    cov = s2[:, None, None] * xtx_inv[None]
     if Xp is None:
-        return beta, cov, None, None
+        return beta, s2, xtx_inv, None, None
     decay = r**h
     A = Xp - decay[:, None] * X[-1][None, :]
     mean = Xp @ beta + decay[:, None] * (Y[-1] - X[-1] @ beta)[None, :]
     base = A @ xtx_inv @ A.T + r ** np.abs(h[:, None] - h[None, :]) - np.outer(decay, decay)
-    return beta, cov, mean, s2[:, None, None] * base[None]
+    return beta, s2, xtx_inv, mean, base
+
+
+#: Columns fitted together by :func:`ar1_fit` (bounds the memory of the per-coefficient
+#: forecasts: coefficients x forecast periods x columns).
+_AR1_CHUNK = 2048
 
 
 def ar1_fit(
@@ -444,24 +488,58 @@ def ar1_fit(
         mean, pcov = np.empty((len(Xp), m)), np.empty((m, len(Xp), len(Xp)))
     for r in np.unique(rho):  # the point values, at the REML coefficient
         cols = np.flatnonzero(rho == r)
-        b, _, mu, _ = _ar1_at(X, Y[:, cols], steps, float(r), Xp, h)
+        b, _, _, mu, _ = _ar1_parts(X, Y[:, cols], steps, float(r), Xp, h)
         beta[:, cols] = b
         if mean is not None:
             mean[:, cols] = mu
-    cov[:], pcov_acc = 0.0, 0.0
-    for g, r in enumerate(grid):
-        wg = w[g]
-        if wg.max() < 1e-8:
-            continue
-        b, c, mu, pc = _ar1_at(X, Y, steps, float(r), Xp, h)
-        d = b - beta
-        cov += wg[:, None, None] * (c + np.einsum("im,jm->mij", d, d))
-        if mean is not None:
-            dm = mu - mean
-            pcov_acc = pcov_acc + wg[:, None, None] * (pc + np.einsum("im,jm->mij", dm, dm))
-    if pcov is not None:
-        pcov[:] = pcov_acc
+    # each column leaves out the coefficients of negligible weight (below 1e-8) on its own,
+    # so it gets the same numbers whether it is fitted alone or with others
+    w = np.where(w >= 1e-8, w, 0.0)
+    used = np.flatnonzero(w.any(axis=1))
+    for start in range(0, m, _AR1_CHUNK):
+        c = slice(start, min(start + _AR1_CHUNK, m))
+        _ar1_average(X, Y[:, c], steps, grid[used], w[used, c], Xp, h, c, beta, mean, cov, pcov)
     return AR1Fit(rho, beta, cov, float(n - k), mean, pcov)
+
+
+def _ar1_average(
+    X: np.ndarray,
+    Y: np.ndarray,
+    steps: np.ndarray,
+    grid: np.ndarray,
+    w: np.ndarray,
+    Xp: Any,
+    h: Any,
+    c: slice,
+    beta: np.ndarray,
+    mean: np.ndarray | None,
+    cov: np.ndarray,
+    pcov: np.ndarray | None,
+) -> None:
+    r"""Fill ``cov[c]`` and ``pcov[c]``: the covariances averaged over the AR coefficients.
+
+    :math:`\sum_g w_g [s_g^2 V_g + d_g d_g']` per column, as matrix products over the
+    coefficients ``grid`` (weights ``w``, grid x columns; zero where negligible).
+    """
+    G, mc = len(grid), Y.shape[1]
+    k = X.shape[1]
+    B, S2, XI = np.empty((G, k, mc)), np.empty((G, mc)), np.empty((G, k, k))
+    p = 0 if Xp is None else len(Xp)
+    MU, BASE = np.empty((G, p, mc)), np.empty((G, p, p))
+    for i, r in enumerate(grid):
+        B[i], S2[i], XI[i], mu, base = _ar1_parts(X, Y, steps, float(r), Xp, h)
+        if p:
+            MU[i], BASE[i] = mu, base
+    ws2 = (w * S2).T  # columns x grid
+    d = (B - beta[None, :, c]).transpose(2, 1, 0)  # columns x k x grid
+    cov[c] = (ws2 @ XI.reshape(G, k * k)).reshape(mc, k, k) + (d * w.T[:, None, :]) @ d.transpose(
+        0, 2, 1
+    )
+    if p:
+        dm = (MU - mean[None, :, c]).transpose(2, 1, 0)  # columns x p x grid
+        pcov[c] = (ws2 @ BASE.reshape(G, p * p)).reshape(mc, p, p) + (
+            dm * w.T[:, None, :]
+        ) @ dm.transpose(0, 2, 1)
 
 
 def trend_error_notes(n: int, k: int, rho: float, *, estimate: bool) -> list[str]:

@@ -21,6 +21,7 @@ Conventions used throughout (stated once here, repeated in the docstrings):
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from lixia_econ.models._tools import (
     ar1_steps,
     check_level,
     describe_periods,
+    one_blas_thread,
     pre_window_values,
     season,
     trend_design,
@@ -89,8 +91,7 @@ class _Sum:
     n: int
 
     def quantile_z(self, level: float) -> float:
-        q = 0.5 + level / 2
-        return float(stats.norm.ppf(q) if self.df is None else stats.t.ppf(q, self.df))
+        return _quantile(0.5 + level / 2, self.df)
 
     def bounds(self, level: float) -> tuple[float, float]:
         z = self.quantile_z(level)
@@ -130,28 +131,29 @@ def _seasonal_factors(beta: np.ndarray, ppy: int) -> np.ndarray:
     return np.exp(c - c.mean())
 
 
+#: Relative difference below which two levels count as equal (a tie, the trough's "first
+#: if tied", "back at the pre-shock level", "below the path"): the scorecard of many series
+#: and of one compute the same numbers in a different order, which differ in the last
+#: digits, and a flat or constant series must not flip between two answers on them.
+TIE = 1e-12
+
 #: A shape pattern counts only if it is larger than this many standard deviations of the
 #: difference of two pre-shock values of the level series (``sqrt(2)`` times its noise).
 SHAPE_NOISE_Z = 3.0
 
 
-def _noise_scale(
-    y: pd.Series, pre_index: pd.PeriodIndex, beta: np.ndarray, ppy: int, adjust: str
-) -> float:
+def _noise_scale(yv: np.ndarray, grid: _Grid, beta: np.ndarray, ppy: int, adjust: str) -> float:
     """Return the s.d. of the log level series around a straight line on the pre-shock window.
 
     The level series is the one the shape rules read: as given, or divided by the seasonal
     factors with ``adjust="seasonal"``; with the series as given, the seasonal pattern
     counts as noise (the rules compare raw values).
     """
-    values = np.log(y.reindex(pre_index).to_numpy())
+    values = np.log(yv[grid.pre_pos])
     if adjust == "seasonal" and ppy > 1:
-        values = values - np.log(_seasonal_factors(beta, ppy))[season(pre_index, ppy)]
-    t = pre_index.asi8.astype(float)
-    X = np.column_stack([np.ones(len(t)), t - t.mean()])
-    coef, *_ = np.linalg.lstsq(X, values, rcond=None)
-    resid = values - X @ coef
-    return float(np.sqrt((resid**2).sum() / max(len(t) - 2, 1)))
+        values = values - np.log(_seasonal_factors(beta, ppy))[grid.seasons[grid.pre_pos]]
+    resid = values - grid.line @ (grid.line_pinv @ values)
+    return float(np.sqrt((resid**2).sum() / max(len(values) - 2, 1)))
 
 
 def _second_dip(level: np.ndarray, pre: float, threshold: float) -> tuple[bool, str]:
@@ -196,7 +198,7 @@ def _shape(
 ) -> tuple[str | None, str]:
     """Apply the documented V/U/W/L/unclear/none rules to the observed level series."""
     low = float(level[trough_i])
-    if low >= pre:
+    if low >= pre * (1.0 - TIE):
         return "none", "never below the pre-shock level"
     fall = math.log(pre / low)
     if fall <= threshold:
@@ -233,66 +235,114 @@ def _single_dip(
     return "U", f"bottom (within a quarter of the depth of the trough) lasted {bottom} periods"
 
 
+@dataclass(frozen=True)
+class _Grid:
+    """What every series scored on one period range shares (computed once per range).
+
+    ``yv`` arrays passed with it hold a series' values at every period of ``periods``,
+    which ends with the post-shock periods of the path.
+    """
+
+    periods: list[pd.Period]  # every period, as Period objects (fast to index)
+    shock_pos: int  # position of the shock
+    seasons: np.ndarray  # 0-based season of every period
+    pre_pos: np.ndarray  # positions of the observed periods of the pre-shock window
+    line: np.ndarray  # [1, t - mean(t)] on the pre-shock window (the noise line)
+    line_pinv: np.ndarray  # its pseudo-inverse
+
+
+def _grid(index: pd.PeriodIndex, shock: pd.Period, pre_index: pd.PeriodIndex, ppy: int) -> _Grid:
+    """Return the shared pieces for series on ``index`` (a full range through the shock)."""
+    first = index[0].ordinal
+    t = pre_index.asi8.astype(float)
+    line = np.column_stack([np.ones(len(t)), t - t.mean()])
+    return _Grid(
+        periods=list(index),
+        shock_pos=int(shock.ordinal - first),
+        seasons=season(index, ppy),
+        pre_pos=(pre_index.asi8 - first).astype("int64"),
+        line=line,
+        line_pinv=np.linalg.pinv(line),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _quantile(q: float, df: float | None) -> float:
+    """Return the normal (``df=None``) or Student t quantile ``q``, cached.
+
+    The scorecards of many series ask for the same few.
+    """
+    return float(stats.norm.ppf(q) if df is None else stats.t.ppf(q, df))
+
+
 @dataclass
 class _Window:
     """The scored window: periods from the shock to as_of, values and which are observed."""
 
-    periods: pd.PeriodIndex
+    start: int  # position of the shock in the grid
     actual: np.ndarray
     observed: np.ndarray  # bool, per period
     as_of: pd.Period  # as asked (may be missing)
 
     @property
     def positions(self) -> np.ndarray:
-        """Positions of the observed periods."""
+        """Positions of the observed periods (0 = the shock)."""
         return np.flatnonzero(self.observed)
 
 
 def _score_window(
-    y: pd.Series, shock: pd.Period, as_of: pd.Period | None, path: _PathInput, notes: list[str]
+    yv: np.ndarray,
+    grid: _Grid,
+    shock: pd.Period,
+    as_of: pd.Period | None,
+    path: _PathInput,
+    notes: list[str],
 ) -> _Window:
     """Check ``as_of`` and return the window from the shock to it."""
-    as_of_p = y[np.isfinite(y.to_numpy())].index[-1] if as_of is None else as_of
+    as_of_p = grid.periods[int(np.flatnonzero(np.isfinite(yv))[-1])] if as_of is None else as_of
     if as_of_p < shock:
         raise ParameterError(f"as_of={as_of_p} is before the shock {shock}")
     if as_of_p > path.post_index[-1]:
         raise ParameterError(
             f"as_of={as_of_p} is after the last period of the series ({path.post_index[-1]})"
         )
-    W = path.post_index[: (as_of_p - shock).n + 1]
-    a = y.reindex(W).to_numpy()
+    start = grid.shock_pos
+    a = yv[start : start + (as_of_p - shock).n + 1]
     obs = np.isfinite(a)
     if not obs.any():
         raise InsufficientDataError(
             f"series has no value between the shock {shock} and as_of {as_of_p}"
         )
     if not obs.all():
+        missing = [grid.periods[start + i] for i in np.flatnonzero(~obs)]
         notes.append(
             f"{int((~obs).sum())} period(s) between the shock and as_of are missing "
-            f"({describe_periods(W[~obs])}): metrics use observed periods only; nothing was "
+            f"({describe_periods(missing)}): metrics use observed periods only; nothing was "
             "interpolated"
         )
-    return _Window(W, a, obs, as_of_p)
+    return _Window(start, a, obs, as_of_p)
 
 
-def _pre_shock(y: pd.Series, shock: pd.Period, notes: list[str]) -> tuple[pd.Period, float]:
-    """Return the last observed pre-shock period and its value."""
-    observed = y[np.isfinite(y.to_numpy())]
-    pre_series = observed[observed.index < shock]
-    if pre_series.empty:
+def _pre_shock(
+    yv: np.ndarray, grid: _Grid, shock: pd.Period, notes: list[str]
+) -> tuple[int, float]:
+    """Return the position of the last observed pre-shock period and its value."""
+    before = np.flatnonzero(np.isfinite(yv[: grid.shock_pos]))
+    if not len(before):
         raise InsufficientDataError(f"series has no value before the shock {shock}")
-    pre_period = pre_series.index[-1]
-    if pre_period != shock - 1:
+    pre_i = int(before[-1])
+    if pre_i != grid.shock_pos - 1:
         notes.append(
-            f"the last pre-shock value is for {pre_period}, not {shock - 1} (missing): the "
-            "pre-shock level is that value"
+            f"the last pre-shock value is for {grid.periods[pre_i]}, not {shock - 1} (missing): "
+            "the pre-shock level is that value"
         )
-    return pre_period, float(pre_series.iloc[-1])
+    return pre_i, float(yv[pre_i])
 
 
 def _level_series(
     w: _Window,
-    pre_period: pd.Period,
+    grid: _Grid,
+    pre_i: int,
     pre_value: float,
     beta: np.ndarray,
     ppy: int,
@@ -306,8 +356,8 @@ def _level_series(
             "level metrics use the series divided by its pre-shock seasonal factors "
             "(log-linear trend with seasonal dummies on the pre-shock window)"
         )
-        pre_factor = factors[season(pd.PeriodIndex([pre_period]), ppy)[0]]
-        return w.actual / factors[season(w.periods, ppy)], pre_value / pre_factor
+        seasons = grid.seasons[w.start : w.start + len(w.actual)]
+        return w.actual / factors[seasons], pre_value / factors[grid.seasons[pre_i]]
     amplitude = float(np.log(factors.max() / factors.min())) if ppy > 1 else 0.0
     if amplitude > 0.02:
         notes.append(
@@ -320,7 +370,7 @@ def _level_series(
 
 def _times_to_recover(
     w: _Window,
-    shock: pd.Period,
+    grid: _Grid,
     lvl: np.ndarray,
     pre: float,
     pred: np.ndarray,
@@ -329,14 +379,17 @@ def _times_to_recover(
 ) -> tuple[int | None, int | None]:
     """Periods from the shock back to the pre-shock level and back on the no-shock path."""
     oi = w.positions
-    last = w.periods[int(oi[-1])]
+    last = grid.periods[w.start + int(oi[-1])]
+    after = oi[oi >= trough_i]
 
     def first_from_trough(cond: np.ndarray) -> int | None:
-        hits = [i for i in oi if i >= trough_i and cond[i]]
-        return (w.periods[hits[0]] - shock).n if hits else None
+        # the window's periods are consecutive from the shock: position = periods since it
+        hits = after[cond[after]]
+        return int(hits[0]) if len(hits) else None
 
-    to_level = 0 if float(lvl[trough_i]) >= pre else first_from_trough(lvl >= pre)
-    to_trend = first_from_trough(w.actual >= pred)
+    back = pre * (1.0 - TIE)
+    to_level = 0 if float(lvl[trough_i]) >= back else first_from_trough(lvl >= back)
+    to_trend = first_from_trough(w.actual >= pred * (1.0 - TIE))
     if to_level is None:
         notes.append(f"not back at the pre-shock level by {last}")
     if to_trend is None:
@@ -345,7 +398,8 @@ def _times_to_recover(
 
 
 def _scorecard(
-    y: pd.Series,
+    yv: np.ndarray,
+    grid: _Grid,
     shock: pd.Period,
     as_of: pd.Period | None,
     ppy: int,
@@ -354,44 +408,53 @@ def _scorecard(
     adjust: str,
     level: float,
 ) -> tuple[dict[str, Any], _Sum, list[str]]:
-    """Compute the metric dict, the cumulative-sum approximation and notes."""
+    """Compute the metric dict, the cumulative-sum approximation and notes.
+
+    ``yv`` holds the series at every period of ``grid`` (numpy only: the scorecard of
+    many series calls this once per series).
+    """
     notes: list[str] = []
-    w = _score_window(y, shock, as_of, path, notes)
-    pre_period, pre_value = _pre_shock(y, shock, notes)
-    lvl, pre = _level_series(w, pre_period, pre_value, path.beta, ppy, adjust, notes)
+    w = _score_window(yv, grid, shock, as_of, path, notes)
+    pre_i, pre_value = _pre_shock(yv, grid, shock, notes)
+    lvl, pre = _level_series(w, grid, pre_i, pre_value, path.beta, ppy, adjust, notes)
     if ppy == 1:
         notes.append("annual data: trough resolution is one year")
-    n_w = len(w.periods)
+    n_w = len(w.actual)
     pred = np.exp(path.log_mean[:n_w])
     gap = 1.0 - w.actual / pred
     oi = w.positions
-    t_rel = int(np.argmin(lvl[oi]))
+    t_rel = int(np.argmax(lvl[oi] <= lvl[oi].min() * (1.0 + TIE)))  # the first if tied
     trough_i, asof_i = int(oi[t_rel]), int(oi[-1])
     trough = float(lvl[trough_i])
     if asof_i != n_w - 1:
         notes.append(
-            f"as_of {w.as_of} is missing: the last observed period {w.periods[asof_i]} is used"
+            f"as_of {w.as_of} is missing: the last observed period "
+            f"{grid.periods[w.start + asof_i]} is used"
         )
-    to_level, to_trend = _times_to_recover(w, shock, lvl, pre, pred, trough_i, notes)
+    to_level, to_trend = _times_to_recover(w, grid, lvl, pre, pred, trough_i, notes)
     g_tr, g_as = float(gap[trough_i]), float(gap[asof_i])
-    recovered: float | None = 1.0 - g_as / g_tr if g_tr > 0 else None
+    recovered: float | None = 1.0 - g_as / g_tr if g_tr > TIE else None
     if recovered is None:
         notes.append("the trough is not below the no-shock path: recovered_share is undefined")
-    n_up = (w.periods[asof_i] - w.periods[trough_i]).n
+    n_up = asof_i - trough_i  # consecutive periods
     post_growth = 100.0 * ((lvl[asof_i] / trough) ** (ppy / n_up) - 1.0) if n_up > 0 else None
     if post_growth is None:
         notes.append("as_of is the trough: no growth since the trough yet")
-    cov_o = path.log_cov[:n_w, :n_w][np.ix_(oi, oi)]
-    total = _lognormal_sum(path.log_mean[:n_w][oi], cov_o, float(w.actual[oi].sum()), path.df)
+    if len(oi) == n_w:
+        cov_o, mu_o, actual_o = path.log_cov[:n_w, :n_w], path.log_mean[:n_w], w.actual
+    else:
+        cov_o = path.log_cov[:n_w, :n_w][np.ix_(oi, oi)]
+        mu_o, actual_o = path.log_mean[:n_w][oi], w.actual[oi]
+    total = _lognormal_sum(mu_o, cov_o, float(actual_o.sum()), path.df)
     c_lo, c_hi = total.bounds(level)
-    noise = _noise_scale(y, path.pre_index, path.beta, ppy, adjust)
+    noise = _noise_scale(yv, grid, path.beta, ppy, adjust)
     threshold = SHAPE_NOISE_Z * math.sqrt(2.0) * noise
     shape, why = _shape(lvl[oi], t_rel, pre, recovered, ppy, threshold)
     notes.append(f"shape {shape}: {why}")
     metrics: dict[str, Any] = {
-        "pre_shock_period": pre_period,
+        "pre_shock_period": grid.periods[pre_i],
         "pre_shock_level": pre,
-        "trough_period": w.periods[trough_i],
+        "trough_period": grid.periods[w.start + trough_i],
         "trough_level": trough,
         "trough_depth_pct": 100.0 * (trough / pre - 1.0),
         "periods_to_recover_level": to_level,
@@ -407,7 +470,7 @@ def _scorecard(
         "shape": shape,
         "shape_noise_pct": 100.0 * noise,
         "shape_threshold_pct": 100.0 * threshold,
-        "as_of": w.periods[asof_i],
+        "as_of": grid.periods[w.start + asof_i],
         "n_periods": len(oi),
     }
     return metrics, total, notes
@@ -876,7 +939,10 @@ def analyze_recovery(
     else:
         beta = _loglinear_beta(pre_obs, cf.shock, ppy)
     path = _PathInput(cf.post_index, cf.log_mean, cf.log_cov, cf.df, beta, cf.pre_window)
-    metrics, total, notes = _scorecard(y, cf.shock, as_of_p, ppy, path, adjust=adjust, level=level)
+    grid = _grid(y.index, cf.shock, cf.pre_window, ppy)
+    metrics, total, notes = _scorecard(
+        y.to_numpy(dtype="float64"), grid, cf.shock, as_of_p, ppy, path, adjust=adjust, level=level
+    )
     notes = cf.notes + notes
     comp_results: dict[str, RecoveryResult] = {}
     if components:
@@ -975,17 +1041,27 @@ def analyze_recovery_many(
     complete = np.isfinite(values.loc[window].to_numpy()).all(axis=0)
     rows: dict[Any, dict[str, Any]] = {}
     if complete.any() and len(window) >= 2 + (ppy - 1) + 2:
-        paths = _joint_trend_paths(values.loc[window, complete], shock_p, values.index, ppy, errors)
-        for col, (path, fit_notes) in paths.items():
+        arr = values.to_numpy()
+        grid = _grid(values.index, shock_p, window, ppy)
+        with one_blas_thread():
+            paths = _joint_trend_paths(
+                values.loc[window, complete],
+                np.flatnonzero(complete),
+                shock_p,
+                values.index,
+                ppy,
+                errors,
+            )
+        for j, col, path, fit_notes in paths:
             try:
                 metrics, _, notes = _scorecard(
-                    values[col], shock_p, as_of_p, ppy, path, adjust=adjust, level=level
+                    arr[:, j], grid, shock_p, as_of_p, ppy, path, adjust=adjust, level=level
                 )
+                if ppy == 1:  # in the order analyze_recovery gives them
+                    fit_notes = [*fit_notes, "annual data: the path has one point per year"]
                 notes = fit_notes + notes
             except InsufficientDataError as exc:
                 raise InsufficientDataError(f"frame[{col!r}]: {exc}") from None
-            if ppy == 1:
-                notes.insert(0, "annual data: the path has one point per year")
             metrics["notes"] = "; ".join(notes)
             rows[col] = metrics
         rest = values.columns[~complete]
@@ -1025,10 +1101,13 @@ def _many_values(frame: pd.DataFrame, shock: PeriodLike) -> tuple[pd.DataFrame, 
     ppy = periods_per_year(idx)
     freq = idx.freqstr
     shock_p = coerce_period(shock, freq, name="shock")
-    try:
-        values = frame.apply(pd.to_numeric, errors="raise").astype("float64")
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"frame must be numeric: {exc}") from None
+    if all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):
+        values = frame.astype("float64")  # as below, without a conversion per column
+    else:
+        try:
+            values = frame.apply(pd.to_numeric, errors="raise").astype("float64")
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"frame must be numeric: {exc}") from None
     if isinstance(values.index, pd.DatetimeIndex):
         values.index = values.index.to_period(freq)
     values = values.sort_index()
@@ -1042,9 +1121,17 @@ def _many_values(frame: pd.DataFrame, shock: PeriodLike) -> tuple[pd.DataFrame, 
 
 
 def _joint_trend_paths(
-    pre: pd.DataFrame, shock: pd.Period, index: pd.PeriodIndex, ppy: int, errors: str
-) -> dict[Any, tuple[_PathInput, list[str]]]:
-    """Fit the trend model to every column of ``pre`` at once; one path (and notes) per column.
+    pre: pd.DataFrame,
+    positions: np.ndarray,
+    shock: pd.Period,
+    index: pd.PeriodIndex,
+    ppy: int,
+    errors: str,
+) -> list[tuple[int, Any, _PathInput, list[str]]]:
+    """Fit the trend model to every column of ``pre`` at once.
+
+    Returns, per column, its position in the frame (``positions``), its name, its path and
+    notes.
 
     The columns share the design X, so the AR(1) coefficients come from one grid search
     over every column (:func:`~lixia_econ.models._tools.ar1_reml`) and the GLS coefficients
@@ -1059,11 +1146,14 @@ def _joint_trend_paths(
     estimate = errors == "ar1" and n - k >= MIN_AR1_DOF
     ahead = (post_index.asi8 - pre.index[-1].ordinal).astype(float)
     fc = ar1_fit(X, np.log(pre.to_numpy()), ar1_steps(pre.index), Xp, ahead, estimate=estimate)
-    out = {}
+    out = []
+    notes_by_rho: dict[float, list[str]] = {}  # the notes depend on rho only (a grid value)
     for j, col in enumerate(pre.columns):
         path = _PathInput(
             post_index, fc.mean[:, j], fc.pred_cov[j], fc.df, fc.beta[:, j], pre.index
         )
-        notes = trend_error_notes(n, k, float(fc.rho[j]), estimate=estimate)
-        out[col] = (path, notes if errors == "ar1" else [])
+        r = float(fc.rho[j])
+        if r not in notes_by_rho:
+            notes_by_rho[r] = trend_error_notes(n, k, r, estimate=estimate)
+        out.append((int(positions[j]), col, path, list(notes_by_rho[r]) if errors == "ar1" else []))
     return out
