@@ -479,8 +479,39 @@ class _Ctx:
     ledger: Ledger = field(default_factory=Ledger)
     metrics: dict[str, Any] = field(default_factory=dict)
 
+    _rows: dict[tuple[str, str, str, str, str], list[int]] | None = None
+
     def t(self, zh: str, en: str) -> str:
         return _t(self.lang, zh, en)
+
+    def pick(
+        self,
+        region: str,
+        indicator: str,
+        period: str,
+        measure: str,
+        *,
+        freq: str = "A",
+        statuses: tuple[str, ...] = ("published",),
+    ) -> Figure | None:
+        """Return :func:`pick_figure` of the panel, looking the rows up in an index.
+
+        A briefing picks about 200 figures; filtering the whole panel for each took
+        seconds (pandas also deep-copies the panel's ``attrs`` on every operation).
+        """
+        if self._rows is None:
+            p = self.panel
+            cols = ("region", "indicator", "period", "measure", "freq")
+            keys = zip(*(p[c].astype(str) for c in cols), strict=True)
+            self._rows = {}
+            for i, key in enumerate(keys):
+                self._rows.setdefault(key, []).append(i)
+        found = self._rows.get((region, indicator, str(period), measure, freq))
+        if not found:
+            return None
+        rows = self.panel.iloc[found]
+        rows.attrs = {}
+        return pick_figure(rows, region, indicator, period, measure, freq=freq, statuses=statuses)
 
     def name(self, code: str) -> str:
         return region_label(code, lang=self.lang)
@@ -507,7 +538,7 @@ def latest_period(panel: pd.DataFrame, region: str, as_of: str = "") -> str | No
 
 
 def _growth(ctx: _Ctx, code: str, years: range) -> tuple[pd.Series, dict[int, Figure]]:
-    figs = {y: pick_figure(ctx.panel, code, "gdp", str(y), "yoy_pct") for y in years}
+    figs = {y: ctx.pick(code, "gdp", str(y), "yoy_pct") for y in years}
     figs = {y: f for y, f in figs.items() if f is not None}
     return pd.Series({y: f.value for y, f in figs.items()}, dtype="float64"), figs
 
@@ -661,7 +692,7 @@ def _two_year(g: pd.Series, year: int) -> float:
 def _levels_table(ctx: _Ctx, data: dict[str, Any], sec: Section) -> pd.DataFrame:
     levels = {}
     for y in data["years"]:
-        fig = pick_figure(ctx.panel, ctx.region, "gdp", str(y), "level")
+        fig = ctx.pick(ctx.region, "gdp", str(y), "level")
         if fig is not None:
             levels[y] = fig
     breaks = level_breaks(levels, data["growth"][ctx.region])
@@ -767,7 +798,7 @@ def _path_section(ctx: _Ctx, data: dict[str, Any], cf: Counterfactual | None) ->
     window = cf.window
     rests = _path_assumption(ctx, cf)
     last = int(data["index"][ctx.region].dropna().index.max())
-    level = pick_figure(ctx.panel, ctx.region, "gdp", str(last), "level")
+    level = ctx.pick(ctx.region, "gdp", str(last), "level")
     gap_yuan = cf.gap_pct / 100.0 * level.value if level is not None else np.nan
     ctx.ledger.use(level)
     verdict = (
@@ -826,8 +857,8 @@ def _peer_frame(ctx: _Ctx, years: range) -> pd.DataFrame:
     rows = []
     for code in _peer_units(ctx):
         for y in years:
-            lv = pick_figure(ctx.panel, code, "gdp", str(y), "level")
-            gr = pick_figure(ctx.panel, code, "gdp", str(y), "yoy_pct")
+            lv = ctx.pick(code, "gdp", str(y), "level")
+            gr = ctx.pick(code, "gdp", str(y), "yoy_pct")
             rows.append({"code": code, "year": y, "level": lv, "growth": gr})
     return pd.DataFrame(rows)
 
@@ -845,7 +876,7 @@ def _peer_year(ctx: _Ctx, frame: pd.DataFrame, y: int) -> dict[str, Any]:
     mine = rows[rows["code"] == ctx.region]
     lfig = mine["level"].iloc[0] if len(mine) else None
     gfig = mine["growth"].iloc[0] if len(mine) else None
-    city = pick_figure(ctx.panel, ctx.peers_of, "gdp", str(y), "level")
+    city = ctx.pick(ctx.peers_of, "gdp", str(y), "level")
     share = 100.0 * lfig.value / city.value if lfig is not None and city is not None else np.nan
     if np.isfinite(share):
         ctx.ledger.use(city)
@@ -1038,7 +1069,7 @@ def _in_progress(ctx: _Ctx, t: Figure) -> str | None:
     prev_ytd = pick_figure(
         ctx.panel, ctx.region, t.indicator, prev_label, "ytd_level", freq=rows["freq"].iloc[0]
     )
-    prev_year = pick_figure(ctx.panel, ctx.region, t.indicator, str(int(t.period) - 1), "level")
+    prev_year = ctx.pick(ctx.region, t.indicator, str(int(t.period) - 1), "level")
     if prev_ytd is None or prev_year is None:
         return ctx.t(
             (
@@ -1086,7 +1117,7 @@ def _targets_section(ctx: _Ctx) -> Section:
     outcomes = {}
     for t in targets:
         ctx.ledger.use(t)
-        out = pick_figure(ctx.panel, ctx.region, t.indicator, t.period, "yoy_pct")
+        out = ctx.pick(ctx.region, t.indicator, t.period, "yoy_pct")
         outcomes[(t.region, t.indicator, t.period)] = ctx.ledger.use(out)
     table = targets_against_outcomes(targets, outcomes)
     rows = []
@@ -1144,10 +1175,10 @@ def _sectors_section(ctx: _Ctx) -> Section:
     sec = Section(ctx.t("六、三次产业", "6. Sectors"))
     rows, shares = [], {}
     for y in range(ctx.shock_year - 1, ctx.end_year + 1):
-        gdp = pick_figure(ctx.panel, ctx.region, "gdp", str(y), "level")
+        gdp = ctx.pick(ctx.region, "gdp", str(y), "level")
         for code in _SECTORS:
-            g = pick_figure(ctx.panel, ctx.region, code, str(y), "yoy_pct")
-            lv = pick_figure(ctx.panel, ctx.region, code, str(y), "level")
+            g = ctx.pick(ctx.region, code, str(y), "yoy_pct")
+            lv = ctx.pick(ctx.region, code, str(y), "level")
             if g is None and lv is None:
                 continue
             same = lv is not None and gdp is not None and lv.file == gdp.file
@@ -1230,8 +1261,8 @@ def _quarterly_section(ctx: _Ctx) -> Section:
     else:
         table = []
         for p in periods:
-            lv = pick_figure(ctx.panel, ctx.region, "gdp", p, "level", freq="Q")
-            g = pick_figure(ctx.panel, ctx.region, "gdp", p, "yoy_pct", freq="Q")
+            lv = ctx.pick(ctx.region, "gdp", p, "level", freq="Q")
+            g = ctx.pick(ctx.region, "gdp", p, "yoy_pct", freq="Q")
             table.append(
                 {
                     ctx.t("季度", "Quarter"): p.replace("Q", "年第") + "季度"
