@@ -5,7 +5,8 @@ Run: .venv/bin/python benchmarks/bench_briefing.py  (writes benchmarks/results/b
 - floor: papermill executing a notebook that has only the briefing template's parameters,
   imports and panel load, plus the modules the briefing imports as it runs (altair, the
   analysis and model modules, which bring statsmodels and scipy, and vl-convert): "an
-  empty notebook with the same imports";
+  empty notebook with the same imports" (statsmodels.api included: the appendix's
+  recovery fits import it);
 - briefing: ``run_report()`` (the default template, Lixia, ``lang="zh"``) on the shipped
   data: validation, kernel, HTML, workbook, the PDF printed by headless Chromium with the
   CJK font subset, atomic write; force=True. Its own timings (execute, export, pdf) are
@@ -35,7 +36,7 @@ REPEATS = 3
 TEMPLATE = "district_briefing"
 #: Modules the briefing's cells import while they run (lazily, inside lixia_econ).
 LATE_IMPORTS = (
-    "import altair\nimport vl_convert\nimport lixia_econ.analysis\n"
+    "import altair\nimport vl_convert\nimport statsmodels.api\nimport lixia_econ.analysis\n"
     "import lixia_econ.models.growth\nimport lixia_econ.models.recovery\n"
 )
 
