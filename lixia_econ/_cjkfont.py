@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import base64
 import glob
+import hashlib
 import io
+import os
 import shutil
 import subprocess
+import threading
 from functools import cache
 from typing import Any
 
@@ -26,6 +29,14 @@ __all__ = ["FAMILY", "font_face_css", "subsetting_available"]
 #: The family the report's CSS (and the chart theme) names first.
 FAMILY = "Noto Sans CJK SC"
 _FILES = {400: "NotoSansCJK-Regular.ttc", 700: "NotoSansCJK-Bold.ttc"}
+#: OpenType features kept (GPOS): kerning, and the half-width punctuation Chromium's
+#: ``text-spacing-trim`` asks for. Substitutions (GSUB: vertical forms, alternates) are not.
+_FEATURES = ("kern", "halt", "chws", "palt")
+_DROPPED = ("GSUB", "BASE", "vhea", "vmtx", "VORG")
+#: What the subset is made with (part of the cache key: a change makes new subsets).
+_OPTIONS = (_FEATURES, _DROPPED, "glyf-v1")
+#: Subsets kept in the cache folder (about 100-250 KB each).
+_CACHE_KEEP = 64
 _DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 
 
@@ -100,7 +111,11 @@ def _subset(path: str, text: str) -> bytes:
     options.name_IDs = ["*"]
     options.notdef_outline = True
     options.desubroutinize = True
-    options.layout_features = ["*"]
+    # Horizontal text needs only kerning and CJK punctuation spacing (GPOS). Keeping every
+    # feature ("*") pulled vertical forms and alternates into the subset (1,151 glyphs
+    # for 454 characters of the Lixia briefing instead of 456) and tripled the time.
+    options.layout_features = list(_FEATURES)
+    options.drop_tables += list(_DROPPED)
     subsetter = Subsetter(options)
     subsetter.populate(text=text)
     subsetter.subset(font)
@@ -108,6 +123,42 @@ def _subset(path: str, text: str) -> bytes:
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
+
+
+def _cached_subset(path: str, chars: str) -> bytes:
+    """Return :func:`_subset`, kept on disk per font file, fontTools version and characters.
+
+    A report printed again (new data, the same words) finds its fonts in
+    ``<cache>/cjk-subsets/`` instead of spending a second or two per weight in fontTools.
+    The cache is an optimisation only: unreadable or unwritable, the font is made again.
+    At most :data:`_CACHE_KEEP` subsets are kept, the least recently written removed.
+    """
+    import fontTools
+
+    from lixia_econ import config
+
+    stat = os.stat(path)
+    key = "|".join(
+        (path, str(stat.st_size), str(stat.st_mtime_ns), fontTools.version, repr(_OPTIONS), chars)
+    )
+    folder = config.CACHE_DIR / "cjk-subsets"
+    cached = folder / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.ttf"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    data = _subset(path, chars)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, cached)
+        kept = sorted(folder.glob("*.ttf"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[_CACHE_KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return data
 
 
 def font_face_css(text: str) -> str | None:
@@ -132,7 +183,7 @@ def font_face_css(text: str) -> str | None:
         path = _font_file(weight)
         if path is None:
             continue
-        data = base64.b64encode(_subset(path, chars)).decode("ascii")
+        data = base64.b64encode(_cached_subset(path, chars)).decode("ascii")
         rules.append(
             f'@font-face {{ font-family: "{FAMILY}"; font-weight: {weight}; '
             f'src: url(data:font/ttf;base64,{data}) format("truetype"); }}'

@@ -57,7 +57,7 @@ body, .jp-RenderedHTMLCommon, .vega-embed, .vega-embed text { font-family: FONTS
 @page { size: A4; margin: 16mm 14mm 16mm 14mm; }
 @media print {
   html, body { margin: 0; padding: 0; background: #fff; }
-  body, .jp-RenderedHTMLCommon { font-size: 10pt; line-height: 1.45; }
+  body, .jp-RenderedHTMLCommon { font-size: 9.5pt !important; line-height: 1.4 !important; }
   main, .jp-Notebook { padding: 0 !important; margin: 0 !important; width: auto !important; }
   .jp-Cell { padding: 0 !important; margin: 0 !important; }
   .jp-InputArea, .jp-InputPrompt, .jp-OutputPrompt, .jp-Collapser { display: none !important; }
@@ -68,14 +68,29 @@ body, .jp-RenderedHTMLCommon, .vega-embed, .vega-embed text { font-family: FONTS
   .jp-OutputArea-output, .jp-RenderedHTMLCommon { max-width: 100% !important; }
   .lixia-chart, .lixia-chart svg, img { break-inside: avoid; page-break-inside: avoid; }
   .lixia-chart svg, img { max-width: 100% !important; height: auto !important; }
+  /* charts drawn for a 1,280 px screen: at most a third of an A4 page high */
+  .lixia-chart svg { max-height: 88mm !important; width: auto !important; }
   h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
   p, li { orphans: 3; widows: 3; }
-  table { max-width: 100%; break-inside: auto; font-size: 7.5pt; }
-  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 2px 4px; }
+  /* Lab's print CSS keeps every output on one page: a long table then starts a new page
+     and leaves the one before half empty. Tables may break between rows. */
+  .jp-OutputArea-child:has(table) { break-inside: auto; page-break-inside: auto; }
+  /* !important: Lab's own rules come later in the page with the same or higher weight */
+  .jp-RenderedHTMLCommon h1 { font-size: 16pt !important; margin: 0 0 4pt !important; }
+  .jp-RenderedHTMLCommon h2 { font-size: 12.5pt !important; margin: 9pt 0 3pt !important; }
+  .jp-RenderedHTMLCommon p, .jp-RenderedHTMLCommon ul { margin: 0 0 3pt !important; }
+  .jp-RenderedHTMLCommon li { margin: 0 0 2pt !important; }
+  .jp-RenderedHTMLCommon small { font-size: 8pt; }
+  .jp-RenderedHTMLCommon table {
+    max-width: 100%; break-inside: auto; font-size: 7.5pt !important;
+    margin: 2pt 0 5pt 0 !important;
+  }
+  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 2px 4px !important; }
   .jp-RenderedHTMLCommon th { overflow-wrap: anywhere; }  /* headers may break, numbers never */
   .jp-RenderedHTMLCommon td { overflow-wrap: normal; word-break: normal; }
-  table:has(tr > :nth-child(9)) { font-size: 6.5pt; }  /* wide tables: smaller, not clipped */
-  table:has(tr > :nth-child(14)) { font-size: 5.5pt; }
+  /* wide tables: smaller, not clipped */
+  .jp-RenderedHTMLCommon table:has(tr > :nth-child(9)) { font-size: 6.5pt !important; }
+  .jp-RenderedHTMLCommon table:has(tr > :nth-child(14)) { font-size: 5.5pt !important; }
   thead { display: table-header-group; }
   tr, td, th { break-inside: avoid; page-break-inside: avoid; }
   pre { white-space: pre-wrap; overflow-wrap: anywhere; }

@@ -20,6 +20,7 @@ language (``"zh"`` or ``"en"``) by :func:`build_briefing`, which the template ca
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -435,7 +436,9 @@ class Section:
 
     ``tables`` are ``(name, frame)`` pairs: ``frame`` holds formatted text (a dash for a
     missing value) under headers in the briefing's language; the raw numbers go to
-    ``metrics.json`` through ``glue`` in the template.
+    ``metrics.json`` through ``glue`` in the template. ``workbook_tables`` go to the
+    workbook and ``metrics.json`` only, not to the page (the sources ledger, one row a
+    figure, which the page shows grouped by source page).
     """
 
     title: str
@@ -443,6 +446,7 @@ class Section:
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
     charts: list[Any] = field(default_factory=list)
     footnotes: list[str] = field(default_factory=list)
+    workbook_tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
 
 
 @dataclass
@@ -475,8 +479,39 @@ class _Ctx:
     ledger: Ledger = field(default_factory=Ledger)
     metrics: dict[str, Any] = field(default_factory=dict)
 
+    _rows: dict[tuple[str, str, str, str, str], list[int]] | None = None
+
     def t(self, zh: str, en: str) -> str:
         return _t(self.lang, zh, en)
+
+    def pick(
+        self,
+        region: str,
+        indicator: str,
+        period: str,
+        measure: str,
+        *,
+        freq: str = "A",
+        statuses: tuple[str, ...] = ("published",),
+    ) -> Figure | None:
+        """Return :func:`pick_figure` of the panel, looking the rows up in an index.
+
+        A briefing picks about 200 figures; filtering the whole panel for each took
+        seconds (pandas also deep-copies the panel's ``attrs`` on every operation).
+        """
+        if self._rows is None:
+            p = self.panel
+            cols = ("region", "indicator", "period", "measure", "freq")
+            keys = zip(*(p[c].astype(str) for c in cols), strict=True)
+            self._rows = {}
+            for i, key in enumerate(keys):
+                self._rows.setdefault(key, []).append(i)
+        found = self._rows.get((region, indicator, str(period), measure, freq))
+        if not found:
+            return None
+        rows = self.panel.iloc[found]
+        rows.attrs = {}
+        return pick_figure(rows, region, indicator, period, measure, freq=freq, statuses=statuses)
 
     def name(self, code: str) -> str:
         return region_label(code, lang=self.lang)
@@ -503,7 +538,7 @@ def latest_period(panel: pd.DataFrame, region: str, as_of: str = "") -> str | No
 
 
 def _growth(ctx: _Ctx, code: str, years: range) -> tuple[pd.Series, dict[int, Figure]]:
-    figs = {y: pick_figure(ctx.panel, code, "gdp", str(y), "yoy_pct") for y in years}
+    figs = {y: ctx.pick(code, "gdp", str(y), "yoy_pct") for y in years}
     figs = {y: f for y, f in figs.items() if f is not None}
     return pd.Series({y: f.value for y, f in figs.items()}, dtype="float64"), figs
 
@@ -578,7 +613,7 @@ def _index_chart(ctx: _Ctx, data: dict[str, Any], cf: Counterfactual | None) -> 
                 alt.Tooltip("value:Q", title=ctx.t("指数", "Index"), format=".1f"),
             ],
         )
-        .properties(width=640, height=300)
+        .properties(width=560, height=230)
     )
 
 
@@ -657,7 +692,7 @@ def _two_year(g: pd.Series, year: int) -> float:
 def _levels_table(ctx: _Ctx, data: dict[str, Any], sec: Section) -> pd.DataFrame:
     levels = {}
     for y in data["years"]:
-        fig = pick_figure(ctx.panel, ctx.region, "gdp", str(y), "level")
+        fig = ctx.pick(ctx.region, "gdp", str(y), "level")
         if fig is not None:
             levels[y] = fig
     breaks = level_breaks(levels, data["growth"][ctx.region])
@@ -763,7 +798,7 @@ def _path_section(ctx: _Ctx, data: dict[str, Any], cf: Counterfactual | None) ->
     window = cf.window
     rests = _path_assumption(ctx, cf)
     last = int(data["index"][ctx.region].dropna().index.max())
-    level = pick_figure(ctx.panel, ctx.region, "gdp", str(last), "level")
+    level = ctx.pick(ctx.region, "gdp", str(last), "level")
     gap_yuan = cf.gap_pct / 100.0 * level.value if level is not None else np.nan
     ctx.ledger.use(level)
     verdict = (
@@ -822,8 +857,8 @@ def _peer_frame(ctx: _Ctx, years: range) -> pd.DataFrame:
     rows = []
     for code in _peer_units(ctx):
         for y in years:
-            lv = pick_figure(ctx.panel, code, "gdp", str(y), "level")
-            gr = pick_figure(ctx.panel, code, "gdp", str(y), "yoy_pct")
+            lv = ctx.pick(code, "gdp", str(y), "level")
+            gr = ctx.pick(code, "gdp", str(y), "yoy_pct")
             rows.append({"code": code, "year": y, "level": lv, "growth": gr})
     return pd.DataFrame(rows)
 
@@ -841,7 +876,7 @@ def _peer_year(ctx: _Ctx, frame: pd.DataFrame, y: int) -> dict[str, Any]:
     mine = rows[rows["code"] == ctx.region]
     lfig = mine["level"].iloc[0] if len(mine) else None
     gfig = mine["growth"].iloc[0] if len(mine) else None
-    city = pick_figure(ctx.panel, ctx.peers_of, "gdp", str(y), "level")
+    city = ctx.pick(ctx.peers_of, "gdp", str(y), "level")
     share = 100.0 * lfig.value / city.value if lfig is not None and city is not None else np.nan
     if np.isfinite(share):
         ctx.ledger.use(city)
@@ -902,7 +937,7 @@ def _peer_chart(ctx: _Ctx, frame: pd.DataFrame, y: int) -> Any:
                 alt.Tooltip("value:Q", title=ctx.t("亿元", "100 million yuan"), format=",.1f"),
             ],
         )
-        .properties(width=560, height=max(120, 22 * len(data)))
+        .properties(width=520, height=max(100, 16 * len(data)))
     )
 
 
@@ -1034,7 +1069,7 @@ def _in_progress(ctx: _Ctx, t: Figure) -> str | None:
     prev_ytd = pick_figure(
         ctx.panel, ctx.region, t.indicator, prev_label, "ytd_level", freq=rows["freq"].iloc[0]
     )
-    prev_year = pick_figure(ctx.panel, ctx.region, t.indicator, str(int(t.period) - 1), "level")
+    prev_year = ctx.pick(ctx.region, t.indicator, str(int(t.period) - 1), "level")
     if prev_ytd is None or prev_year is None:
         return ctx.t(
             (
@@ -1082,7 +1117,7 @@ def _targets_section(ctx: _Ctx) -> Section:
     outcomes = {}
     for t in targets:
         ctx.ledger.use(t)
-        out = pick_figure(ctx.panel, ctx.region, t.indicator, t.period, "yoy_pct")
+        out = ctx.pick(ctx.region, t.indicator, t.period, "yoy_pct")
         outcomes[(t.region, t.indicator, t.period)] = ctx.ledger.use(out)
     table = targets_against_outcomes(targets, outcomes)
     rows = []
@@ -1140,10 +1175,10 @@ def _sectors_section(ctx: _Ctx) -> Section:
     sec = Section(ctx.t("六、三次产业", "6. Sectors"))
     rows, shares = [], {}
     for y in range(ctx.shock_year - 1, ctx.end_year + 1):
-        gdp = pick_figure(ctx.panel, ctx.region, "gdp", str(y), "level")
+        gdp = ctx.pick(ctx.region, "gdp", str(y), "level")
         for code in _SECTORS:
-            g = pick_figure(ctx.panel, ctx.region, code, str(y), "yoy_pct")
-            lv = pick_figure(ctx.panel, ctx.region, code, str(y), "level")
+            g = ctx.pick(ctx.region, code, str(y), "yoy_pct")
+            lv = ctx.pick(ctx.region, code, str(y), "level")
             if g is None and lv is None:
                 continue
             same = lv is not None and gdp is not None and lv.file == gdp.file
@@ -1226,8 +1261,8 @@ def _quarterly_section(ctx: _Ctx) -> Section:
     else:
         table = []
         for p in periods:
-            lv = pick_figure(ctx.panel, ctx.region, "gdp", p, "level", freq="Q")
-            g = pick_figure(ctx.panel, ctx.region, "gdp", p, "yoy_pct", freq="Q")
+            lv = ctx.pick(ctx.region, "gdp", p, "level", freq="Q")
+            g = ctx.pick(ctx.region, "gdp", p, "yoy_pct", freq="Q")
             table.append(
                 {
                     ctx.t("季度", "Quarter"): p.replace("Q", "年第") + "季度"
@@ -1374,18 +1409,104 @@ def _page(f: Figure) -> str:
     return f.url.split(", seeds/")[0]
 
 
-def _sources_section(ctx: _Ctx) -> Section:
-    sec = Section(ctx.t("八、数据来源", "8. Sources"))
+def _figure_what(ctx: _Ctx, f: Figure) -> str:
+    """Name what a figure measures, without region and period (``地区生产总值实际增速``)."""
+    zh, en = _MEASURE.get(f.measure, (f.measure, f.measure))
+    if f.measure == "yoy_pct" and f.price_basis == "comparable":
+        zh, en = "实际" + zh, "real " + en
+    return ctx.t(f"{ctx.ind(f.indicator)}{zh}", f"{ctx.ind(f.indicator)}{', ' + en if en else ''}")
+
+
+def _periods_text(periods: list[str], lang: str) -> str:
+    """Return periods in order, runs of consecutive years joined (``2020—2023年``).
+
+    Examples
+    --------
+    >>> _periods_text(["2023", "2020", "2021", "2019"], "zh"), _periods_text(["2021"], "en")
+    ('2019—2021、2023年', '2021')
+    """
+    years = sorted({int(p) for p in periods if p.isdigit()})
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    dash, sep = ("—", "、") if lang == "zh" else ("–", ", ")
+    parts = [str(r[0]) if len(r) == 1 else f"{r[0]}{dash}{r[-1]}" for r in runs]
+    text = sep.join(parts) + ("年" if parts and lang == "zh" else "")
+    others = [
+        _period_text(p, lang) for p in sorted(set(periods), key=_period_end) if not p.isdigit()
+    ]
+    return sep.join([t for t in (text, *others) if t])
+
+
+def _backed_figures(ctx: _Ctx, figs: list[Figure]) -> str:
+    """Say which figures a page backs: per region, what and which periods (and vintage)."""
+    by_region: dict[str, dict[tuple[str, str], list[str]]] = {}
+    for f in figs:
+        what = (_figure_what(ctx, f), _vintage(ctx, f))
+        by_region.setdefault(f.region, {}).setdefault(what, []).append(f.period)
+    parts = []
+    for region, whats in by_region.items():
+        items = []
+        for (what, vintage), periods in whats.items():
+            when = _periods_text(periods, ctx.lang)
+            note = "" if vintage == DASH else ctx.t(f"（{vintage}）", f" ({vintage})")
+            items.append(ctx.t(f"{when}{what}{note}", f"{what} {when}{note}"))
+        parts.append(
+            ctx.t(f"{ctx.name(region)}：", f"{ctx.name(region)}: ")
+            + ctx.t("，".join(items), "; ".join(items))
+        )
+    return ctx.t("；", " | ").join(parts)
+
+
+def _publisher(ctx: _Ctx, f: Figure) -> str:
+    pub = _PUBLISHER.get(f.file, _NATIONAL_PUBLISHER if f.region == "000000" else (f.file, f.file))
+    return pub[0] if ctx.lang == "zh" else pub[1]
+
+
+def _trust_text(ctx: _Ctx, f: Figure) -> str:
+    label = ctx.t(*_TRUST_LABEL[f.trust]) if f.trust in _TRUST_LABEL else DASH
+    return label + ctx.ledger.mark(f)
+
+
+def _source_pages(ctx: _Ctx) -> pd.DataFrame:
+    """Return the sources table of the page: one row per page, with the figures it backs.
+
+    Pages come in order of first use; a page that two raw files quote is one row.
+    """
+    pages: dict[str, list[Figure]] = {}
+    for f in ctx.ledger.figures.values():
+        pages.setdefault(_page(f), []).append(f)
+    rows = []
+    for page, figs in pages.items():
+        rows.append(
+            {
+                ctx.t("页面", "Page"): page,
+                ctx.t("发布者", "Publisher"): ctx.t("、", "; ").join(
+                    dict.fromkeys(_publisher(ctx, f) for f in figs)
+                ),
+                ctx.t("可信度", "Trust"): ctx.t("、", ", ").join(
+                    dict.fromkeys(_trust_text(ctx, f) for f in figs)
+                ),
+                ctx.t("所支撑的数据", "Figures it backs"): _backed_figures(ctx, figs),
+            }
+        )
+    table = pd.DataFrame(rows)
+    table.attrs["widths"] = [30, 17, 10, 43]
+    return table
+
+
+def _sources_ledger(ctx: _Ctx) -> pd.DataFrame:
+    """Return every figure used, one row each, with its value and page (the workbook sheet)."""
     rows = []
     for f in ctx.ledger.figures.values():
-        pub = _PUBLISHER.get(
-            f.file, _NATIONAL_PUBLISHER if f.region == "000000" else (f.file, f.file)
-        )
         rows.append(
             {
                 ctx.t("数据项", "Figure"): _figure_label(ctx, f) + ctx.ledger.mark(f),
                 ctx.t("数值", "Value"): _figure_value(ctx, f),
-                ctx.t("发布者", "Publisher"): pub[0] if ctx.lang == "zh" else pub[1],
+                ctx.t("发布者", "Publisher"): _publisher(ctx, f),
                 ctx.t("页面", "Page"): _page(f),
                 ctx.t("可信度", "Trust"): ctx.t(*_TRUST_LABEL[f.trust])
                 if f.trust in _TRUST_LABEL
@@ -1393,11 +1514,26 @@ def _sources_section(ctx: _Ctx) -> Section:
                 ctx.t("版本", "Vintage"): _vintage(ctx, f),
             }
         )
-    sec.tables.append(("sources", pd.DataFrame(rows)))
+    return pd.DataFrame(rows)
+
+
+def _sources_section(ctx: _Ctx) -> Section:
+    sec = Section(ctx.t("八、数据来源", "8. Sources"))
+    ledger = _sources_ledger(ctx)
+    pages = _source_pages(ctx)
+    sec.tables.append(("source_pages", pages))
+    sec.workbook_tables.append(("sources", ledger))  # one row a figure, with its value
     sec.lines.append(
         ctx.t(
-            f"本简报用到的全部{len(rows)}个数据及其出处。",
-            f"All {len(rows)} figures used in this briefing and where they were read.",
+            (
+                f"本简报用到的全部{len(ledger)}个数据取自{len(pages)}个页面，按页面列出；"
+                "每个数据的数值、页面和版本见表格文件（tables.xlsx）的“sources”工作表。"
+            ),
+            (
+                f"All {len(ledger)} figures used in this briefing were read on "
+                f"{len(pages)} pages, listed by page; each figure's value, page and "
+                "vintage are in the workbook's (tables.xlsx) “sources” sheet."
+            ),
         )
     )
     sec.footnotes += [
@@ -1408,7 +1544,6 @@ def _sources_section(ctx: _Ctx) -> Section:
                 "own page); check the original release before quoting."
             ),
         ),
-        ctx.t("“—”表示版本未注明。", "“—”: vintage not stated."),
     ]
     return sec
 
@@ -1473,8 +1608,11 @@ def _scorecard_section(ctx: _Ctx) -> Section:
                 lab("trough_depth_pct"): fmt_pct(row["trough_depth_pct"], unit=False),
                 ctx.t("累计产出损失（%，95%区间）", "Cumulative output loss (%, 95% interval)"): (
                     f"{fmt_pct(row['output_loss_pct'], unit=False)}"
-                    f"（{fmt_pct(row['output_loss_pct_lower'], unit=False)}"
-                    f"，{fmt_pct(row['output_loss_pct_upper'], unit=False)}）"
+                    + ctx.t("（", " (")
+                    + f"{fmt_pct(row['output_loss_pct_lower'], unit=False)}"
+                    + ctx.t("，", ", ")
+                    + f"{fmt_pct(row['output_loss_pct_upper'], unit=False)}"
+                    + ctx.t("）", ")")
                 ),
                 ctx.t("截至期", "As of"): _period_text(str(row["as_of"]), ctx.lang),
             }
@@ -1492,7 +1630,9 @@ def _scorecard_section(ctx: _Ctx) -> Section:
             ),
         )
     )
-    sec.tables.append(("scorecard", pd.DataFrame(rows)))  # the name every template glues it under
+    table = pd.DataFrame(rows)
+    table.attrs["widths"] = [29, 27, 12, 19, 13]  # one line a row on A4
+    sec.tables.append(("scorecard", table))  # the name every template glues it under
     if dropped:
         sec.lines.append(
             ctx.t("以下序列不作为数字列出：", "Listed with the reason, not as figures: ")
@@ -1515,18 +1655,41 @@ def _scorecard_section(ctx: _Ctx) -> Section:
     return sec
 
 
+def _latest_annual_gdp(ctx: _Ctx, code: str) -> int | None:
+    try:
+        return _end_year(ctx.panel, code, ctx.as_of)
+    except InsufficientDataError:
+        return None
+
+
 def _header(ctx: _Ctx, data_hash: str, version: str, today: str) -> list[str]:
+    """Return the header block: region and periods compared, benchmarks' latest, provenance.
+
+    The comparison ends with the region's own latest annual GDP figure; a benchmark's
+    latest period (of any series) is followed by its latest annual GDP year when they
+    differ, so that newer benchmark data are not read as compared.
+    """
     own = latest_period(ctx.panel, ctx.region, ctx.as_of)
-    bench = "；".join if ctx.lang == "zh" else "; ".join
-    latest = bench(
-        f"{ctx.name(c)} {_period_text(p, ctx.lang) if p else DASH}"
-        for c in ctx.benchmarks
-        for p in [latest_period(ctx.panel, c, ctx.as_of)]
-    )
+    parts = []
+    for c in ctx.benchmarks:
+        p = latest_period(ctx.panel, c, ctx.as_of)
+        text = f"{ctx.name(c)} {_period_text(p, ctx.lang) if p else DASH}"
+        annual = _latest_annual_gdp(ctx, c)
+        if p and annual is not None and str(annual) != p:
+            text += ctx.t(f"（年度地区生产总值至{annual}年）", f" (annual GDP to {annual})")
+        parts.append(text)
+    latest = ctx.t("；", "; ").join(parts)
+    base, end = ctx.shock_year - 1, ctx.end_year
     return [
         ctx.t(
-            f"地区：{ctx.name(ctx.region)}（最新数据期：{_period_text(own, 'zh')}）",
-            f"Region: {ctx.name(ctx.region)} (latest period with data: {own})",
+            (
+                f"地区：{ctx.name(ctx.region)}（最新数据期：{_period_text(own, 'zh')}）；"
+                f"各地区比较期：{base}—{end}年"
+            ),
+            (
+                f"Region: {ctx.name(ctx.region)} (latest period with data: {own}); "
+                f"every region compared over {base}–{end}"
+            ),
         ),
         ctx.t(f"对比地区最新数据期：{latest}", f"Benchmarks' latest periods: {latest}"),
         ctx.t(
@@ -1807,16 +1970,25 @@ def build_briefing(
     return Briefing(lang, region, title, header, headline, sections, ctx.metrics, ctx.ledger)
 
 
-def table_html(frame: pd.DataFrame) -> str:
+#: A cell aligned right: a number (``-4.3``, ``1,910.4†``, ``17.6%``), a rank (``1/10``), a dash.
+_NUMERIC_CELL = re.compile(r"[-+]?[\d,.]*\d[\d,.]*(%|/\d+)?\s*" + REPOST_MARK + "?|" + DASH)
+
+
+def table_html(frame: pd.DataFrame, *, widths: list[int] | None = None) -> str:
     """Return a display table as HTML: no index, text escaped, wrapped to fit the page.
 
     Short cells (numbers, ranks, dates) stay on one line; long ones (names, addresses)
-    wrap, so a table fits 1,280 pixels on screen and an A4 page in print.
+    wrap, so a table fits 1,280 pixels on screen and an A4 page in print. Columns of
+    numbers are aligned right, columns of text left.
 
     Parameters
     ----------
     frame : pandas.DataFrame
         A table of a :class:`Section` (formatted text; a missing cell shows a dash).
+    widths : list of int, optional
+        Column widths in percent of the page: the table then spans the page (a table of
+        long text, such as the sources). Default: ``frame.attrs["widths"]`` if set, else
+        the browser sizes the columns to their content.
 
     Returns
     -------
@@ -1824,24 +1996,40 @@ def table_html(frame: pd.DataFrame) -> str:
     """
     import html
 
-    def cell(tag: str, value: Any) -> str:
-        text = DASH if value is None or (isinstance(value, float) and np.isnan(value)) else value
-        text = str(text)
+    widths = widths if widths is not None else frame.attrs.get("widths")
+
+    def text_of(value: Any) -> str:
+        missing = value is None or (isinstance(value, float) and np.isnan(value))
+        return DASH if missing else str(value)
+
+    numeric = [
+        bool(len(frame)) and all(_NUMERIC_CELL.fullmatch(text_of(v)) for v in frame[c])
+        for c in frame.columns
+    ]
+
+    def cell(tag: str, value: Any, right: bool) -> str:
+        text = text_of(value)
+        styles = [] if right else ["text-align:left"]
         if text.startswith(("http://", "https://")):  # a page address breaks anywhere
-            style = ' style="word-break:break-all;overflow-wrap:anywhere"'
-        else:
-            style = ' style="white-space:nowrap"' if len(text) <= 12 else ""
+            styles.append("word-break:break-all;overflow-wrap:anywhere")
+        elif len(text) <= 12 and tag == "td":  # headers wrap (numbers under a long header)
+            styles.append("white-space:nowrap")
+        style = f' style="{";".join(styles)}"' if styles else ""
         return f"<{tag}{style}>{html.escape(text)}</{tag}>"
 
-    head = "".join(cell("th", c) for c in frame.columns)
+    head = "".join(cell("th", c, r) for c, r in zip(frame.columns, numeric, strict=True))
     rows = "".join(
-        "<tr>" + "".join(cell("td", v) for v in row) + "</tr>"
+        "<tr>" + "".join(cell("td", v, r) for v, r in zip(row, numeric, strict=True)) + "</tr>"
         for row in frame.itertuples(index=False, name=None)
     )
+    layout, cols = "table-layout:auto;", ""
+    if widths:
+        layout = "table-layout:fixed;width:100%;"
+        cols = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>"
     return (
         '<div class="lixia-briefing-table" style="max-width:1240px;overflow-wrap:anywhere;">'
-        '<table class="dataframe" style="table-layout:auto;">'
-        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+        f'<table class="dataframe" style="{layout}">'
+        f"{cols}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
     )
 
 
@@ -1854,6 +2042,7 @@ _SHEETS = {
     "quarterly": ("季度", "Quarters"),
     "quarterly_estimates": ("季度估算", "Quarterly estimates"),
     "scorecard": ("全国行业恢复评分", "National scorecard"),
+    "source_pages": ("来源页面", "Source pages"),
 }
 
 

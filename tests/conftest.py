@@ -8,8 +8,9 @@ Expensive set-up that several test modules need lives here so that it runs once:
 - ``raw_copy``: a private copy of ``data/raw/`` for a test that changes raw files.
 - ``tiny_template`` / ``tiny_data``: the hand-made report fixtures of
   ``tests/_report_fixtures.py``, written once per session (read-only for the tests).
-- ``default_report``: the default Lixia report (``region_recovery`` on the shipped data),
-  run once per session for ``test_report`` and ``test_html_browser``, which both need it.
+- ``default_report``: the default Lixia report (the district briefing, ``lang="zh"``, on
+  the shipped data), run once per session for ``test_report``, ``test_html_browser`` and
+  ``test_briefing``, which all need it.
 """
 
 from __future__ import annotations
@@ -99,11 +100,11 @@ def _stderr_captured(path: Path) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def default_report(tmp_path_factory) -> SharedReport:
-    """``run_report("region_recovery", timeout=300)`` on the shipped data, once per session."""
+    """``run_report(timeout=300)`` (the default template, Lixia in Chinese), once per session."""
     from lixia_econ.report import run_report
 
     out = tmp_path_factory.mktemp("default-report")
     err = out.parent / f"{out.name}.stderr"
     with _stderr_captured(err):
-        result = run_report("region_recovery", output_dir=out / "reports", timeout=300)
+        result = run_report(output_dir=out / "reports", timeout=300)
     return SharedReport(result, err.read_text(encoding="utf-8"))

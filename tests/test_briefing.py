@@ -20,6 +20,7 @@ import pytest
 
 from lixia_econ.analysis import level_breaks
 from lixia_econ.briefing import (
+    REPOST_MARK,
     Figure,
     chain_index,
     counterfactual_path,
@@ -28,6 +29,7 @@ from lixia_econ.briefing import (
     pick_figure,
     rank_units,
     scorecard_problem,
+    table_html,
     targets_against_outcomes,
 )
 from lixia_econ.config import PROJECT_ROOT, RAW_DIR
@@ -193,6 +195,54 @@ def test_briefing_with_a_gap_says_so_and_never_prints_nan(lang):
     assert not re.search(r"\b(nan|none|<NA>)\b", text, flags=re.IGNORECASE)  # not "Jinan"
 
 
+def test_sources_are_listed_by_page_with_every_figure_they_back():
+    from lixia_econ.briefing import build_briefing
+
+    panel = _fixture_panel()
+    other = panel.iloc[[0]].assign(period="2018", source="other.csv | http://example.org/b")
+    panel = pd.concat([panel, other], ignore_index=True)  # hand-made: a second page
+    b = build_briefing(
+        panel, region="370102", benchmarks=["370100"], peers_of="370100", shock="2020"
+    )  # fmt: skip
+    sec = next(s for s in b.sections if s.title == "八、数据来源")
+    ((name, pages),) = sec.tables
+    ((ledger_name, ledger),) = sec.workbook_tables
+    assert (name, ledger_name) == ("source_pages", "sources")
+    assert len(ledger) == len(b.ledger.figures)  # the workbook keeps one row a figure
+    used = {f.url for f in b.ledger.figures.values()}
+    assert pages["页面"].tolist() == [u for u in ("http://example.org", "http://example.org/b")
+                                     if u in used]  # fmt: skip
+    backs = pages.set_index("页面")["所支撑的数据"]
+    # 2019 and 2021 growth, the 2021 level and target of the region; Jinan's growth
+    assert "历下区：2019、2021年地区生产总值实际增速" in backs["http://example.org"]
+    assert "济南市：2020—2021年地区生产总值实际增速" in backs["http://example.org"]
+    assert "2021年地区生产总值目标增速（计划数）" in backs["http://example.org"]
+    assert all(REPOST_MARK in t for t in pages["可信度"])  # every fixture row is a repost
+
+
+@pytest.mark.parametrize(
+    ("periods", "lang", "expected"),
+    [
+        (["2021", "2019", "2020", "2023"], "zh", "2019—2021、2023年"),
+        (["2021", "2019", "2020", "2023"], "en", "2019–2021, 2023"),
+        (["2022Q3", "2021"], "zh", "2021年、2022年第3季度"),
+    ],
+)
+def test_periods_text_joins_runs_of_years(periods, lang, expected):
+    from lixia_econ.briefing import _periods_text
+
+    assert _periods_text(periods, lang) == expected
+
+
+def test_table_html_aligns_numbers_right_and_sets_widths():
+    frame = pd.DataFrame({"地区": ["历下区"], "增速（%）": ["4.5†"], "排名": ["1/10"]})  # fixture
+    page = table_html(frame, widths=[50, 25, 25])
+    assert page.count("text-align:left") == 2  # the text column's header and cell
+    assert '<col style="width:50%">' in page
+    assert "table-layout:fixed;width:100%" in page
+    assert "table-layout:auto" in table_html(frame)
+
+
 # --------------------------------------------------------------------------- report runs
 
 RUNS = {
@@ -206,18 +256,26 @@ RUNS = {
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    """Run the briefing for each (region, lang) once: a real kernel through run_report."""
+def reports(tmp_path_factory, default_report):
+    """Run the briefing for each (region, lang) once: a real kernel through run_report.
+
+    Lixia in Chinese is the session's default report (conftest.py), shared with the report
+    and browser tests (which check its PDF) rather than run again. The others are run
+    without a PDF: printing costs a report about 3-5 s and their HTML is what is tested.
+    """
     from lixia_econ.report import run_report
 
     out = tmp_path_factory.mktemp("briefings")
-    done = {}
-    for (region, variant), extra in RUNS.items():
-        params = {"region": region, "lang": variant, **extra}
-        result = run_report(
-            "district_briefing", parameters=params, output_dir=out, variant=variant, timeout=300
-        )
-        done[(region, variant)] = result
+    done = {("370102", "zh"): default_report.result}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LIXIA_ECON_CHROMIUM", str(out / "no-chromium-for-briefing-tests"))
+        for (region, variant), extra in RUNS.items():
+            if (region, variant) in done:
+                continue
+            params = {"region": region, "lang": variant, **extra}
+            done[(region, variant)] = run_report(
+                "district_briefing", parameters=params, output_dir=out, variant=variant, timeout=300
+            )
     return done
 
 

@@ -67,22 +67,30 @@ def _poppler(tool: str, *args: str) -> str:
 
 
 def test_default_report_renders_offline_in_chromium(default_report):
-    result = default_report.result  # run_report("region_recovery", timeout=300), conftest.py
+    result = default_report.result  # the Lixia briefing (run_report(), conftest.py)
     seen = _open_offline(result.html_path, ARTIFACTS / "report.png")
     assert seen["network"] == []
     assert seen["errors"] == []
-    assert seen["charts"] >= 2
+    assert seen["charts"] >= 2  # the real index and the districts' GDP
     assert seen["drawn"] == seen["charts"]
     assert "历下区" in seen["chart_text"]  # Chinese labels are drawn as text in the SVG
 
 
+def _pdf_pages(pdf: Path, count: int) -> list[str]:
+    """The text of each page of the PDF (pdftotext splits pages with a form feed)."""
+    pages = _poppler("pdftotext", "-layout", str(pdf), "-").split("\f")
+    assert len(pages) >= count, (len(pages), count)
+    return pages[:count]
+
+
 def test_default_report_pdf_is_a4_with_cjk_embedded_and_charts_drawn(default_report):
-    result = default_report.result  # the shared default report of conftest.py
+    result = default_report.result  # the Lixia briefing in Chinese, shared (conftest.py)
+    assert result.template == "district_briefing"
     pdf = result.pdf_path
     assert result.metrics["pdf"]["made"] is True
     info = _poppler("pdfinfo", str(pdf))
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-    assert 1 <= pages <= 8, info
+    assert 1 <= pages <= 8, info  # issue 12: a briefing of at most 8 A4 pages
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
     assert (round(width), round(height)) == (595, 842), info  # A4 in points
     fonts = _poppler("pdffonts", str(pdf)).splitlines()[2:]
@@ -94,12 +102,23 @@ def test_default_report_pdf_is_a4_with_cjk_embedded_and_charts_drawn(default_rep
     cjk = [f for f in fonts if "NotoSansCJKsc" in f and "CID TrueType" in f]
     assert cjk, f"no named Noto Sans CJK font (is fontTools installed?): {fonts}"
     assert not [f for f in fonts if "Type 3" in f], fonts
-    text = _poppler("pdftotext", "-layout", str(pdf), "-")
-    assert "历下区" in text  # Chinese text is real, searchable text in the PDF
+    texts = _pdf_pages(pdf, pages)
+    assert all(t.strip() for t in texts), "a blank page"
+    heading = re.compile(r"^\s*([一二三四五六七八]、|附录)")
+    for number, page_text in enumerate(texts[:-1], start=1):  # no heading ends a page
+        last = [ln for ln in page_text.splitlines() if ln.strip()][-1]
+        assert not heading.match(last), (number, last)
+    text = "\n".join(texts)
+    assert "历下区经济运行简报" in text  # Chinese text is real, searchable text in the PDF
     assert "地区生产总值" in text
-    # the charts were drawn before printing: their axis and legend text is in the PDF
-    assert "percent per year" in text  # the bar chart's axis title (SVG text)
+    # the charts were drawn before printing: their titles and axis titles are in the PDF
+    assert "实际GDP指数" in text
+    assert "亿元（现价）" in text
+    # every section is printed, the sources and the appendix included
+    for heading in ("一、要点", "五、目标完成情况", "八、数据来源", "附录"):
+        assert heading in text, heading
     assert "import " not in text  # code hidden
+    assert not re.search(r"\b(NaN|None)\b", text)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     _poppler("pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(pdf), str(ARTIFACTS / "pdf"))
     assert (ARTIFACTS / "pdf-1.png").exists()

@@ -85,3 +85,20 @@ def test_missing_browser_says_how_to_install_it(page, tmp_path, monkeypatch):
     monkeypatch.setenv("LIXIA_ECON_CHROMIUM", str(tmp_path / "no-chromium"))
     with pytest.raises(BrowserNotFound, match="apt-get install chromium"):
         print_to_pdf(page, tmp_path / "page.pdf")
+
+
+def test_font_subsets_are_cached_per_character_set(tmp_path, monkeypatch):
+    from lixia_econ import config
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    first = _cjkfont.font_face_css(PAGE)
+    assert first is not None, "fontTools or Noto Sans CJK is missing"
+    assert len(list((tmp_path / "cache" / "cjk-subsets").glob("*.ttf"))) == 2  # both weights
+
+    def no_subsetting(path, chars):
+        raise AssertionError("made again although cached")
+
+    monkeypatch.setattr(_cjkfont, "_subset", no_subsetting)
+    assert _cjkfont.font_face_css(PAGE) == first
+    with pytest.raises(AssertionError, match="made again"):
+        _cjkfont.font_face_css(PAGE + "蛟")  # another character: another subset

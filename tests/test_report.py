@@ -26,6 +26,7 @@ from lixia_econ.report import (
     template_parameters,
     validate_parameters,
 )
+from lixia_econ.report._params import DEFAULT_TEMPLATE
 from lixia_econ.report._run import safe_component
 
 TEMPLATES = sorted(config.TEMPLATES_DIR.glob("*.ipynb"))
@@ -348,7 +349,7 @@ def test_unchanged_inputs_are_skipped_unless_forced(tiny, good_report, tmp_path)
 @pytest.mark.slow
 @pytest.mark.parametrize("path", TEMPLATES, ids=[p.stem for p in TEMPLATES])
 def test_templates_run_on_the_shipped_data(path, tmp_path, capfd, request):
-    if path.stem == "region_recovery":  # run once per session, shared with test_html_browser
+    if path.stem == DEFAULT_TEMPLATE:  # run once per session, shared (conftest.py)
         result, err = request.getfixturevalue("default_report")
     else:
         result = run_report(path.stem, output_dir=tmp_path, timeout=300)

@@ -1,0 +1,127 @@
+"""Briefing benchmark: the district briefing (HTML + PDF + xlsx) against the papermill floor.
+
+Run: .venv/bin/python benchmarks/bench_briefing.py  (writes benchmarks/results/bench_briefing.json)
+
+- floor: papermill executing a notebook that has only the briefing template's parameters,
+  imports and panel load, plus the modules the briefing imports as it runs (altair, the
+  analysis and model modules, which bring statsmodels and scipy, and vl-convert): "an
+  empty notebook with the same imports" (statsmodels.api included: the appendix's
+  recovery fits import it);
+- briefing: ``run_report()`` (the default template, Lixia, ``lang="zh"``) on the shipped
+  data: validation, kernel, HTML, workbook, the PDF printed by headless Chromium with the
+  CJK font subset, atomic write; force=True. Its own timings (execute, export, pdf) are
+  kept too, and the PDF step is split into the font subset and Chromium. Each repeat runs
+  it twice: "cold" with the font-subset cache emptied first (a first print of that text)
+  and "warm" (printed again, the subsets found in the cache).
+
+Floor and briefing runs alternate (floor, cold, warm, floor, ...) so that a change in the
+machine's load hits both; the ratio is of the medians of the same run. Issue 12's target:
+briefing <= 1.4 x floor.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import papermill
+
+from lixia_econ import config
+from lixia_econ.report import run_report
+
+REPEATS = 3
+TEMPLATE = "district_briefing"
+#: Modules the briefing's cells import while they run (lazily, inside lixia_econ).
+LATE_IMPORTS = (
+    "import altair\nimport vl_convert\nimport statsmodels.api\nimport lixia_econ.analysis\n"
+    "import lixia_econ.models.growth\nimport lixia_econ.models.recovery\n"
+)
+
+
+def _setup_source() -> str:
+    nb = nbformat.read(config.TEMPLATES_DIR / f"{TEMPLATE}.ipynb", as_version=4)
+    params, imports = [c.source for c in nb.cells if c.cell_type == "code"][:2]
+    # the imports cell up to and including the panel load; build_briefing is the work
+    head = imports.split("brief = briefing.build_briefing(")[0]
+    assert "load_panel(" in head, "the template's imports cell no longer loads the panel"
+    return params + "\n" + head + "\n" + LATE_IMPORTS
+
+
+def floor(tmp: Path) -> float:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(_setup_source())]
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python"}
+    path = tmp / "floor.ipynb"
+    nbformat.write(nb, path)
+    t = time.perf_counter()
+    papermill.execute_notebook(str(path), str(tmp / "floor.out.ipynb"), progress_bar=False)
+    return time.perf_counter() - t
+
+
+def briefing(tmp: Path, *, font_cache: bool) -> tuple[float, dict[str, float]]:
+    if not font_cache:  # as a first print of this text: the CJK subsets made again
+        shutil.rmtree(config.CACHE_DIR / "cjk-subsets", ignore_errors=True)
+    t = time.perf_counter()
+    result = run_report(TEMPLATE, output_dir=tmp / "briefing", force=True)
+    took = time.perf_counter() - t
+    assert result.metrics["pdf"]["made"] is True, result.metrics["pdf"]
+    return took, dict(result.timings)
+
+
+def pdf_parts(html: Path) -> dict[str, float]:
+    """Time the PDF step's two parts on a finished report: font subset, then Chromium."""
+    from lixia_econ import _cjkfont
+    from lixia_econ._pdf import print_to_pdf
+
+    t = time.perf_counter()
+    _cjkfont.font_face_css(html.read_text(encoding="utf-8"))
+    font = time.perf_counter() - t
+    with tempfile.TemporaryDirectory() as d:
+        t = time.perf_counter()
+        print_to_pdf(html, Path(d) / "x.pdf", embed_cjk=False)
+        chromium = time.perf_counter() - t
+    return {"font_subset_s": font, "chromium_s": chromium}
+
+
+def main() -> None:
+    load = os.getloadavg()
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        run_report(TEMPLATE, output_dir=tmp / "warm", force=True)  # warm caches and the panel
+        floors, runs, timings = [], {"cold": [], "warm": []}, {"cold": [], "warm": []}
+        for _ in range(REPEATS):
+            floors.append(floor(tmp))
+            for kind in ("cold", "warm"):
+                took, parts = briefing(tmp, font_cache=kind == "warm")
+                runs[kind].append(took)
+                timings[kind].append(parts)
+        html = next((tmp / "briefing").rglob("report.html"))
+        parts = pdf_parts(html)
+    out = {
+        "cpu_count": os.cpu_count(),
+        "loadavg_at_start": load,
+        "loadavg_at_end": os.getloadavg(),
+        "floor_s": floors,
+        "briefing_s": runs,
+        "briefing_timings_s": timings,
+        # cold: the PDF's font subsets made (a first print); warm: found in the cache
+        "briefing_over_floor": {
+            k: statistics.median(v) / statistics.median(floors) for k, v in runs.items()
+        },
+        "pdf_parts_once": parts,
+        "targets": {"briefing_over_floor_max": 1.4},
+    }
+    results = Path(__file__).resolve().parent / "results"
+    results.mkdir(exist_ok=True)
+    (results / "bench_briefing.json").write_text(json.dumps(out, indent=2))
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()
