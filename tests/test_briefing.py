@@ -14,6 +14,7 @@ import math
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import pytest
@@ -255,27 +256,43 @@ RUNS = {
 }
 
 
+class _Done(NamedTuple):
+    """A briefing written by the module's batch: its folder and ``metrics.json``."""
+
+    path: Path
+    metrics: dict
+
+
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory, default_report):
-    """Run the briefing for each (region, lang) once: a real kernel through run_report.
+    """Run the briefing for each (region, lang) once: real kernels through ``run_batch``.
 
-    Lixia in Chinese is the session's default report (conftest.py), shared with the report
-    and browser tests (which check its PDF) rather than run again. The others are run
-    without a PDF: printing costs a report about 3-5 s and their HTML is what is tested.
+    Lixia in Chinese is the session's default report (conftest.py, ``run_report`` in a fresh
+    kernel), shared with the report and browser tests (which check its PDF) rather than run
+    again. The others run as one batch on two workers, each keeping a warm kernel (what
+    ``lixia-econ batch`` does), without a PDF: printing costs a report about 3-5 s and their
+    HTML is what is tested.
     """
-    from lixia_econ.report import run_report
+    from lixia_econ.report import run_batch
 
     out = tmp_path_factory.mktemp("briefings")
     done = {("370102", "zh"): default_report.result}
+    todo = [key for key in RUNS if key not in done]
+    cfg = {
+        "batch": {"workers": 2, "timeout": 300},
+        "report": [
+            {"template": "district_briefing", "region": region, "lang": variant, "variant": variant}
+            | RUNS[(region, variant)]
+            for region, variant in todo
+        ],
+    }
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LIXIA_ECON_CHROMIUM", str(out / "no-chromium-for-briefing-tests"))
-        for (region, variant), extra in RUNS.items():
-            if (region, variant) in done:
-                continue
-            params = {"region": region, "lang": variant, **extra}
-            done[(region, variant)] = run_report(
-                "district_briefing", parameters=params, output_dir=out, variant=variant, timeout=300
-            )
+        result = run_batch(cfg, output_dir=out, progress=False, force=True)
+    assert result.counts["ok"] == len(todo), result
+    for key, entry in zip(todo, result.entries, strict=True):
+        path = Path(entry.target)
+        done[key] = _Done(path, json.loads((path / "metrics.json").read_text(encoding="utf-8")))
     return done
 
 
