@@ -440,3 +440,18 @@ def _check_ranks(rows, head):
 def test_metrics_json_is_valid_json_without_nan(reports):
     path = reports[("370102", "zh")].path / "metrics.json"
     json.loads(path.read_text(encoding="utf-8"), parse_constant=lambda c: pytest.fail(c))
+
+
+def test_the_page_title_is_the_briefings_not_the_folders_as_of(reports):
+    """The HTML (and PDF) title names the years briefed, not the newest benchmark quarter.
+
+    The folder is named by the newest period of any region compared (China's latest
+    quarter); Lixia's own figures end years earlier, and the title must say so.
+    """
+    for key in [("370102", "zh"), ("370102", "en"), ("370100", "zh")]:
+        report = reports[key]
+        page = (report.path / "report.html").read_text(encoding="utf-8")
+        title = re.search(r"<title>(.*?)</title>", page, flags=re.S).group(1)
+        assert title == report.metrics["values"]["title"]
+        assert report.path.name not in title  # e.g. "2026Q1", the folder's as-of
+    assert reports[("370102", "zh")].metrics["values"]["title"].startswith("历下区")

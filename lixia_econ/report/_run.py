@@ -370,8 +370,15 @@ def _resolve_as_of(params: dict[str, Any], data: Path | None) -> None:
         raise ParameterError(f"shock={params['shock']!r} starts after the latest data ({as_of})")
 
 
-def _page_title(job: Job) -> str:
-    """Return the HTML title: the region's name and the period, no code names."""
+def _page_title(job: Job, values: dict[str, Any]) -> str:
+    """Return the HTML title: the notebook's glued ``title``, else region name and period.
+
+    The briefing glues its own title (region and the years it covers); the folder's as-of
+    is the newest period of any region compared (China's latest quarter, say), which is not
+    the period a district's briefing is about.
+    """
+    if isinstance(values.get("title"), str) and values["title"].strip():
+        return values["title"].strip()
     region = job.parameters.get("region")
     lang = job.parameters.get("lang") or "zh"
     name = region_label(region, lang="en" if lang == "en" else "zh") if region else ""
@@ -723,7 +730,7 @@ def _export(job: Job, scratch: _Scratch) -> tuple[dict[str, Any], dict[str, Any]
 
     nb = nbformat.read(scratch.notebook, as_version=4)
     tables, values = _collect_glue(nb)
-    page = notebook_to_html(nb, show_code=job.show_code, title=_page_title(job))
+    page = notebook_to_html(nb, show_code=job.show_code, title=_page_title(job, values))
     (scratch.folder / "report.html").write_text(page, encoding="utf-8")
     write_workbook(scratch.folder / "tables.xlsx", tables, job.parameters)
     return tables, values
