@@ -60,6 +60,7 @@ __all__ = [
     "STATUSES",
     "Indicator",
     "Region",
+    "SourceRows",
     "indicator_label",
     "indicators",
     "label",
@@ -270,6 +271,19 @@ def label(code: object, lang: Lang = "zh", *, unit: bool = False) -> str:
 
 #: Year-on-year growth outside this range (percent) is rejected as implausible.
 PLAUSIBLE_GROWTH = (-80.0, 200.0)
+
+
+class SourceRows(list):
+    """Line numbers of a table's rows in their file, kept in ``attrs["source_rows"]``.
+
+    A list whose deep copy is itself: pandas deep-copies ``attrs`` on nearly every
+    operation (each column taken, each ``assign``), and a million line numbers copied
+    each time made a county build spend most of its time copying them. Treat it as
+    read-only: the frames derived from one table share it.
+    """
+
+    def __deepcopy__(self, memo: dict) -> SourceRows:
+        return self
 
 
 class _SharedRows:
