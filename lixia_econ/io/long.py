@@ -260,6 +260,12 @@ def _long_stored(
 # the table
 
 
+#: What the text cells of a row say, kept across files (without aliases it depends on
+#: the cells alone): a county build reads the same few thousand combinations in every file.
+_SPECS: dict[tuple[Any, ...], _Spec] = {}
+_SPECS_KEPT = 200_000
+
+
 class _Rows:
     """The columns of a long table, with caches of what each distinct text means."""
 
@@ -299,15 +305,9 @@ class _Rows:
             self._stored[key] = _long_stored(*key, self.aliases)
         return self._stored[key]
 
-    def cell(self, cells: list[str], role: str) -> str:
-        i = self.cols.get(role)
-        return cells[i] if i is not None and i < len(cells) else ""
-
-    def region(self, cells: list[str], lineno: int) -> str:
-        """Return the row's region code (the ``region`` option when the file has no column)."""
-        if self.fixed_region is not None:
-            return self.fixed_region
-        text = self.cell(cells, "region")
+    def region(self, key: tuple[Any, ...], lineno: int) -> str:
+        """Return the code of a region column's cell (``key`` holds it alone)."""
+        (text,) = key
         if text not in self._regions:
             try:
                 self._regions[text] = resolve_region(text, within=self.within)
@@ -321,12 +321,20 @@ class _Rows:
                 ) from None
         return self._regions[text]
 
-    def spec(self, cells: list[str], lineno: int) -> _Spec:
-        """Return what the row's text cells say; errors name the row and the column at fault."""
-        key = tuple(self.cell(cells, r) for r in _SPEC_ROLES)
+    def spec(self, key: tuple[Any, ...], lineno: int) -> _Spec:
+        """Return what a row's text cells (of :data:`_SPEC_ROLES`) say.
+
+        Errors name the row and the column at fault.
+        """
+        if key not in self._specs and self.aliases is None and key in _SPECS:
+            self._specs[key] = _SPECS[key]
         if key not in self._specs:
             try:
                 self._specs[key] = _long_spec(*key, self.aliases, self.stored)
+                if self.aliases is None:
+                    if len(_SPECS) > _SPECS_KEPT:
+                        _SPECS.clear()
+                    _SPECS[key] = self._specs[key]
             except DataFormatError as exc:
                 column = self.name.get("indicator")
                 if isinstance(exc, PeriodError):
@@ -379,7 +387,7 @@ class _Cells:
 
 @dataclass(frozen=True)
 class _Body:
-    """The table under its header: each column's cells, and one row's cells."""
+    """The table under its header: each column's cells."""
 
     header: Grid
     lines: np.ndarray
@@ -389,9 +397,6 @@ class _Body:
         if i is None or i >= len(self.columns):
             return _Cells.blank(len(self.lines))
         return self.columns[i]
-
-    def cells(self, i: int) -> list[Any]:
-        return [c.uniques[c.codes[i]] for c in self.columns]
 
 
 def _grid_body(grid: Grid) -> _Body:
@@ -538,12 +543,16 @@ def _fast_body(source: Source) -> _Body | None:
 
 
 def _per_key(keys: list[_Cells], body: _Body, read, errors) -> tuple[np.ndarray, list[Any]]:
-    """Call ``read(cells, line)`` once per distinct key; errors go to ``errors`` with their row."""
+    """Call ``read(key, line)`` once per distinct key (a tuple of the cells of ``keys``).
+
+    Errors go to ``errors`` with their row.
+    """
     codes, firsts = distinct_rows([k.codes for k in keys], [len(k.uniques) for k in keys])
+    cells = [k.uniques[k.codes[firsts]] for k in keys]
     out: list[Any] = []
-    for i in firsts:
+    for j, i in enumerate(firsts):
         try:
-            out.append(read(body.cells(i), body.lines[i]))
+            out.append(read(tuple(c[j] for c in cells), body.lines[i]))
         except DataFormatError as exc:
             errors.append((int(i), exc))
             out.append(None)
@@ -672,6 +681,7 @@ def read_long(
     obs.missing += len(values) - len(keep)
     sc = scodes[keep]
     stored = [s.stored for s in specs]
+    labels = {p: (freq_code(p), period_to_str(p)) for p in {s.period for s in specs}}
     attr = {a: np.array([getattr(s, a) for s in stored], dtype=object)
             for a in ("indicator", "measure", "unit", "price_basis", "status", "note")}  # fmt: skip
     factor = np.array([s.factor for s in stored], dtype=float)[sc]
@@ -686,9 +696,9 @@ def read_long(
         {
             **{a: _categorical(sc, v) for a, v in attr.items() if a != "note"},
             "region": region_col,
-            "freq": _categorical(sc, np.array([freq_code(s.period) for s in specs], dtype=object)),
+            "freq": _categorical(sc, np.array([labels[s.period][0] for s in specs], dtype=object)),
             "period": _categorical(
-                sc, np.array([period_to_str(s.period) for s in specs], dtype=object)
+                sc, np.array([labels[s.period][1] for s in specs], dtype=object)
             ),
             "value": _scaled(values[keep], exact, number.decimals[vcodes], factor),
             "source": _categorical(
