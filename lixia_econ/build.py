@@ -206,13 +206,16 @@ def _summed(panel: pd.DataFrame, flows: set[str], freq: str, n: int) -> pd.DataF
     ]
     if rows.empty:
         return rows
-    rows = rows.assign(year=rows["period"].str[:4])
-    group = ["region", "indicator", "price_basis", "unit", "source", "year"]
     # January–February kept combined: February holds both months, January is absent
-    combined = (rows["status"] == JAN_FEB_STATUS["keep"]).groupby([rows[g] for g in group]).any()
-    agg = rows.groupby(group, sort=True)["value"].agg(["sum", "size"])
-    complete = (agg["size"] == n) | ((agg["size"] == n - 1) & combined.reindex(agg.index))
-    agg = agg[complete].reset_index()
+    rows = rows.assign(
+        year=rows["period"].str[:4], combined=rows["status"] == JAN_FEB_STATUS["keep"]
+    )
+    group = ["region", "indicator", "price_basis", "unit", "source", "year"]
+    agg = rows.groupby(group, sort=True).agg(
+        sum=("value", "sum"), size=("value", "size"), combined=("combined", "any")
+    )
+    complete = (agg["size"] == n) | ((agg["size"] == n - 1) & agg["combined"])
+    agg = agg[complete].drop(columns="combined").reset_index()
     what = {"Q": "four single quarters", "M": "twelve single months"}[freq]
     return agg.assign(
         period=agg["year"],
