@@ -586,8 +586,9 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
         fh.write(header.encode("utf-8"))
         for start in range(0, len(frame), _CSV_ROWS):
             part = frame.iloc[start : start + _CSV_ROWS]
-            line = pc.binary_join_element_wise(*(field(part[c]) for c in part.columns), large(","))
-            line = pc.binary_join_element_wise(line, large(""), large("\n"))  # each row + "\n"
+            fields = [field(part[c]) for c in part.columns]
+            fields[-1] = pc.binary_join_element_wise(fields[-1], large(""), large("\n"))  # + "\n"
+            line = pc.binary_join_element_wise(*fields, large(","))
             for chunk in line.chunks if isinstance(line, pa.ChunkedArray) else [line]:
                 _, offsets, data = chunk.buffers()
                 ends = np.frombuffer(offsets, dtype=np.int64)
