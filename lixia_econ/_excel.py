@@ -53,6 +53,13 @@ def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """
     out = frame.copy()
     for c in out.columns:
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-            out[c] = out[c].map(excel_safe_text)
+        col = out[c]
+        if isinstance(col.dtype, pd.StringDtype):  # text only: prefix at once
+            distinct = pd.Series(pd.unique(col), dtype=col.dtype)
+            if not distinct.str.startswith(FORMULA_START).fillna(False).any():
+                continue  # most columns hold few distinct cells, none formula-like
+            formula = col.str.startswith(FORMULA_START).fillna(False).to_numpy(dtype=bool)
+            out[c] = col.where(~formula, "'" + col)
+        elif col.dtype == object or pd.api.types.is_string_dtype(col):
+            out[c] = col.map(excel_safe_text)
     return out

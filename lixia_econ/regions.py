@@ -146,16 +146,19 @@ def name_candidates(name: object) -> list[str]:
     return list(dict.fromkeys(normalise_name(c) for c in out if c.strip()))
 
 
+@lru_cache(maxsize=16384)
 def _short_zh(name: str) -> str | None:
+    if not name.endswith(_ZH_SUFFIXES):
+        return None
     for suffix in _ZH_SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
     return None
 
 
-def _names_of(reg: Region, parent: Region | None) -> list[str]:
-    """Every name a region is known by: code, names, short names, parent + name."""
-    names = [reg.code, reg.name_zh, reg.name_en, *reg.aliases]
+def _names_of(reg: Region, parent: Region | None, *, aliases: bool = True) -> list[str]:
+    """Every name a region is known by: code, names (and aliases), short names, parent + name."""
+    names = [reg.code, reg.name_zh, reg.name_en, *(reg.aliases if aliases else ())]
     short = _short_zh(reg.name_zh)
     if short:
         names.append(short)
@@ -391,7 +394,7 @@ def _table(_version: int) -> dict[str, tuple[str, ...]]:
             for name in (reg.code, reg.name_zh, reg.name_en, *reg.aliases):
                 add(name, _OWN, code)
         tier = _CURRENT if reg.current else _FORMER
-        for name in _names_of(replace(reg, aliases=()), catalogue.get(reg.parent)):
+        for name in _names_of(reg, catalogue.get(reg.parent), aliases=False):
             add(name, tier, code)
         for name in reg.aliases:
             add(name, _FORMER, code)

@@ -60,6 +60,7 @@ __all__ = [
     "STATUSES",
     "Indicator",
     "Region",
+    "SourceRows",
     "indicator_label",
     "indicators",
     "label",
@@ -272,6 +273,19 @@ def label(code: object, lang: Lang = "zh", *, unit: bool = False) -> str:
 PLAUSIBLE_GROWTH = (-80.0, 200.0)
 
 
+class SourceRows(list):
+    """Line numbers of a table's rows in their file, kept in ``attrs["source_rows"]``.
+
+    A list whose deep copy is itself: pandas deep-copies ``attrs`` on nearly every
+    operation (each column taken, each ``assign``), and a million line numbers copied
+    each time made a county build spend most of its time copying them. Treat it as
+    read-only: the frames derived from one table share it.
+    """
+
+    def __deepcopy__(self, memo: dict) -> SourceRows:
+        return self
+
+
 class _SharedRows:
     """Source line numbers carried in ``attrs`` without pandas deep-copying them.
 
@@ -354,11 +368,90 @@ def validate(frame: pd.DataFrame, *, path: object = None) -> pd.DataFrame:
     rows = frame.attrs.get("source_rows")
     frame.attrs = {} if rows is None else {"source_rows": _SharedRows(rows)}
     out = _check_cells(frame, path)
-    out = _check_unique(out, frame, path)
-    _check_ytd_flows(out, frame, path)
+    ranks = _Ranks(out)
+    out = _check_unique(out, frame, path, ranks)
+    _check_ytd_flows(out, frame, path, ranks)
     _check_ranges(out, frame, path)
-    out = out.sort_values(list(KEY)).reset_index(drop=True)
-    return out[list(COLUMNS)]
+    order = _key_order(ranks) if len(out) > 1 else None
+    if order is None:  # in order already (or a single row)
+        return out.reset_index(drop=True)[list(COLUMNS)]
+    box = [out[list(COLUMNS)]]
+    del frame, out, ranks  # the checked table lives in ``box`` only: moved column by column
+    return _taken(box, order)
+
+
+class _Ranks:
+    """Each key column's cells as ranks among its distinct cells, computed once per column.
+
+    The same numbers serve to find repeated keys, the series of year-to-date values and
+    the sorted order. :meth:`keep` follows a filter of the table's rows.
+    """
+
+    def __init__(self, out: pd.DataFrame) -> None:
+        self.out = out
+        self.codes: dict[str, np.ndarray] = {}
+        self.labels: dict[str, np.ndarray] = {}
+        self.rows: np.ndarray | None = None  # rows of ``out`` kept, None: all
+
+    def __call__(self, col: str) -> np.ndarray:
+        if col not in self.codes:
+            codes, labels = pd.factorize(self.out[col], sort=True)
+            small = np.int32 if len(labels) < 2**31 else np.int64
+            self.codes[col] = np.asarray(codes, dtype=small)
+            self.labels[col] = np.asarray(labels, dtype=object)
+        codes = self.codes[col]
+        return codes if self.rows is None else codes[self.rows]
+
+    def labels_of(self, col: str) -> np.ndarray:
+        """Return the distinct cells of a column, in rank order."""
+        self(col)
+        return self.labels[col]
+
+    def size(self, col: str) -> int:
+        self(col)
+        return max(len(self.labels[col]), 1)
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Keep the rows of ``mask`` (of the rows kept so far)."""
+        kept = np.arange(len(self.out)) if self.rows is None else self.rows
+        self.rows = kept[mask]
+
+    def numbers(self, cols: list[str]) -> np.ndarray:
+        """Return a number per row equal for rows equal in ``cols`` (increasing with them)."""
+        codes = np.zeros(len(self(cols[0])), dtype=np.int64)
+        span = 1
+        for c in cols:
+            size = self.size(c)
+            if span * size >= 2**62:  # renumber (keeping the order) before it overflows
+                codes = np.unique(codes, return_inverse=True)[1].astype(np.int64)
+                span = int(codes.max()) + 1
+            codes = codes * size + self(c)
+            span *= size
+        return codes
+
+
+def _key_order(ranks: _Ranks) -> np.ndarray | None:
+    """Return the rows' order by :data:`KEY` (unique by now); None when already in it.
+
+    One stable argsort of the key columns' ranks in mixed radix, the sort
+    ``sort_values(KEY)`` makes.
+    """
+    order = np.argsort(ranks.numbers(list(KEY)), kind="stable")
+    return None if (order[1:] > order[:-1]).all() else order
+
+
+def _taken(box: list[pd.DataFrame], order: np.ndarray) -> pd.DataFrame:
+    """Return the table in ``box`` (emptied) with its rows in ``order``, index reset.
+
+    Column by column, each column given up once moved: the table is never held twice.
+    """
+    table = box.pop()
+    columns = {}
+    for c in list(table.columns):
+        columns[c] = table.pop(c).take(order).reset_index(drop=True)
+    out = pd.DataFrame(columns)
+    out.attrs = table.attrs
+    return out
 
 
 def _check_cells(frame: pd.DataFrame, path: object) -> pd.DataFrame:
@@ -380,14 +473,17 @@ def _check_cells(frame: pd.DataFrame, path: object) -> pd.DataFrame:
         "status": set(STATUSES),
     }
     for col, codes in allowed.items():
+        if _all_in(frame[col], codes):  # each distinct cell checked once
+            continue
         bad = frame.index[~frame[col].astype(str).isin(codes)]
         if len(bad):
             raise _fail(frame, path, bad, col, f"unknown {col}; allowed: {sorted(codes)}")
-    for freq, pattern in TIDY_PERIOD_PATTERNS.items():
-        rows = frame["freq"] == freq
-        bad = frame.index[rows & ~frame["period"].astype(str).str.match(pattern)]
-        if len(bad):
-            raise _fail(frame, path, bad, "period", f"not a period label of frequency {freq}")
+    if not _periods_match(frame["freq"], frame["period"]):
+        for freq, pattern in TIDY_PERIOD_PATTERNS.items():
+            rows = frame["freq"] == freq
+            bad = frame.index[rows & ~frame["period"].astype(str).str.match(pattern)]
+            if len(bad):
+                raise _fail(frame, path, bad, "period", f"not a period label of frequency {freq}")
     values = pd.to_numeric(frame["value"], errors="coerce")
     bad = frame.index[~np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan))]
     if len(bad):
@@ -397,10 +493,40 @@ def _check_cells(frame: pd.DataFrame, path: object) -> pd.DataFrame:
     return out
 
 
-def _check_unique(out: pd.DataFrame, frame: pd.DataFrame, path: object) -> pd.DataFrame:
+def _all_in(col: pd.Series, codes: set[str]) -> bool:
+    """Say whether every cell of ``col``, as text, is one of ``codes`` (fast; no row named)."""
+    distinct = pd.Series(pd.unique(col), dtype=object)
+    return bool(distinct.astype(str).isin(codes).all())
+
+
+def _periods_match(freq: pd.Series, period: pd.Series) -> bool:
+    """Say whether every period label matches its frequency (each distinct pair once)."""
+    fcodes, freqs = pd.factorize(freq, use_na_sentinel=False)
+    pcodes, periods = pd.factorize(period, use_na_sentinel=False)
+    size = max(len(periods), 1)
+    pairs = np.unique(np.asarray(fcodes, dtype=np.int64) * size + pcodes)
+    pair_freq = pd.Series(np.asarray(freqs, dtype=object)[pairs // size], dtype=object)
+    pair_period = pd.Series(np.asarray(periods, dtype=object)[pairs % size], dtype=object)
+    for f, pattern in TIDY_PERIOD_PATTERNS.items():  # as validate matches them: same engine
+        labels = pair_period[(pair_freq == f).to_numpy()].astype(str)
+        if not labels.str.match(pattern).all():
+            return False
+    return True
+
+
+def _check_unique(
+    out: pd.DataFrame, frame: pd.DataFrame, path: object, ranks: _Ranks
+) -> pd.DataFrame:
     """Drop rows repeated with the same value; raise for one key with two values."""
-    out = out[~out.duplicated([*KEY, "value"], keep="first")]
-    dup = out.duplicated(list(KEY), keep=False)
+    key = pd.Series(ranks.numbers(list(KEY)), index=out.index)
+    if not key.duplicated().any():  # no key twice: nothing repeated either
+        return out
+    both = pd.DataFrame({"key": key, "value": out["value"]})
+    repeated = both.duplicated(keep="first").to_numpy()
+    if repeated.any():
+        out, key = out[~repeated], key[~repeated]
+        ranks.keep(~repeated)
+    dup = key.duplicated(keep=False)
     if not dup.any():
         return out
     first = out[dup].iloc[0]
@@ -421,9 +547,25 @@ def _check_unique(out: pd.DataFrame, frame: pd.DataFrame, path: object) -> pd.Da
     )
 
 
-def _check_ytd_flows(out: pd.DataFrame, frame: pd.DataFrame, path: object) -> None:
+def _ytd_may_fall(out: pd.DataFrame, ytd: np.ndarray, ranks: _Ranks) -> bool:
+    """Say whether a year-to-date value (rows ``ytd``) is below the one before it in its year."""
+    group = ["region", "indicator", "freq", "price_basis", "source"]
+    period = ranks("period")
+    years = pd.Index(ranks.labels["period"]).astype(str).str[:4]
+    year = pd.factorize(np.asarray(years, dtype=object))[0][period]
+    gid = ranks.numbers(group)[ytd] * (int(year.max()) + 1) + year[ytd]
+    order = np.lexsort((period[ytd], gid))
+    g, v = gid[order], out["value"].to_numpy(dtype="float64")[ytd][order]
+    return bool(((g[1:] == g[:-1]) & (v[1:] - v[:-1] < 0)).any())
+
+
+def _check_ytd_flows(out: pd.DataFrame, frame: pd.DataFrame, path: object, ranks: _Ranks) -> None:
     """Raise if a year-to-date flow falls within a year."""
     flows = {code for code, ind in indicators().items() if ind.kind == "flow"}
+    is_ytd = (ranks.labels_of("measure") == "ytd_level")[ranks("measure")]
+    is_ytd &= np.isin(ranks.labels_of("indicator"), list(flows))[ranks("indicator")]
+    if not is_ytd.any() or not _ytd_may_fall(out, is_ytd, ranks):
+        return
     ytd = out[(out["measure"] == "ytd_level") & out["indicator"].isin(flows)]
     if not len(ytd):
         return

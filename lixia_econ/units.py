@@ -30,6 +30,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -161,6 +162,12 @@ def parse_unit(text: str | Unit) -> Unit:
         return text
     if not isinstance(text, str):
         raise UnitError(f"a unit must be text, got {type(text).__name__}", value=text)
+    return _parse_unit_text(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_unit_text(text: str) -> Unit:
+    """Return :func:`parse_unit` of a text (cached: a file repeats a few units per row)."""
     shown = text.strip()
     key = _key(shown)
     while len(key) > 2 and key[0] == "(" and key[-1] == ")":

@@ -11,18 +11,19 @@ import csv
 import io as _io
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from lixia_econ.errors import DataFormatError, ParameterError, SchemaError, UnitError
 from lixia_econ.periods import freq_code, period_to_str
-from lixia_econ.schema import COLUMNS, KEY, indicators, resolve_indicator
+from lixia_econ.schema import COLUMNS, KEY, SourceRows, indicators, resolve_indicator
 from lixia_econ.units import CANONICAL, decimal_factor, parse_number, parse_unit
 
 T = TypeVar("T")
@@ -37,15 +38,19 @@ __all__ = [
     "Observations",
     "Source",
     "Stored",
+    "as_text",
     "cell_text",
     "check_header",
     "check_widths",
     "csv_grid",
     "decode_bytes",
     "delimiter_of",
+    "distinct_rows",
+    "first_rows",
     "fold_text",
     "growth_basis",
     "indicator_code",
+    "lines_of",
     "need_rows",
     "parse_at",
     "scale",
@@ -268,9 +273,24 @@ class Grid:
         return f"row {self.lines[i]}, cell {j + 1}"
 
 
+def lines_of(text: str) -> Iterator[str]:
+    r"""Yield the lines of a text, each with its ``\n``, lazily (as ``io.StringIO`` would).
+
+    Unlike ``io.StringIO(text)`` it does not copy the whole text to read its first lines.
+    """
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
 def delimiter_of(text: str) -> str:
     """Return the delimiter of delimited text (see :func:`csv_grid`)."""
-    lines = (ln for ln in _io.StringIO(text) if ln.strip())  # lazily: only the first lines
+    lines = (ln for ln in lines_of(text) if ln.strip())  # lazily: only the first lines
     first = next(lines, "")
     if not any(d in first for d in (",", "\t", ";")):
         first = next((ln for ln in lines if any(d in ln for d in (",", "\t", ";"))), first)
@@ -445,7 +465,7 @@ class Source:
 
     def first_line(self) -> str:
         """Return the first non-blank line of the text, stripped (BOM dropped); ``""`` if none."""
-        lines = (ln.strip().lstrip("\ufeff") for ln in _io.StringIO(self.text))
+        lines = (ln.strip().lstrip("\ufeff") for ln in lines_of(self.text))
         return next((ln for ln in lines if ln), "")
 
 
@@ -553,12 +573,18 @@ class Stored:
 
 
 class Observations:
-    """Collects observations with their line numbers, then builds the tidy frame."""
+    """Collects observations with their line numbers, then builds the tidy frame.
+
+    Readers add rows one by one (:meth:`add`) or as columns (:meth:`extend`, which keeps
+    them as arrays: a million rows are never a million Python lists' worth of objects).
+    """
 
     def __init__(self, path: Path, source: str) -> None:
         self.path = path
         self.source = source
-        self.cols: dict[str, list[Any]] = {c: [] for c in (*COLUMNS, "_line", "_column")}
+        self.cols: dict[str, list[Any]] = _empty_cols()
+        #: Rows added so far as frames (:meth:`extend`, and :attr:`cols` moved in order).
+        self._blocks: list[pd.DataFrame] = []
         self.missing = 0
         #: The file's footnote, note and source lines (see :func:`split_caveats`).
         self.caveats = Caveats([], [])
@@ -602,16 +628,32 @@ class Observations:
     def extend(self, columns: dict[str, Any], *, lines: Any, column: Any) -> None:
         """Add many stored observations at once (the vectorised :meth:`add`).
 
-        ``columns`` maps every name of :data:`~lixia_econ.schema.COLUMNS` to a sequence
-        (or one value for all rows); ``value`` holds stored values without NaN (count
-        missing markers in :attr:`missing` yourself); ``lines`` the source lines.
+        ``columns`` maps every name of :data:`~lixia_econ.schema.COLUMNS` to an array, a
+        :class:`pandas.Categorical` or one value for all rows; ``value`` holds stored
+        values without NaN (count missing markers in :attr:`missing` yourself); ``lines``
+        the source lines.
         """
+        self._flush()
         n = len(lines)
-        for name in COLUMNS:
-            v = columns[name]
-            self.cols[name].extend(v.tolist() if hasattr(v, "tolist") else [v] * n)
-        self.cols["_line"].extend(int(x) for x in lines)
-        self.cols["_column"].extend([column] * n)
+        block = pd.DataFrame({name: columns[name] for name in COLUMNS}, index=pd.RangeIndex(n))
+        block["_line"] = np.asarray(lines, dtype=np.int64)
+        block["_column"] = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [column])
+        self._blocks.append(block)
+
+    def _flush(self) -> None:
+        """Move the rows added one by one into :attr:`_blocks` (keeping their order)."""
+        if self.cols["_line"]:
+            self._blocks.append(pd.DataFrame(self.cols))
+            self.cols = _empty_cols()
+
+    def _table(self) -> pd.DataFrame:
+        """Return every row added so far as one frame (and keep it as the only block)."""
+        self._flush()
+        if not self._blocks:
+            return pd.DataFrame(self.cols)
+        if len(self._blocks) > 1:
+            self._blocks = [pd.concat(self._blocks, ignore_index=True)]
+        return self._blocks[0]
 
     def quarterly_ytd(self) -> None:
         """Make year-to-date monthly series whose months all end a quarter quarterly.
@@ -621,38 +663,116 @@ class Observations:
         not monthly ones with gaps; a series with another month (``1-2月``, ``1-11月``)
         stays monthly.
         """
-        c = self.cols
-        if not set(YTD_MEASURE.values()) & set(c["measure"]):
+        df = self._table()
+        if not len(df):
             return
-        groups: dict[tuple[str, ...], list[int]] = {}
-        for i, (fq, measure) in enumerate(zip(c["freq"], c["measure"], strict=True)):
-            if fq == "M" and measure in YTD_MEASURE.values():
-                key = tuple(c[k][i] for k in ("region", "indicator", "measure", "price_basis"))
-                groups.setdefault((*key, c["source"][i]), []).append(i)
-        for rows in groups.values():
-            if all(int(c["period"][i][5:7]) % 3 == 0 for i in rows):
-                for i in rows:
-                    year, month = c["period"][i][:4], int(c["period"][i][5:7])
-                    c["freq"][i], c["period"][i] = "Q", f"{year}Q{month // 3}"
+        ytd = df["measure"].isin(list(YTD_MEASURE.values())).to_numpy(dtype=bool)
+        monthly = ytd & (df["freq"] == "M").to_numpy(dtype=bool)
+        if not monthly.any():
+            return
+        rows = np.flatnonzero(monthly)
+        month = _by_distinct(df["period"].iloc[rows], lambda p: int(p[5:7])).astype(np.int64)
+        keys = ["region", "indicator", "measure", "price_basis", "source"]
+        series = distinct_rows([df[k].iloc[rows] for k in keys])[0]
+        not_quarter = np.bincount(series, weights=month % 3 != 0) > 0
+        turn = rows[~not_quarter[series]]
+        if not len(turn):
+            return
+        df["freq"] = _replaced(df["freq"], turn, lambda _: "Q")
+        df["period"] = _replaced(df["period"], turn, lambda p: f"{p[:4]}Q{int(p[5:7]) // 3}")
 
     def frame(self, layout: str) -> pd.DataFrame:
         """Return the tidy frame (see :func:`lixia_econ.io.read_table` for its ``attrs``)."""
-        df = pd.DataFrame(self.cols)
+        df = self._table()
         if len(df) == 0 and self.missing == 0:
             raise DataFormatError("no observations found in the file", path=self.path)
         df, dropped_dup = _drop_repeats(df, self.path)
         out = df[list(COLUMNS)].reset_index(drop=True)
         for c in COLUMNS:
-            out[c] = out[c].astype("float64") if c == "value" else out[c].astype(str)
+            out[c] = out[c].astype("float64") if c == "value" else as_text(out[c])
         out.attrs["dropped_missing"] = int(self.missing)
         out.attrs["dropped_duplicates"] = dropped_dup
-        out.attrs["source_rows"] = [int(x) for x in df["_line"]]
+        out.attrs["source_rows"] = SourceRows(df["_line"].astype(np.int64).tolist())
         out.attrs["layout"] = layout
         out.attrs["path"] = str(self.path)
         out.attrs["caveats"] = list(self.caveats.lines)
         out.attrs["flagged"] = list(self.caveats.flagged)
         out.attrs["titles"] = list(self.titles)
         return out
+
+
+def as_text(col: pd.Series) -> pd.Series:
+    """Return ``col.astype(str)``; a categorical's text is taken from its categories at once.
+
+    (``astype(str)`` of a categorical makes a Python string per row first.)
+    """
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = col.cat.codes.to_numpy()
+        if not (codes < 0).any():
+            text = col.cat.categories.astype(str).array.take(codes)
+            return pd.Series(text, index=col.index, name=col.name)
+    return col.astype(str)
+
+
+def _empty_cols() -> dict[str, list[Any]]:
+    return {c: [] for c in (*COLUMNS, "_line", "_column")}
+
+
+def distinct_rows(
+    columns: list[Any], sizes: list[int] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return each row's number of its distinct combination of cells, and each's first row.
+
+    ``columns`` are equally long arrays (or Series, Categoricals); numbers run from 0 in
+    the order of first appearance, so ``firsts`` is increasing. With ``sizes`` the
+    columns are codes already (integers from 0 to ``size - 1``).
+    """
+    codes = np.zeros(len(columns[0]), dtype=np.int64)
+    span = 1  # codes < span
+    for j, col in enumerate(columns):  # mixed radix of the columns' codes
+        if sizes is None:
+            part, uniques = pd.factorize(col, use_na_sentinel=False)
+            size = len(uniques)
+        else:
+            part, size = np.asarray(col), max(sizes[j], 1)
+        if span * size >= 2**62:  # renumber before the radix overflows
+            codes = pd.factorize(codes)[0].astype(np.int64)
+            span = int(codes.max()) + 1 if len(codes) else 1
+        codes = codes * size + part
+        span *= size
+    codes = np.asarray(pd.factorize(codes)[0], dtype=np.int64)
+    return codes, first_rows(codes)
+
+
+def first_rows(codes: np.ndarray) -> np.ndarray:
+    """Return the first row of each code of ``codes`` numbered in order of first appearance."""
+    if not len(codes):
+        return np.zeros(0, dtype=np.int64)
+    seen = np.maximum.accumulate(codes)
+    new = np.empty(len(codes), dtype=bool)
+    new[0] = True
+    new[1:] = codes[1:] > seen[:-1]
+    return np.flatnonzero(new)
+
+
+def _by_distinct(values: pd.Series, fn: Callable[[Any], Any]) -> np.ndarray:
+    """Return ``fn`` of each value, calling it once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.array([fn(u) for u in uniques], dtype=object)[codes]
+
+
+def _replaced(col: pd.Series, rows: np.ndarray, fn: Callable[[Any], Any]) -> pd.Categorical:
+    """Return the column with ``fn(value)`` at ``rows`` (called once per distinct value there)."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=False)
+    uniques = np.asarray(uniques, dtype=object)
+    turned = np.unique(codes[rows])
+    extra = np.array([fn(uniques[k]) for k in turned], dtype=object)
+    new, labels = pd.factorize(np.concatenate([uniques, extra]))
+    lookup = np.full(len(uniques), -1, dtype=np.int64)
+    lookup[turned] = new[len(uniques) :]
+    out = new[: len(uniques)][codes]
+    out[rows] = lookup[codes[rows]]
+    return pd.Categorical.from_codes(out, categories=pd.Index(labels, dtype=object))
 
 
 def _drop_repeats(df: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, int]:

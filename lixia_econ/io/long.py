@@ -22,7 +22,7 @@ import csv
 import io as _io
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from lixia_econ.io._common import (
     check_header,
     check_widths,
     delimiter_of,
+    distinct_rows,
     fold_text,
     growth_basis,
     indicator_code,
@@ -203,9 +204,35 @@ def _long_spec(
     measure: str,
     status: str,
     aliases: dict[str, str] | None,
+    stored_of: Callable[[tuple[Any, ...]], tuple[Stored, bool]] | None = None,
 ) -> _Spec:
-    """Read what a row's text cells say (the arguments follow :data:`_SPEC_ROLES`)."""
+    """Read what a row's text cells say (the arguments follow :data:`_SPEC_ROLES`).
+
+    ``stored_of`` is :func:`_long_stored` with ``aliases``, taking its arguments as one
+    tuple (a memo of it: a file has many periods of few kinds of series).
+    """
     p, ytd = parse_period(period_label)
+    key = (ind_text, unit_text, period_type, basis, measure, status, ytd)
+    stored, ytd = stored_of(key) if stored_of is not None else _long_stored(*key, aliases)
+    if stored.measure == "share_pct" and ytd:
+        stored = replace(stored, note=f"share of the year-to-date value ({period_label})")
+    return _Spec(stored, p)
+
+
+def _long_stored(
+    ind_text: str,
+    unit_text: str,
+    period_type: str,
+    basis: str,
+    measure: str,
+    status: str,
+    ytd: bool,
+    aliases: dict[str, str] | None,
+) -> tuple[Stored, bool]:
+    """Return how a row's value is stored, and whether it is year to date (see :func:`_long_spec`).
+
+    ``ytd`` says whether the period label is a range from January.
+    """
     ptype = fold_text(period_type)
     ytd = ytd or ptype in _YTD_TYPES or ptype.startswith("ytd")
     code, kind, real = _parse_indicator_text(ind_text, aliases)
@@ -226,16 +253,17 @@ def _long_spec(
         check_choice("status", status, STATUSES)
     else:
         status = "target" if measure.startswith("target") else "published"
-    note = (
-        f"share of the year-to-date value ({period_label})"
-        if measure == "share_pct" and ytd
-        else ""
-    )
-    return _Spec(Stored(code, measure, out_unit, basis, factor, status=status, note=note), p)
+    return Stored(code, measure, out_unit, basis, factor, status=status), ytd
 
 
 # ---------------------------------------------------------------------------
 # the table
+
+
+#: What the text cells of a row say, kept across files (without aliases it depends on
+#: the cells alone): a county build reads the same few thousand combinations in every file.
+_SPECS: dict[tuple[Any, ...], _Spec] = {}
+_SPECS_KEPT = 200_000
 
 
 class _Rows:
@@ -269,16 +297,17 @@ class _Rows:
         self.fixed_region = given if "region" not in self.cols else None
         self._regions: dict[str, str] = {}
         self._specs: dict[tuple[str, ...], _Spec] = {}
+        self._stored: dict[tuple[Any, ...], tuple[Stored, bool]] = {}
 
-    def cell(self, cells: list[str], role: str) -> str:
-        i = self.cols.get(role)
-        return cells[i] if i is not None and i < len(cells) else ""
+    def stored(self, key: tuple[Any, ...]) -> tuple[Stored, bool]:
+        """Return :func:`_long_stored` of ``key``, once per distinct key (errors not kept)."""
+        if key not in self._stored:
+            self._stored[key] = _long_stored(*key, self.aliases)
+        return self._stored[key]
 
-    def region(self, cells: list[str], lineno: int) -> str:
-        """Return the row's region code (the ``region`` option when the file has no column)."""
-        if self.fixed_region is not None:
-            return self.fixed_region
-        text = self.cell(cells, "region")
+    def region(self, key: tuple[Any, ...], lineno: int) -> str:
+        """Return the code of a region column's cell (``key`` holds it alone)."""
+        (text,) = key
         if text not in self._regions:
             try:
                 self._regions[text] = resolve_region(text, within=self.within)
@@ -292,12 +321,20 @@ class _Rows:
                 ) from None
         return self._regions[text]
 
-    def spec(self, cells: list[str], lineno: int) -> _Spec:
-        """Return what the row's text cells say; errors name the row and the column at fault."""
-        key = tuple(self.cell(cells, r) for r in _SPEC_ROLES)
+    def spec(self, key: tuple[Any, ...], lineno: int) -> _Spec:
+        """Return what a row's text cells (of :data:`_SPEC_ROLES`) say.
+
+        Errors name the row and the column at fault.
+        """
+        if key not in self._specs and self.aliases is None and key in _SPECS:
+            self._specs[key] = _SPECS[key]
         if key not in self._specs:
             try:
-                self._specs[key] = _long_spec(*key, self.aliases)
+                self._specs[key] = _long_spec(*key, self.aliases, self.stored)
+                if self.aliases is None:
+                    if len(_SPECS) > _SPECS_KEPT:
+                        _SPECS.clear()
+                    _SPECS[key] = self._specs[key]
             except DataFormatError as exc:
                 column = self.name.get("indicator")
                 if isinstance(exc, PeriodError):
@@ -311,84 +348,211 @@ class _Rows:
 
 
 @dataclass(frozen=True)
+class _Cells:
+    """One column of the table: its distinct cells and each row's position among them.
+
+    ``uniques`` holds only cells some row has (in no particular order).
+    """
+
+    codes: np.ndarray
+    uniques: np.ndarray
+
+    @classmethod
+    def of(cls, values: Any) -> _Cells:
+        """Factorise a column's cells (an empty cell and a missing one are one: ``""``)."""
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        return cls(np.asarray(codes), np.asarray(uniques, dtype=object))
+
+    @classmethod
+    def blank(cls, n: int) -> _Cells:
+        """Return a column of ``n`` empty cells (a role the file has no column for)."""
+        return cls(np.zeros(n, dtype=np.int64), np.array([""], dtype=object))
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def take(self, rows: np.ndarray) -> _Cells:
+        """Return the cells of ``rows`` only (distinct cells no row has are dropped)."""
+        codes = self.codes[rows]
+        used = np.bincount(codes, minlength=len(self.uniques)) > 0
+        if used.all():
+            return _Cells(codes, self.uniques)
+        renumber = np.cumsum(used) - 1
+        return _Cells(renumber[codes], self.uniques[used])
+
+    def map(self, fn: Callable[[Any], Any]) -> np.ndarray:
+        """Return ``fn`` of each distinct cell (an object array, one entry per unique)."""
+        return np.array([fn(u) for u in self.uniques], dtype=object)
+
+
+@dataclass(frozen=True)
 class _Body:
-    """The table under its header: each role's cells as arrays, and one row's cells."""
+    """The table under its header: each column's cells."""
 
     header: Grid
     lines: np.ndarray
-    column: Callable[[int | None], pd.Series]
-    cells: Callable[[int], list[str]]
+    columns: list[_Cells]
+
+    def column(self, i: int | None) -> _Cells:
+        if i is None or i >= len(self.columns):
+            return _Cells.blank(len(self.lines))
+        return self.columns[i]
 
 
 def _grid_body(grid: Grid) -> _Body:
     """Return the body of a grid read row by row (:func:`csv_grid`, or a workbook)."""
     rows = grid.rows[1:]
-
-    def column(i: int | None) -> pd.Series:
+    width = max(len(r) for r in rows)
+    columns = []
+    for i in range(width):
         out = np.empty(len(rows), dtype=object)
-        out[:] = [r[i] if i is not None and i < len(r) else "" for r in rows]
-        return pd.Series(out, dtype=object)
-
+        out[:] = [r[i] if i < len(r) else "" for r in rows]
+        columns.append(_Cells.of(out))
     head = Grid(grid.rows[:1], grid.lines[:1], grid.sheet)
-    return _Body(head, np.asarray(grid.lines[1:]), column, rows.__getitem__)
+    return _Body(head, np.asarray(grid.lines[1:]), columns)
+
+
+#: Rows pandas parses at a time: each chunk's cells are factorised before the next is
+#: read, so a column never exists as one Python string per row.
+_CHUNK_ROWS = 1 << 18
+
+
+#: The characters ``str.strip()`` takes away (``str.isspace``), at either end of a cell.
+_SPACE = (
+    r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
+    r"\x{202f}\x{205f}\x{3000}"
+)
+_EDGE_SPACE = f"^[{_SPACE}]|[{_SPACE}]$"
+
+
+def _stripped(chunks: list[_Cells], padded: np.ndarray | None = None) -> _Cells:
+    """Join a column's chunks, each distinct cell stripped as :func:`csv_grid` does.
+
+    ``padded`` (with one chunk) marks the cells that may have space to strip; the others
+    are kept as they are.
+    """
+    cells = np.concatenate([c.uniques for c in chunks])
+    if padded is not None and len(chunks) == 1:
+        if not padded.any():
+            return chunks[0]
+        text = cells.copy()
+        text[padded] = [u.strip() for u in cells[padded]]
+    else:
+        text = np.array(["" if u != u else u.strip() for u in cells], dtype=object)
+    if len(chunks) == 1 and len(pd.unique(text)) == len(text):  # stripping merged no cells
+        return _Cells(chunks[0].codes, text)
+    inner, uniques = pd.factorize(text)
+    inner = np.asarray(inner, dtype=np.int64)
+    offsets = np.cumsum([0, *(len(c.uniques) for c in chunks[:-1])])
+    codes = np.concatenate([inner[o + c.codes] for o, c in zip(offsets, chunks, strict=True)])
+    return _Cells(codes, np.asarray(uniques, dtype=object))
+
+
+def _unquoted_columns(text: str, delimiter: str) -> list[_Cells] | None:
+    """Return the columns of text without quote characters as Arrow's CSV parser reads them.
+
+    Without quotes a line is its cells split at the delimiter, which Arrow does as pandas
+    does, in C++ and without a Python string per cell. None if it refuses (rows of
+    different widths, blank lines): pandas' parser then decides.
+    """
+    import pyarrow as pa
+    from pyarrow import compute as pa_compute
+    from pyarrow import csv as pa_csv
+
+    if '"' in text:
+        return None
+    first = text[: text.find("\n")].removesuffix("\r")
+    names = [f"c{j}" for j in range(first.count(delimiter) + 1)]
+    try:
+        table = pa_csv.read_csv(
+            _io.BytesIO(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter, quote_char=False, ignore_empty_lines=False
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
+                strings_can_be_null=False,
+            ),
+        ).unify_dictionaries()
+    except (pa.ArrowInvalid, ValueError):  # UnicodeEncodeError is a ValueError
+        return None
+    out = []
+    for column in table.columns:
+        chunks = column.chunks
+        if not chunks:
+            return None
+        codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
+        cells = chunks[0].dictionary
+        raw = np.asarray(cells.to_pylist(), dtype=object)
+        padded = pa_compute.match_substring_regex(cells, _EDGE_SPACE).to_numpy(zero_copy_only=False)
+        out.append(_stripped([_Cells(codes, raw)], padded))
+    return out
+
+
+def _parsed_columns(text: str, delimiter: str) -> list[_Cells] | None:
+    """Return the columns of the text as pandas' C parser reads them, or None if it refuses."""
+    chunks: list[list[_Cells]] = []
+    try:
+        reader = pd.read_csv(_io.BytesIO(text.encode("utf-8")), sep=delimiter, header=None,
+                             dtype=object, encoding="utf-8", na_filter=False,
+                             skip_blank_lines=False, engine="c", chunksize=_CHUNK_ROWS)  # fmt: skip
+        with reader:
+            for df in reader:
+                if chunks and df.shape[1] != len(chunks):
+                    return None
+                if not chunks:
+                    chunks = [[] for _ in range(df.shape[1])]
+                for j, part in enumerate(chunks):
+                    part.append(_Cells.of(df[j].to_numpy(dtype=object)))
+    except (pd.errors.ParserError, ValueError, csv.Error):  # UnicodeEncodeError is a ValueError
+        return None
+    if not chunks:
+        return None
+    return [_stripped(part) for part in chunks]
 
 
 def _fast_body(source: Source) -> _Body | None:
     r"""Return the body read by pandas' C parser, or None where it would differ from the grid.
 
-    It would differ for a file with a quoted line break or ``\r`` line ends (line numbers),
-    a row longer than the first one, footnote lines, or no final newline: those files
-    are read row by row (:func:`_grid_body`), which also gives the precise errors.
+    It would differ for a file with a quoted line break or ``\r`` line ends other than
+    ``\r\n`` (line numbers), a row longer than the first one, footnote lines, or no final
+    newline: those files are read row by row (:func:`_grid_body`), which also gives the
+    precise errors. Each column is kept as its distinct cells and a code per row.
     """
     if not source.is_text or "grid" in vars(source) or not source.text.endswith("\n"):
         return None
     text = source.text
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return None
     delimiter = delimiter_of(text)
-    try:
-        df = pd.read_csv(_io.StringIO(text), sep=delimiter, header=None, dtype=str,
-                         na_filter=False, skip_blank_lines=False, engine="c")  # fmt: skip
-    except (pd.errors.ParserError, ValueError, csv.Error):
+    columns = _unquoted_columns(text, delimiter) or _parsed_columns(text, delimiter)
+    if columns is None or len(columns[0]) != text.count("\n"):
         return None
-    if len(df) != text.count("\n") or "\r" in text:
+    filled = np.zeros(len(columns[0]), dtype=bool)
+    for c in columns:
+        filled |= (c.uniques != "")[c.codes]
+    keep = np.flatnonzero(filled)
+    if len(keep) < 2 or keep[0] != 0:
         return None
-    df = df.fillna("").apply(lambda c: c.str.strip())  # as csv_grid strips each cell
-    keep = (df != "").any(axis=1).to_numpy()
-    lines = np.flatnonzero(keep) + 1
-    if len(lines) < 2 or lines[0] != 1:
+    header = [c.uniques[c.codes[0]] for c in columns]
+    body = [c.take(keep[1:]) for c in columns]
+    if any(CAVEAT_WORDS.match(u) for u in body[0].uniques):
         return None
-    header, body = df.iloc[0].tolist(), df[keep].iloc[1:]
-    if body[0].str.match(CAVEAT_WORDS).any():
-        return None
-
-    # kept as pandas' (Arrow) strings: a million Python str objects per column would
-    # triple the memory
-    arrays = [body[j].reset_index(drop=True) for j in range(body.shape[1])]
-
-    def column(i: int | None) -> pd.Series:
-        if i is None or i >= len(arrays):
-            return pd.Series(np.full(len(body), "", dtype=object), dtype=object)
-        return arrays[i]
-
-    return _Body(Grid([header], [1]), lines[1:], column, lambda i: [a.iat[i] for a in arrays])
+    return _Body(Grid([header], [1]), keep[1:] + 1, body)
 
 
-def _distinct(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Return each row's code of its key (the arrays' cells together) and each code's first row."""
-    codes = np.zeros(len(keys[0]), dtype=np.int64)
-    for key in keys:  # mixed radix of each column's codes, renumbered after each step
-        part, uniques = pd.factorize(key)
-        codes = pd.factorize(codes * len(uniques) + part)[0]
-    firsts = np.unique(codes, return_index=True)[1]
-    return codes, firsts
+def _per_key(keys: list[_Cells], body: _Body, read, errors) -> tuple[np.ndarray, list[Any]]:
+    """Call ``read(key, line)`` once per distinct key (a tuple of the cells of ``keys``).
 
-
-def _per_key(keys: list[np.ndarray], cells, lines, read, errors) -> tuple[np.ndarray, list[Any]]:
-    """Call ``read(cells, line)`` once per distinct key; errors go to ``errors`` with their row."""
-    codes, firsts = _distinct(keys)
+    Errors go to ``errors`` with their row.
+    """
+    codes, firsts = distinct_rows([k.codes for k in keys], [len(k.uniques) for k in keys])
+    cells = [k.uniques[k.codes[firsts]] for k in keys]
     out: list[Any] = []
-    for i in firsts:
+    for j, i in enumerate(firsts):
         try:
-            out.append(read(cells(i), lines[i]))
+            out.append(read(tuple(c[j] for c in cells), body.lines[i]))
         except DataFormatError as exc:
             errors.append((int(i), exc))
             out.append(None)
@@ -399,58 +563,80 @@ def _per_key(keys: list[np.ndarray], cells, lines, read, errors) -> tuple[np.nda
 _PLAIN = r"[+-]?\d+(?:\.\d*)?"
 
 
-def _numbers(text: pd.Series, lines, where: dict[str, Any], errors) -> np.ndarray:
-    """Parse the value column: plain numbers at once, each other distinct cell once."""
-    text = text.astype(str)
+@dataclass(frozen=True)
+class _Numbers:
+    """The value column read: each distinct cell's number, and how it was printed."""
+
+    values: np.ndarray  # per distinct cell
+    plain: np.ndarray  # printed as _PLAIN (per distinct cell)
+    decimals: np.ndarray  # digits after the point (per distinct cell)
+
+
+def _numbers(cells: _Cells, lines, where: dict[str, Any], errors) -> _Numbers:
+    """Parse the value column, each distinct cell once: plain numbers at once, others one by one."""
+    text = pd.Series(cells.uniques, dtype=object).astype(str)
     plain = text.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
     values = np.full(len(text), np.nan)
     values[plain] = text[plain].astype("float64").to_numpy()
     rest = np.flatnonzero(~plain | np.isinf(values))
-    codes, uniques = pd.factorize(text.iloc[rest].to_numpy(dtype=object))
-    for k, cell in enumerate(uniques):
-        first = rest[np.flatnonzero(codes == k)[0]]
+    firsts = None
+    for k in rest:
         try:
-            values[rest[codes == k]] = parse_number(cell)
+            values[k] = parse_number(text.iat[k])
         except DataFormatError as exc:
-            errors.append((int(first), exc.located(row=int(lines[first]), **where)))
-    return values
+            if firsts is None:
+                firsts = np.unique(cells.codes, return_index=True)[1]
+            first = int(firsts[k])
+            errors.append((first, exc.located(row=int(lines[first]), **where)))
+    dot = text.str.find(".").to_numpy()
+    decimals = np.where(dot >= 0, text.str.len().to_numpy() - dot - 1, 0)
+    return _Numbers(values, plain, decimals)
 
 
-def _scaled(values: np.ndarray, text: pd.Series, factor: np.ndarray) -> np.ndarray:
+def _scale_each(values: np.ndarray, f: float) -> np.ndarray:
+    """Return :func:`scale` of each value (once per distinct value, ``-0.0`` apart from 0)."""
+    bits, inverse = np.unique(values.view(np.int64), return_inverse=True)
+    return np.array([scale(v, f) for v in bits.view(np.float64)], dtype=float)[inverse]
+
+
+def _scaled(values: np.ndarray, exact: np.ndarray, decimals: np.ndarray, factor: np.ndarray):
     """Return ``values * factor`` exactly as :func:`scale` does, by groups of one factor.
 
-    A power-of-ten factor applied to a plain printed number is rounded to the decimals
-    the exact product has (``263.39`` billion yuan is ``2633.9`` 亿元, not
-    ``2633.8999999999996``); any other case goes through :func:`scale`.
+    A power-of-ten factor applied to a plain printed number (``exact``: at most 12
+    ``decimals``) is rounded to the decimals the exact product has (``263.39`` billion
+    yuan is ``2633.9`` 亿元, not ``2633.8999999999996``); any other case goes through
+    :func:`scale`.
     """
     out = values.copy()
     for f in np.unique(factor[factor != 1.0]):
         rows = np.flatnonzero(factor == f)
         m = np.log10(f)
         if m != round(m):
-            out[rows] = [scale(v, f) for v in values[rows]]
+            out[rows] = _scale_each(values[rows], f)
             continue
-        t = text.iloc[rows].astype(str)
-        dot = t.str.find(".").to_numpy()
-        decimals = np.where(dot >= 0, t.str.len().to_numpy() - dot - 1, 0)
-        exact = t.str.fullmatch(_PLAIN).to_numpy(dtype=bool) & (decimals <= 12)
-        for d in np.unique(decimals[exact]):
-            sel = rows[exact & (decimals == d)]
+        ex, dec = exact[rows], decimals[rows]
+        for d in np.unique(dec[ex]):
+            sel = rows[ex & (dec == d)]
             out[sel] = np.round(values[sel] * f, max(int(d - round(m)), 0))
-        out[rows[~exact]] = [scale(v, f) for v in values[rows[~exact]]]
+        if (~ex).any():
+            out[rows[~ex]] = _scale_each(values[rows[~ex]], f)
     return out
 
 
-def _joined_notes(parts: list[np.ndarray]) -> np.ndarray:
-    """Join the non-empty note parts of each row with ``'; '``."""
-    n = len(parts[0])
-    out = np.full(n, "", dtype=object)
-    some = np.zeros(n, dtype=bool)
-    for p in parts:
-        some |= p != ""
-    for i in np.flatnonzero(some):
-        out[i] = "; ".join(p[i] for p in parts if p[i])
-    return out
+def _categorical(codes: np.ndarray, per_code: np.ndarray) -> pd.Categorical:
+    """Return the rows' values ``per_code[codes]`` as a categorical (no per-row objects)."""
+    inner, labels = pd.factorize(per_code, use_na_sentinel=False)
+    return pd.Categorical.from_codes(inner[codes], categories=pd.Index(labels, dtype=object))
+
+
+def _joined_notes(parts: list[tuple[np.ndarray, np.ndarray]]) -> pd.Categorical:
+    """Join each row's non-empty note parts with ``'; '``; a part is (codes, text per code)."""
+    codes, firsts = distinct_rows([c for c, _ in parts])
+    joined = np.array(
+        ["; ".join(t for t in (text[c[i]] for c, text in parts) if t) for i in firsts],
+        dtype=object,
+    )
+    return _categorical(codes, joined)
 
 
 def _raise_first(errors: list[tuple[int, DataFormatError]]) -> None:
@@ -470,7 +656,7 @@ def read_long(
     """Read a long table into ``obs`` (see the module docstring).
 
     Vectorised: each distinct region, each distinct combination of the text cells
-    (indicator, unit, period ...) and each unusual number is read once; errors name the
+    (indicator, unit, period ...) and each distinct number is read once; errors name the
     first bad row of the file, as a row-by-row reading would.
     """
     tidy = _fast_body(source)
@@ -484,35 +670,47 @@ def read_long(
     lines = tidy.lines
     col = {role: tidy.column(rows.cols.get(role)) for role in (*_SPEC_ROLES, *_OTHER_ROLES)}
     errors: list[tuple[int, DataFormatError]] = []
-    if rows.fixed_region is not None:
-        reg = np.full(len(lines), rows.fixed_region, dtype=object)
-    else:
-        rcodes, found = _per_key([tidy.column(rows.cols["region"])], tidy.cells, lines,
-                                 rows.region, errors)  # fmt: skip
-        reg = np.array(found, dtype=object)[rcodes]
-    scodes, specs = _per_key([col[r] for r in _SPEC_ROLES], tidy.cells, lines, rows.spec, errors)
+    if rows.fixed_region is None:
+        rcodes, found = _per_key([tidy.column(rows.cols["region"])], tidy, rows.region, errors)
+    scodes, specs = _per_key([col[r] for r in _SPEC_ROLES], tidy, rows.spec, errors)
     where = {"path": obs.path, "column": rows.name["value"]}
-    values = _numbers(col["value"], lines, where, errors)
+    number = _numbers(col["value"], lines, where, errors)
     _raise_first(errors)
-    keep = ~np.isnan(values)
-    obs.missing += int((~keep).sum())
+    values = number.values[col["value"].codes]
+    keep = np.flatnonzero(~np.isnan(values))
+    obs.missing += len(values) - len(keep)
     sc = scodes[keep]
-    attr = {a: np.array([getattr(s.stored, a) for s in specs], dtype=object)[sc]
+    stored = [s.stored for s in specs]
+    labels = {p: (freq_code(p), period_to_str(p)) for p in {s.period for s in specs}}
+    attr = {a: np.array([getattr(s, a) for s in stored], dtype=object)
             for a in ("indicator", "measure", "unit", "price_basis", "status", "note")}  # fmt: skip
-    factor = np.array([s.stored.factor for s in specs], dtype=float)[sc]
-    period = np.array([period_to_str(s.period) for s in specs], dtype=object)[sc]
-    trust = col["trust"][keep].to_numpy(dtype=object)
-    trust = np.where(trust != "", "trust: " + trust.astype(str), "")
-    url = col["source_url"][keep].to_numpy(dtype=object)
+    factor = np.array([s.factor for s in stored], dtype=float)[sc]
+    vcodes = col["value"].codes[keep]
+    exact = (number.plain & (number.decimals <= 12))[vcodes]
+    trust, url, note = (col[r].take(keep) for r in ("trust", "source_url", "note"))
+    if rows.fixed_region is not None:
+        region_col: Any = rows.fixed_region
+    else:
+        region_col = _categorical(rcodes[keep], np.array(found, dtype=object))
     obs.extend(
         {
-            **attr,
-            "region": reg[keep],
-            "freq": np.array([freq_code(s.period) for s in specs], dtype=object)[sc],
-            "period": period,
-            "value": _scaled(values[keep], col["value"][keep], factor),
-            "source": np.where(url != "", f"{obs.source} | " + url.astype(str), obs.source),
-            "note": _joined_notes([col["note"][keep].to_numpy(dtype=object), attr["note"], trust]),
+            **{a: _categorical(sc, v) for a, v in attr.items() if a != "note"},
+            "region": region_col,
+            "freq": _categorical(sc, np.array([labels[s.period][0] for s in specs], dtype=object)),
+            "period": _categorical(
+                sc, np.array([labels[s.period][1] for s in specs], dtype=object)
+            ),
+            "value": _scaled(values[keep], exact, number.decimals[vcodes], factor),
+            "source": _categorical(
+                url.codes, url.map(lambda u: f"{obs.source} | {u}" if u != "" else obs.source)
+            ),
+            "note": _joined_notes(
+                [
+                    (note.codes, note.uniques),
+                    (sc, attr["note"]),
+                    (trust.codes, trust.map(lambda t: f"trust: {t}" if t != "" else "")),
+                ]
+            ),
         },
         lines=lines[keep],
         column=rows.name["value"],
