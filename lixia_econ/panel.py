@@ -321,10 +321,9 @@ class _Regions:
 
     def __init__(self, panel: pd.DataFrame) -> None:
         self._panel = panel
+        present = set(panel["region"].unique())  # once, not once per catalogue entry
         self._names = {
-            normalise_name(r.name_en.split()[0]): c
-            for c, r in regions().items()
-            if c in set(panel["region"])
+            normalise_name(r.name_en.split()[0]): c for c, r in regions().items() if c in present
         }
 
     def __dir__(self) -> list[str]:
