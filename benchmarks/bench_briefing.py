@@ -29,39 +29,17 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-import papermill
+from _common import papermill_floor
 
 from lixia_econ import config
 from lixia_econ.report import run_report
 
 REPEATS = 3
 TEMPLATE = "district_briefing"
-#: Modules the briefing's cells import while they run (lazily, inside lixia_econ).
-LATE_IMPORTS = (
-    "import altair\nimport vl_convert\nimport statsmodels.api\nimport lixia_econ.analysis\n"
-    "import lixia_econ.models.growth\nimport lixia_econ.models.recovery\n"
-)
-
-
-def _setup_source() -> str:
-    nb = nbformat.read(config.TEMPLATES_DIR / f"{TEMPLATE}.ipynb", as_version=4)
-    params, imports = [c.source for c in nb.cells if c.cell_type == "code"][:2]
-    # the imports cell up to and including the panel load; build_briefing is the work
-    head = imports.split("brief = briefing.build_briefing(")[0]
-    assert "load_panel(" in head, "the template's imports cell no longer loads the panel"
-    return params + "\n" + head + "\n" + LATE_IMPORTS
 
 
 def floor(tmp: Path) -> float:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(_setup_source())]
-    nb.metadata["kernelspec"] = {"name": "python3", "language": "python"}
-    path = tmp / "floor.ipynb"
-    nbformat.write(nb, path)
-    t = time.perf_counter()
-    papermill.execute_notebook(str(path), str(tmp / "floor.out.ipynb"), progress_bar=False)
-    return time.perf_counter() - t
+    return papermill_floor(tmp)
 
 
 def briefing(tmp: Path, *, font_cache: bool) -> tuple[float, dict[str, float]]:

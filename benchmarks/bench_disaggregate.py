@@ -17,34 +17,18 @@ Run: .venv/bin/python benchmarks/bench_disaggregate.py [--repeat 21]
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
-import statistics
-import time
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from _common import save, timed
 
 from lixia_econ.config import PROJECT_ROOT
 from lixia_econ.models.disaggregate import disaggregate
 
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "tempdisagg"
 IN_SAMPLE = pd.period_range("1975Q1", "2010Q4", freq="Q")
-
-
-def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
-    """Median CPU and wall seconds of ``fn()`` over ``repeat`` runs, and its last result."""
-    cpu, wall, out = [], [], None
-    for _ in range(repeat):
-        c0, w0 = time.process_time(), time.perf_counter()
-        out = fn()
-        cpu.append(time.process_time() - c0)
-        wall.append(time.perf_counter() - w0)
-    return statistics.median(cpu), statistics.median(wall), out
 
 
 def main() -> None:
@@ -111,16 +95,7 @@ def main() -> None:
             "(issue 14: 0.29x; agreement with R: 5e-15)"
         )
     print(f"(medians of {args.repeat} runs; CPU = time.process_time, the machine is shared)")
-    result.update(
-        cpu_count=os.cpu_count(),
-        python=platform.python_version(),
-        timestamp=time.strftime("%Y-%m-%dT%H:%M:%S"),
-    )
-    out_dir = PROJECT_ROOT / "benchmarks" / "results"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "bench_disaggregate.json"
-    path.write_text(json.dumps(result, indent=2), encoding="utf-8")
-    print(f"wrote {path.relative_to(PROJECT_ROOT)}")
+    save("bench_disaggregate", result)
 
 
 if __name__ == "__main__":

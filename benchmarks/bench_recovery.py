@@ -18,16 +18,13 @@ Run: .venv/bin/python benchmarks/bench_recovery.py [--series 3000] [--series-lar
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import time
 import warnings
 
 import numpy as np
 import pandas as pd
+from _common import save
 
-from lixia_econ.config import PROJECT_ROOT
 from lixia_econ.models.recovery import analyze_recovery, analyze_recovery_many
 
 
@@ -101,21 +98,14 @@ def main() -> None:
         print("  ".join(c.ljust(w) for c, w in zip(r, width, strict=True)))
     print(f"shapes: {table['shape'].value_counts().to_dict()}")
 
-    out_dir = PROJECT_ROOT / "benchmarks" / "results"
-    out_dir.mkdir(parents=True, exist_ok=True)
     result = {
         "benchmark": "bench_recovery",
         "scorecards": scorecards,
         "structural_series": len(times),
         "structural_seconds_per_series_mean": structural_mean,
         "structural_seconds_per_series_max": max(times),
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
-    path = out_dir / "bench_recovery.json"
-    path.write_text(json.dumps(result, indent=2), encoding="utf-8")
-    print(f"wrote {path.relative_to(PROJECT_ROOT)}")
+    save("bench_recovery", result)
 
 
 if __name__ == "__main__":

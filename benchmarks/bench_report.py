@@ -5,7 +5,8 @@ Run: ``.venv/bin/python benchmarks/bench_report.py [--pairs 5] [--baseline REF]`
 measured in the same run, because the machine's load moves absolute times:
 
 - **floor**: papermill executing a notebook with only the default template's imports and
-  ``load_panel()`` (plus the model modules its cells import), in a fresh kernel;
+  ``load_panel()`` (plus the modules its cells import as they run), in a fresh kernel
+  (``_common.papermill_floor``, the floor of ``bench_briefing.py``);
 - **report**: ``run_report()`` of the default template (the district briefing, HTML, PDF,
   workbook), each run in a fresh subprocess, as ``lixia-econ report`` is;
 - **before**: the same report by the code at ``--baseline`` (default: the commit before the
@@ -17,7 +18,8 @@ measured in the same run, because the machine's load moves absolute times:
   and with 2 (two warm kernels driven from two threads), ``--pairs`` times alternating; the
   speed-up is taken per pair (target: >= 1.8 x in every pair);
 - **profile**: where a report's time goes, in a fresh kernel and in a warm one: kernel start
-  (or reset), the template's import cell, the cells after it, HTML export and workbook, PDF.
+  (or reset), the template's first cell (imports, panel load, ``build_briefing``), the cells
+  after it, HTML export and workbook, PDF.
 """
 
 from __future__ import annotations
@@ -33,9 +35,9 @@ import time
 from pathlib import Path
 
 import nbformat
+from _common import papermill_floor, save
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = Path(__file__).resolve().parent / "results"
 #: The commit before issue 14's report-path work (fresh kernels importing rfc3987_syntax).
 BASELINE = "e95a945"
 #: The batch: region_recovery for each of these regions, BATCH_COPIES times (as variants).
@@ -86,38 +88,23 @@ def _baseline_tree(ref: str, tmp: Path) -> Path:
 
 
 def _cell_seconds(notebook: Path) -> tuple[float, float]:
-    """Return the seconds of the template's import cell and of the cells after it."""
+    """Return the seconds of the template's first cell and of the cells after it.
+
+    The briefing's first cell imports, loads the panel and builds the briefing (its work);
+    the cells after it print the sections.
+    """
     nb = nbformat.read(notebook, as_version=4)
     durations = [
         c.metadata.get("papermill", {}).get("duration") or 0.0
         for c in nb.cells
         if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
     ]
-    # cell 0 is the parameters cell, cell 1 the imports (and, in the briefing, setup)
     return float(durations[1]), float(sum(durations[2:]))
 
 
 def floor(tmp: Path) -> float:
     """Papermill running only the default template's imports and panel load, fresh kernel."""
-    import papermill
-
-    from lixia_econ import config
-    from lixia_econ.report._params import DEFAULT_TEMPLATE
-
-    nb = nbformat.read(config.TEMPLATES_DIR / f"{DEFAULT_TEMPLATE}.ipynb", as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    extra = (
-        "import lixia_econ.analysis, lixia_econ.models.recovery, lixia_econ.models.compare\n"
-        "from lixia_econ.panel import load_panel\npanel = load_panel()\n"
-    )
-    floor_nb = nbformat.v4.new_notebook()
-    floor_nb.cells = [nbformat.v4.new_code_cell(code[0].source + "\n" + code[1].source + extra)]
-    floor_nb.metadata["kernelspec"] = {"name": "python3", "language": "python"}
-    path = tmp / "floor.ipynb"
-    nbformat.write(floor_nb, path)
-    t = time.perf_counter()
-    papermill.execute_notebook(str(path), str(tmp / "floor.out.ipynb"), progress_bar=False)
-    return time.perf_counter() - t
+    return papermill_floor(tmp)
 
 
 def batch(tmp: Path, workers: int, k: int) -> float:
@@ -170,7 +157,7 @@ def profile(tmp: Path) -> dict[str, dict[str, float]]:
         t = out.timings
         found[name] = {
             "kernel_start_or_reset_and_papermill": t["execute"] - imports - cells,
-            "import_cell": imports,
+            "first_cell_imports_panel_build": imports,
             "cells_after_imports": cells,
             "html_and_xlsx_export": t["export"],
             "pdf": t["pdf"],
@@ -250,9 +237,8 @@ def main() -> None:
         baseline=args.baseline,
         targets={"report_over_before_max": 0.7, "speedup_2_workers_min_each": 1.8},
     )
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "bench_report.json").write_text(json.dumps(out, indent=2))
     print(json.dumps(out, indent=2))
+    save("bench_report", out)
 
 
 if __name__ == "__main__":

@@ -27,19 +27,13 @@ Run: .venv/bin/python benchmarks/bench_structural.py [--repeat 15] [--noisy 20]
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
-import statistics
-import time
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from _common import save, timed
 
-from lixia_econ.config import PROJECT_ROOT
 from lixia_econ.models import _tools
 from lixia_econ.models.counterfactual import counterfactual
 from lixia_econ.models.recovery import analyze_recovery
@@ -67,17 +61,6 @@ def noisy_cases(n: int) -> list[tuple[pd.Series, pd.Series]]:
         noise = np.exp(rng.normal(0.0, 0.01, len(y)))
         out.append((1.3 * control * noise, control))
     return out
-
-
-def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
-    """Median CPU and wall seconds of ``fn()`` over ``repeat`` runs, and its last result."""
-    cpu, wall, out = [], [], None
-    for _ in range(repeat):
-        c0, w0 = time.process_time(), time.perf_counter()
-        out = fn()
-        cpu.append(time.process_time() - c0)
-        wall.append(time.perf_counter() - w0)
-    return statistics.median(cpu), statistics.median(wall), out
 
 
 def bare_statsmodels(y: pd.Series, control: pd.Series, n_pre: int) -> Any:
@@ -217,20 +200,13 @@ def main() -> None:
         print(f"{r[0].ljust(width[0])}  {r[1].ljust(width[1])}  {r[2]}")
     print(f"(medians of {args.repeat} runs; CPU = time.process_time, the machine is shared)")
 
-    out_dir = PROJECT_ROOT / "benchmarks" / "results"
-    out_dir.mkdir(parents=True, exist_ok=True)
     result = {
         "benchmark": "bench_structural",
         "repeat": args.repeat,
         "cases": cases,
         "noisy_control": noisy,
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
-    path = out_dir / "bench_structural.json"
-    path.write_text(json.dumps(result, indent=2), encoding="utf-8")
-    print(f"wrote {path.relative_to(PROJECT_ROOT)}")
+    save("bench_structural", result)
 
 
 if __name__ == "__main__":
