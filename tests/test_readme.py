@@ -17,7 +17,14 @@ def test_first_screen_gives_the_two_setup_commands():
     assert "make test" in first_screen
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^report:", makefile, re.M)
-    assert re.search(r"^test:.*\n\t\$\(BIN\)/python -m pytest$", makefile, re.M)
+    recipe = re.search(r"^test:.*\n\t(.*)$", makefile, re.M)
+    assert recipe is not None
+    # the whole suite (workers are allowed; no marker, keyword or path selection)
+    argv = recipe.group(1).split()
+    assert argv[:3] == ["$(BIN)/python", "-m", "pytest"]
+    pytest_args = argv[3:]
+    assert not {"-m", "-k"} & set(pytest_args)
+    assert not any(a.startswith("tests") for a in pytest_args)
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
