@@ -71,7 +71,7 @@ from scipy import linalg, optimize, stats
 from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, LixiaEconWarning, ParameterError
 from lixia_econ.models._base import ModelResult
-from lixia_econ.models._tools import check_level
+from lixia_econ.models._tools import check_level, one_blas_thread
 from lixia_econ.periods import as_period_series, periods_per_year
 
 __all__ = ["DisaggregationResult", "disaggregate", "to_panel_rows"]
@@ -741,16 +741,17 @@ def disaggregate(
             f"method={method!r} needs a regressor: give an indicator or keep constant=True"
         )
     x = np.column_stack([np.ones(len(lay.hf_idx)), x_ind]) if constant else x_ind
-    fit = _fit_regression(
-        lay.y,
-        x,
-        lay.c,
-        lay.pos,
-        method=method,
-        rho=rho,
-        consecutive=lay.consecutive,
-        gap_text=lay.gap_text,
-    )
+    with one_blas_thread():  # small matrices: a BLAS thread pool costs more than it saves
+        fit = _fit_regression(
+            lay.y,
+            x,
+            lay.c,
+            lay.pos,
+            method=method,
+            rho=rho,
+            consecutive=lay.consecutive,
+            gap_text=lay.gap_text,
+        )
     notes.extend(fit["notes"])  # type: ignore[arg-type]
     return DisaggregationResult(
         estimates=pd.Series(fit["estimates"], index=lay.hf_idx, name=low_freq.name),
