@@ -239,6 +239,18 @@ def main() -> None:
     )
     print(json.dumps(out, indent=2))
     save("bench_report", out)
+    speedups = out["speedup_2_workers_each"]
+    for line in (
+        _verdict("one report vs. before", out["report_over_before"], "<=", 0.7),
+        _verdict("2 workers vs. serial, worst pair", min(speedups), ">=", 1.8),
+    ):
+        print(line)
+
+
+def _verdict(what: str, value: float, op: str, target: float) -> str:
+    """One line: the figure, its target, and whether it is met."""
+    met = value <= target if op == "<=" else value >= target
+    return f"{what}: {value:.2f}x (target {op} {target}x): {'met' if met else 'NOT MET'}"
 
 
 if __name__ == "__main__":
