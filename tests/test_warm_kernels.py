@@ -6,6 +6,7 @@ template written here (a test fixture) that records the state it finds and then 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -169,6 +170,9 @@ def test_a_warm_kernel_writes_the_same_notebook_as_a_fresh_one(tmp_path):
 
 def test_the_report_process_does_not_import_rfc3987_syntax(tmp_path):
     """The process running papermill and nbformat does not build rfc3987's parsers either."""
+    # installed with the dev extra (jupyterlab -> jupyter-events -> jsonschema[format-nongpl]);
+    # without it this test and the kernel's check in the first test would prove nothing
+    assert importlib.util.find_spec("rfc3987_syntax") is not None
     template = make_template(tmp_path / "tpl")
     data = make_panel(tmp_path / "data")
     code = (
