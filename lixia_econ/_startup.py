@@ -60,24 +60,15 @@ def import_jsonschema() -> None:
         import jsonschema  # noqa: F401
 
 
-def blas_threads(workers: int = 1) -> int:
-    """Return the BLAS threads a report kernel gets when ``workers`` reports run at once.
+def blas_threads() -> int:
+    """Return the BLAS threads of a report kernel: ``LIXIA_ECON_BLAS_THREADS`` if set, else 1.
 
-    ``LIXIA_ECON_BLAS_THREADS`` if set; else 1. Measured on the 2-core machine
-    (``benchmarks/bench_report.py``, figure ``blas``): a report's cells run no faster with
-    more threads, structural fits run ~2x faster with one, and with two workers each kernel
-    starting threads oversubscribes the cores.
+    Measured on the 2-core machine (``benchmarks/bench_report.py``, figure ``blas``): a
+    report's cells run no faster with two threads, and with two batch workers each kernel
+    starting threads per core would oversubscribe the cores.
     """
     value = os.environ.get(BLAS_THREADS_ENV, "").strip()
-    if value:
-        try:
-            n = int(value)
-        except ValueError:
-            n = 0
-        if n >= 1:
-            return n
-    del workers  # one thread each, whatever the number of workers (see above)
-    return 1
+    return int(value) if value.isdigit() and int(value) >= 1 else 1
 
 
 def limit_blas(threads: int | None = None) -> Any:
