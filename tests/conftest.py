@@ -5,6 +5,7 @@ Expensive set-up that several test modules need lives here so that it runs once:
 - ``built``: the shipped ``data/raw/`` built into a temporary folder once per session
   (``test_build``, ``test_panel``, ``test_cli`` read it; nothing writes to it but a rebuild
   that gives the same bytes).
+- ``shipped_units``: the units of ``data/raw/regions.csv`` registered for the test.
 - ``raw_copy``: a private copy of ``data/raw/`` for a test that changes raw files.
 - ``tiny_template`` / ``tiny_data``: the hand-made report fixtures of
   ``tests/_report_fixtures.py``, written once per session (read-only for the tests).
@@ -47,6 +48,21 @@ def built(tmp_path_factory) -> Built:
     result = build_panel(raw_dir=RAW, processed_dir=out)
     assert result.ok, result.rejected
     return Built(out, load_panel(out, raw_dir=RAW, rebuild=False))
+
+
+@pytest.fixture
+def shipped_units() -> Iterator[None]:
+    """The units of data/raw/regions.csv registered (as the build registers them), then cleared.
+
+    Shipped raw files name them (济南高新区, 济南起步区); modules that read those files without
+    a build use this fixture (``pytestmark = pytest.mark.usefixtures("shipped_units")``).
+    """
+    from lixia_econ import regions
+
+    regions.clear_registered()
+    regions.register_regions(RAW / "regions.csv")
+    yield
+    regions.clear_registered()
 
 
 @pytest.fixture

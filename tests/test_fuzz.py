@@ -26,7 +26,6 @@ from pathlib import Path
 
 import pytest
 
-from lixia_econ import regions
 from lixia_econ.config import MANIFEST_NAME, RAW_DIR
 from lixia_econ.errors import LixiaEconError
 from lixia_econ.io import read_table
@@ -40,6 +39,8 @@ _FIELDS = ["region", "indicator", "freq", "period", "measure", "value"]
 _ALL = frozenset({-1})  # every line: an encoding change touches none, a header change all
 
 Mutation = tuple[bytes, frozenset[int]]
+
+pytestmark = pytest.mark.usefixtures("shipped_units")  # the shipped files name them
 
 
 def _lines(data: bytes) -> list[bytes]:
@@ -145,14 +146,6 @@ def _check(entry, original, data: bytes, touched: frozenset[int], path: Path) ->
     ]
     assert not lost, f"untouched rows silently lost (touched lines {sorted(touched)}): {lost[:3]}"
     return "changed"
-
-
-@pytest.fixture(autouse=True)
-def _shipped_units():
-    regions.clear_registered()
-    regions.register_regions(RAW_DIR / "regions.csv")
-    yield
-    regions.clear_registered()
 
 
 def test_fuzz_shipped_raw_files(tmp_path):

@@ -27,14 +27,7 @@ BAD = FIXTURES / "bad"
 MANIFEST = tomllib.loads((RAW_DIR / MANIFEST_NAME).read_text(encoding="utf-8"))["file"]
 ENTRIES = {e["path"]: e for e in MANIFEST}
 
-
-@pytest.fixture(autouse=True)
-def _shipped_units():
-    """The shipped files name units of data/raw/regions.csv (as the build registers them)."""
-    regions.clear_registered()
-    regions.register_regions(RAW_DIR / "regions.csv")
-    yield
-    regions.clear_registered()
+pytestmark = pytest.mark.usefixtures("shipped_units")  # the shipped files name them
 
 
 def _read(rel: str, **extra) -> pd.DataFrame:
