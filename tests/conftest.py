@@ -6,6 +6,8 @@ Expensive set-up that several test modules need lives here so that it runs once:
   (``test_build``, ``test_panel``, ``test_cli`` read it; nothing writes to it but a rebuild
   that gives the same bytes).
 - ``shipped_units``: the units of ``data/raw/regions.csv`` registered for the test.
+- ``refused_rebuild``: build a raw copy, break it, check the rebuild is refused and changes
+  nothing.
 - ``raw_copy``: a private copy of ``data/raw/`` for a test that changes raw files.
 - ``tiny_template`` / ``tiny_data``: the hand-made report fixtures of
   ``tests/_report_fixtures.py``, written once per session (read-only for the tests).
@@ -63,6 +65,41 @@ def shipped_units() -> Iterator[None]:
     regions.register_regions(RAW / "regions.csv")
     yield
     regions.clear_registered()
+
+
+class Rebuild:
+    """What a refused rebuild printed (set when the ``with`` block of ``refused_rebuild`` ends)."""
+
+    printed: str = ""
+
+
+@pytest.fixture
+def refused_rebuild(raw_copy, tmp_path, capsys):
+    """Build ``raw_copy``, let the test break it, build again: exit 1, the output untouched.
+
+    ``with refused_rebuild() as run:`` builds (exit 0) and snapshots ``tmp_path/processed``;
+    the block breaks ``raw_copy``; on leaving it the build runs again, must exit 1 and leave
+    every processed file as it was; ``run.printed`` is what that build printed.
+    """
+    from lixia_econ import cli
+
+    out = tmp_path / "processed"
+    argv = ["build", "--raw", str(raw_copy), "--processed", str(out)]
+
+    def files() -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+    @contextlib.contextmanager
+    def run() -> Iterator[Rebuild]:
+        assert cli.main(argv) == 0
+        snapshot, result = files(), Rebuild()
+        yield result
+        capsys.readouterr()
+        assert cli.main(argv) == 1
+        result.printed = capsys.readouterr().out
+        assert files() == snapshot
+
+    return run
 
 
 @pytest.fixture

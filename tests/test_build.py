@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lixia_econ import cli, regions
+from lixia_econ import regions
 from lixia_econ.build import build_panel, derive_annual
 from lixia_econ.panel import get_series, load_panel
 from lixia_econ.units import parse_unit
@@ -211,43 +211,33 @@ def test_monthly_bulletin_end_to_end(raw_copy, tmp_path, jan_feb, first):
     assert [c["text"][:3] for c in entry["caveats"]] == ["说明：", "数据来"]
 
 
-def test_a_code_registered_twice_fails_the_build_naming_both_files(raw_copy, tmp_path, capsys):
-    out = tmp_path / "processed"
-    assert cli.main(["build", "--raw", str(raw_copy), "--processed", str(out)]) == 0
-    snapshot = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    (raw_copy / "zones.regions.csv").write_text(
-        "code,name_zh,name_en,level,parent,kind,aliases\n"
-        "370190,高新区,Hi-tech Zone,county,370100,functional zone,\n",
-        encoding="utf-8",
-    )
-    capsys.readouterr()
-    assert cli.main(["build", "--raw", str(raw_copy), "--processed", str(out)]) == 1
-    printed = capsys.readouterr().out
-    assert "registered twice" in printed
-    assert "zones.regions.csv" in printed
-    assert "regions.csv row 2" in printed
-    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == snapshot
-
-
-def test_a_year_to_date_value_that_falls_fails_the_build(raw_copy, tmp_path, capsys):
-    out = tmp_path / "processed"
-    assert cli.main(["build", "--raw", str(raw_copy), "--processed", str(out)]) == 0
-    snapshot = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    (raw_copy / "falls.csv").write_text(
-        "示例区主要指标\n指标,2020年1-3月,1-6月,1-9月,1-12月\n地区生产总值（亿元）,100.3,224.5,215.2,500.5\n",
-        encoding="gb18030",
-    )
-    with open(raw_copy / "manifest.toml", "a", encoding="utf-8") as fh:
-        fh.write(
-            '\n[[file]]\npath = "falls.csv"\nlayout = "wide"\n[file.options]\nregion = "历下区"\n'
+def test_a_code_registered_twice_fails_the_build_naming_both_files(raw_copy, refused_rebuild):
+    with refused_rebuild() as run:
+        (raw_copy / "zones.regions.csv").write_text(
+            "code,name_zh,name_en,level,parent,kind,aliases\n"
+            "370190,高新区,Hi-tech Zone,county,370100,functional zone,\n",
+            encoding="utf-8",
         )
-    capsys.readouterr()
-    assert cli.main(["build", "--raw", str(raw_copy), "--processed", str(out)]) == 1
-    printed = capsys.readouterr().out
-    assert "falls.csv" in printed
-    assert "row 3" in printed
-    assert "215.2" in printed
-    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == snapshot
+    assert "registered twice" in run.printed
+    assert "zones.regions.csv" in run.printed
+    assert "regions.csv row 2" in run.printed
+
+
+def test_a_year_to_date_value_that_falls_fails_the_build(raw_copy, refused_rebuild):
+    with refused_rebuild() as run:
+        (raw_copy / "falls.csv").write_text(
+            "示例区主要指标\n指标,2020年1-3月,1-6月,1-9月,1-12月\n"
+            "地区生产总值（亿元）,100.3,224.5,215.2,500.5\n",
+            encoding="gb18030",
+        )
+        with open(raw_copy / "manifest.toml", "a", encoding="utf-8") as fh:
+            fh.write(
+                '\n[[file]]\npath = "falls.csv"\nlayout = "wide"\n'
+                '[file.options]\nregion = "历下区"\n'
+            )
+    assert "falls.csv" in run.printed
+    assert "row 3" in run.printed
+    assert "215.2" in run.printed
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,6 @@ import sys
 
 import pytest
 
-from lixia_econ import cli
 from lixia_econ.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main, make_parser
 from lixia_econ.config import RAW_DIR
 
@@ -197,25 +196,19 @@ def test_build_of_a_missing_folder_exits_1(tmp_path, capsys):
     assert "raw-data folder does not exist" in capsys.readouterr().out
 
 
-def test_one_bad_file_fails_the_build_and_leaves_processed_as_it_was(raw_copy, tmp_path, capsys):
+def test_one_bad_file_fails_the_build_and_leaves_processed_as_it_was(raw_copy, refused_rebuild):
     # moved from test_build.py
-    out = tmp_path / "processed"
-    assert cli.main(["build", "--raw", str(raw_copy), "--processed", str(out)]) == 0
-    snapshot = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    bad = raw_copy / "district_monthly.csv"
-    bad.write_text(
-        "region,indicator,period,value,unit\n"
-        "历下区,社会消费品零售总额,2020年1-2月,100.5,亿元\n"
-        "历下区,社会消费品零售总额,2020年13月,120.0,亿元\n",
-        encoding="gb18030",
-    )
-    capsys.readouterr()
-    assert cli.main(["build", "--raw", str(raw_copy), "--processed", str(out)]) == 1
-    printed = capsys.readouterr().out
-    assert "district_monthly.csv" in printed
-    assert "2020年13月" in printed
-    assert "row 3" in printed
-    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == snapshot
+    with refused_rebuild() as run:
+        bad = raw_copy / "district_monthly.csv"
+        bad.write_text(
+            "region,indicator,period,value,unit\n"
+            "历下区,社会消费品零售总额,2020年1-2月,100.5,亿元\n"
+            "历下区,社会消费品零售总额,2020年13月,120.0,亿元\n",
+            encoding="gb18030",
+        )
+    assert "district_monthly.csv" in run.printed
+    assert "2020年13月" in run.printed
+    assert "row 3" in run.printed
 
 
 # --------------------------------------------------------------------------- a failed run
