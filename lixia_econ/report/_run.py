@@ -214,7 +214,26 @@ def data_hash(data_dir: str | Path | None = None) -> str:
     files = [
         p for p in files if not any(part.startswith(".") for part in p.relative_to(root).parts)
     ]
-    return _hash_files(files, root) if root.is_dir() else hashlib.sha256().hexdigest()
+    if not root.is_dir():
+        return hashlib.sha256().hexdigest()
+    # A batch prepares every report against the same files: hash them once, not per report
+    # (at county scale panel.csv alone is a gigabyte). Any change of name, size or mtime of a
+    # file hashes again.
+    key = tuple((str(p), *_stat_key(p)) for p in sorted(files))
+    with _DATA_HASH_LOCK:
+        if key not in _DATA_HASHES:
+            _DATA_HASHES.clear()  # one entry: the data of the batch being prepared
+            _DATA_HASHES[key] = _hash_files(files, root)
+        return _DATA_HASHES[key]
+
+
+_DATA_HASHES: dict[tuple, str] = {}
+_DATA_HASH_LOCK = threading.Lock()
+
+
+def _stat_key(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 def _code_hash() -> str:
