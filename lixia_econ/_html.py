@@ -104,14 +104,16 @@ body, .jp-RenderedHTMLCommon, .vega-embed, .vega-embed text { font-family: FONTS
 /*LIXIA-VEGA-BUNDLE*/
 </script>
 <script type="text/javascript">
-document.querySelectorAll('script[type="SPECTYPE"]').forEach(function (el) {
-  var target = document.getElementById(el.getAttribute("data-target"));
-  var spec = JSON.parse(el.textContent);
-  vegaEmbed(target, spec, {renderer: "svg", actions: false}).catch(function (err) {
-    target.textContent = "This chart could not be drawn: " + err;
-    console.error(err);
-  });
-});
+// window.lixiaChartsDrawn: settled once every chart is drawn (the PDF is printed then)
+window.lixiaChartsDrawn = Promise.all(Array.prototype.map.call(
+  document.querySelectorAll('script[type="SPECTYPE"]'), function (el) {
+    var target = document.getElementById(el.getAttribute("data-target"));
+    var spec = JSON.parse(el.textContent);
+    return vegaEmbed(target, spec, {renderer: "svg", actions: false}).catch(function (err) {
+      target.textContent = "This chart could not be drawn: " + err;
+      console.error(err);
+    });
+  }));
 </script>
 {% endblock footer_js %}
 """

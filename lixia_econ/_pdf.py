@@ -1,29 +1,49 @@
 """Print the HTML report to an A4 PDF with headless Chromium, with the network cut.
 
-The page is printed by Chromium's own ``--print-to-pdf`` (the DevTools ``Page.printToPDF``
-behind it), so the PDF is what the HTML shows: the same CJK fonts (embedded by Chromium,
-subset), the same Vega charts. ``--virtual-time-budget`` makes Chromium run the page's
-scripts -- vega-embed drawing every chart as SVG -- before it prints, and
-``--run-all-compositor-stages-before-draw`` makes it paint the finished frame. The page
-size and margins come from the report's print CSS (``@page { size: A4 }``).
+Chromium is driven over its DevTools protocol on a pipe (``--remote-debugging-pipe``:
+JSON messages ended by a NUL byte, written to its fd 3 and read from its fd 4), so one
+browser prints page after page: a :class:`Browser` is started when a report starts, so
+that its start-up overlaps the kernel's work, and a batch worker keeps one for all its
+reports (:func:`thread_browser`). For each page it opens a tab, loads the file, waits until
+every Vega chart is drawn as SVG (the page's ``window.lixiaChartsDrawn`` promise, else
+until each chart holds an ``<svg>``) and the fonts are loaded, and prints with
+``Page.printToPDF``: the PDF is what the HTML shows, with the same CJK fonts (embedded,
+subset) and charts. The page size and margins come from the report's print CSS
+(``@page { size: A4 }``).
 
 No request leaves the machine: every host name resolves to nothing
 (``--host-resolver-rules``), every connection goes to a proxy that does not exist, and
-Chromium's own background traffic (updates, sync, safe browsing) is off. A throw-away
-profile folder is used and removed.
+Chromium's own background traffic (updates, sync, safe browsing) is off. Each browser has a
+throw-away profile folder, removed when it is closed; if this process dies, Chromium sees
+its pipe close and exits.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import fcntl
+import json
 import os
+import select
 import shutil
-import subprocess
+import signal
 import tempfile
+import time
 from pathlib import Path
+from typing import Any
 
+from lixia_econ._perthread import PerThread
 from lixia_econ.errors import BrowserNotFound, ReportError
 
-__all__ = ["CHROMIUM_ENV", "chromium_path", "print_flags", "print_to_pdf"]
+__all__ = [
+    "CHROMIUM_ENV",
+    "Browser",
+    "chromium_path",
+    "close_browsers",
+    "print_to_pdf",
+    "thread_browser",
+]
 
 #: Environment variable naming the Chromium (or Chrome) executable to print with.
 CHROMIUM_ENV = "LIXIA_ECON_CHROMIUM"
@@ -49,6 +69,27 @@ OFFLINE_FLAGS = (
     "--safebrowsing-disable-auto-update",
 )
 
+#: Resolves, in the page, once every chart is drawn and the fonts are loaded; to the number
+#: of charts. Pages without ``window.lixiaChartsDrawn`` are polled for up to 10 s.
+_READY_JS = """new Promise(function (done) {
+  var charts = document.querySelectorAll(".lixia-chart"), tries = 0;
+  function drawn() {
+    return Array.prototype.every.call(charts, function (c) {
+      return c.querySelector("svg") || c.textContent; });
+  }
+  function finish() { document.fonts.ready.then(function () { done(charts.length); }); }
+  if (window.lixiaChartsDrawn) { window.lixiaChartsDrawn.then(finish, finish); return; }
+  (function poll() {
+    if (drawn() || ++tries > 400) { finish(); } else { setTimeout(poll, 25); }
+  })();
+})"""
+
+#: The events waited for (others are dropped as they arrive).
+_KEPT_EVENTS = ("Page.loadEventFired", "Inspector.targetCrashed")
+
+#: ``Page.printToPDF`` options: the page's CSS sets size and margins; no header or footer.
+_PRINT = {"preferCSSPageSize": True, "printBackground": True, "displayHeaderFooter": False}
+
 
 def chromium_path() -> Path:
     """Return the Chromium executable: ``$LIXIA_ECON_CHROMIUM``, else the first on ``PATH``.
@@ -70,30 +111,260 @@ def chromium_path() -> Path:
     raise BrowserNotFound(f"no Chromium found on PATH (tried {', '.join(_NAMES)}); {INSTALL_HINT}")
 
 
-def print_flags(pdf: Path, profile: Path, *, budget_ms: int = 20_000) -> list[str]:
-    """Return the Chromium flags that print the page to ``pdf`` offline.
+def browser_flags(profile: Path) -> list[str]:
+    """Return the flags of a headless Chromium driven over a pipe, offline.
 
     Parameters
     ----------
-    pdf : Path
-        The PDF to write.
     profile : Path
         An empty folder for Chromium's profile.
-    budget_ms : int
-        Virtual milliseconds the page's scripts may run before printing (the charts are
-        drawn in well under a second; virtual time advances as fast as the page idles).
     """
     return [
         "--headless",
         "--no-sandbox",
         "--disable-gpu",
-        "--no-pdf-header-footer",
-        "--run-all-compositor-stages-before-draw",
-        f"--virtual-time-budget={budget_ms}",
+        "--remote-debugging-pipe",
         f"--user-data-dir={profile}",
         *OFFLINE_FLAGS,
-        f"--print-to-pdf={pdf}",
+        "about:blank",
     ]
+
+
+def _high_fd(fd: int) -> int:
+    """Return a close-on-exec copy of ``fd`` numbered 10 or more (so it never is 3 or 4)."""
+    high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+    os.close(fd)
+    return high
+
+
+class Browser:
+    """A headless Chromium that prints HTML files to PDF, one after another.
+
+    It is started at once and not waited for: the first :meth:`print_pdf` waits for it. Use
+    from one thread at a time (a batch worker keeps its own, see :func:`thread_browser`).
+
+    Parameters
+    ----------
+    exe : Path, optional
+        The Chromium executable; default :func:`chromium_path`.
+
+    Raises
+    ------
+    BrowserNotFound
+        No Chromium (see :func:`chromium_path`).
+    """
+
+    def __init__(self, exe: Path | None = None) -> None:
+        self.exe = exe or chromium_path()
+        self.profile = Path(tempfile.mkdtemp(prefix="lixia-chromium-"))
+        self._stderr = self.profile / "chromium.log"
+        to_child, self._to = (_high_fd(fd) for fd in os.pipe())
+        self._from, from_child = (_high_fd(fd) for fd in os.pipe())
+        actions = [
+            (os.POSIX_SPAWN_DUP2, to_child, 3),  # Chromium reads commands from fd 3
+            (os.POSIX_SPAWN_DUP2, from_child, 4),  # and writes replies and events to fd 4
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 2, str(self._stderr), os.O_WRONLY | os.O_CREAT, 0o600),
+        ]
+        argv = [str(self.exe), *browser_flags(self.profile / "profile")]
+        try:  # its own process group: closing kills its renderers too
+            self.pid = os.posix_spawn(
+                str(self.exe), argv, os.environ, file_actions=actions, setpgroup=0
+            )
+        except OSError as exc:
+            self._close_fds()
+            shutil.rmtree(self.profile, ignore_errors=True)
+            raise BrowserNotFound(
+                f"{self.exe} could not be started: {exc}; {INSTALL_HINT}"
+            ) from None
+        finally:
+            os.close(to_child)
+            os.close(from_child)
+        self._buffer = b""
+        self._events: list[dict[str, Any]] = []
+        self._next_id = 0
+        self._ready = False
+        self._exit: int | None = None
+        self.pages = 0
+
+    def alive(self) -> bool:
+        """Return True while the browser process runs."""
+        if self._exit is None:
+            with contextlib.suppress(ChildProcessError):
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                if pid == 0:
+                    return True
+                self._exit = os.waitstatus_to_exitcode(status)
+            if self._exit is None:
+                self._exit = -1  # reaped elsewhere
+        return False
+
+    def _send(self, method: str, params: dict[str, Any] | None, session: str | None) -> int:
+        self._next_id += 1
+        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
+        if session is not None:
+            message["sessionId"] = session
+        data = json.dumps(message).encode("utf-8") + b"\0"
+        try:
+            while data:
+                data = data[os.write(self._to, data) :]
+        except OSError as exc:
+            raise self._died(f"could not be sent {method}: {exc}") from None
+        return self._next_id
+
+    def _read(self, deadline: float, what: str) -> dict[str, Any]:
+        """Return the next message from the browser, waiting at most until ``deadline``."""
+        while b"\0" not in self._buffer:
+            wait = deadline - time.monotonic()
+            ready = select.select([self._from], [], [], max(wait, 0))[0] if wait > 0 else []
+            if not ready:
+                raise ReportError(f"{self.exe} did not answer within the time allowed ({what})")
+            chunk = os.read(self._from, 1 << 20)
+            if not chunk:
+                raise self._died(f"closed its pipe ({what})")
+            self._buffer += chunk
+        raw, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(raw)
+
+    def _call(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        *,
+        session: str | None = None,
+        deadline: float,
+    ) -> dict[str, Any]:
+        """Send a command and return its result; events read meanwhile are kept."""
+        sent = self._send(method, params, session)
+        while True:
+            message = self._read(deadline, method)
+            if message.get("id") == sent:
+                if "error" in message:
+                    error = message["error"]
+                    raise ReportError(f"{self.exe}: {method} failed: {error.get('message', error)}")
+                return message.get("result", {})
+            if message.get("method") in _KEPT_EVENTS:
+                self._events.append(message)
+
+    def _wait_event(self, method: str, session: str, deadline: float) -> None:
+        """Wait for the event ``method`` of ``session``; a crashed tab is an error."""
+        while True:
+            for i, event in enumerate(self._events):
+                if event.get("sessionId") != session:
+                    continue
+                if event["method"] == "Inspector.targetCrashed":
+                    raise ReportError(f"{self.exe}: the page crashed while loading")
+                if event["method"] == method:
+                    del self._events[i]
+                    return
+            message = self._read(deadline, method)
+            if message.get("method") in _KEPT_EVENTS:
+                self._events.append(message)
+
+    def _died(self, what: str) -> ReportError:
+        self.close()
+        tail = " | ".join(self._stderr_tail())
+        return ReportError(f"{self.exe} {what}; exit {self._exit}: {tail or 'no output'}")
+
+    def _stderr_tail(self) -> list[str]:
+        with contextlib.suppress(OSError):
+            lines = self._stderr.read_text(encoding="utf-8", errors="replace").splitlines()
+            return [line for line in lines if "dbus" not in line][-3:]
+        return []
+
+    def print_pdf(self, html: str | Path, pdf: str | Path, *, timeout: float = 120) -> Path:
+        """Print ``html`` to ``pdf``; see :func:`print_to_pdf`.
+
+        Raises
+        ------
+        ReportError
+            The browser failed, crashed or took longer than ``timeout`` seconds (it is then
+            closed: :meth:`alive` is False), or the page could not be loaded.
+        """
+        deadline = time.monotonic() + timeout
+        html, pdf = Path(html).resolve(), Path(pdf).resolve()
+        if not self._ready:
+            self._call("Browser.getVersion", deadline=deadline)
+            self._ready = True
+        target = self._call("Target.createTarget", {"url": "about:blank"}, deadline=deadline)
+        tab = target["targetId"]
+        try:
+            data = self._print_tab(tab, html, deadline)
+        except ReportError as exc:
+            if "did not answer" in str(exc):
+                self.close()  # a hung page: the next report gets a new browser
+            raise
+        finally:
+            if self.alive():
+                with contextlib.suppress(ReportError):
+                    self._call("Target.closeTarget", {"targetId": tab}, deadline=deadline + 10)
+        pdf.write_bytes(data)
+        self.pages += 1
+        return pdf
+
+    def _print_tab(self, tab: str, html: Path, deadline: float) -> bytes:
+        """Load ``html`` in the tab, wait for its charts and fonts, return the PDF bytes."""
+        session = self._call(
+            "Target.attachToTarget", {"targetId": tab, "flatten": True}, deadline=deadline
+        )["sessionId"]
+        self._call("Page.enable", session=session, deadline=deadline)
+        went = self._call(
+            "Page.navigate", {"url": html.as_uri()}, session=session, deadline=deadline
+        )
+        if went.get("errorText"):
+            raise ReportError(f"{self.exe} could not open {html}: {went['errorText']}")
+        self._wait_event("Page.loadEventFired", session, deadline)
+        ready = {"expression": _READY_JS, "awaitPromise": True, "returnByValue": True}
+        self._call("Runtime.evaluate", ready, session=session, deadline=deadline)
+        printed = self._call("Page.printToPDF", _PRINT, session=session, deadline=deadline)
+        data = base64.b64decode(printed["data"])
+        if not data:
+            raise ReportError(f"{self.exe} printed {html} to an empty PDF")
+        return data
+
+    def _close_fds(self) -> None:
+        for fd in (getattr(self, "_to", None), getattr(self, "_from", None)):
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._to = self._from = None
+
+    def close(self) -> None:
+        """Stop the browser (its pipe closed, then killed if still there) and remove its profile."""
+        if self._to is None:
+            return
+        self._close_fds()  # Chromium exits when its pipe closes
+        end = time.monotonic() + 3
+        while self.alive() and time.monotonic() < end:
+            time.sleep(0.02)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGKILL)  # renderers left over, or a hung browser
+        if self._exit is None:
+            with contextlib.suppress(ChildProcessError):
+                self._exit = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+_BROWSERS: PerThread[Browser] = PerThread(Browser, Browser.alive, Browser.close)
+
+
+def thread_browser(batch: str | None = None) -> Browser:
+    """Return this thread's browser, starting one if there is none or it died.
+
+    ``batch`` is recorded on it, for :func:`close_browsers`.
+
+    Raises
+    ------
+    BrowserNotFound
+        No Chromium (see :func:`chromium_path`).
+    """
+    return _BROWSERS.get(batch)
+
+
+def close_browsers(batch: str | None = None) -> int:
+    """Close the browsers of this process last used by ``batch`` (``None``: all; at exit too)."""
+    return _BROWSERS.close(batch)
 
 
 def _with_cjk_font(html: Path, folder: Path) -> Path:
@@ -119,7 +390,12 @@ def _with_cjk_font(html: Path, folder: Path) -> Path:
 
 
 def print_to_pdf(
-    html: str | Path, pdf: str | Path, *, timeout: float = 120, embed_cjk: bool = True
+    html: str | Path,
+    pdf: str | Path,
+    *,
+    timeout: float = 120,
+    embed_cjk: bool = True,
+    browser: Browser | None = None,
 ) -> Path:
     """Print an HTML file to PDF with headless Chromium, offline.
 
@@ -135,6 +411,9 @@ def print_to_pdf(
         Print with a TrueType subset of Noto Sans CJK SC, so the PDF embeds a named CJK
         font (needs ``fontTools``; without it, or with ``False``, Chromium embeds the
         installed CJK fonts as Type 3 fonts: the text is the same and searchable).
+    browser : Browser, optional
+        The browser to print with (one started earlier, or a batch worker's); default a
+        browser started for this page and closed after it.
 
     Returns
     -------
@@ -148,21 +427,15 @@ def print_to_pdf(
     ReportError
         Chromium failed, timed out or wrote no PDF; the message quotes its last words.
     """
-    exe = chromium_path()
     html, pdf = Path(html).resolve(), Path(pdf).resolve()
     pdf.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(prefix="lixia-chromium-") as profile:
-        page = _with_cjk_font(html, Path(profile)) if embed_cjk else html
-        cmd = [str(exe), *print_flags(pdf, Path(profile) / "profile"), page.as_uri()]
-        try:
-            done = subprocess.run(
-                cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
-            )
-        except subprocess.TimeoutExpired:
-            raise ReportError(f"{exe} did not print {html} within {timeout:g} s") from None
-    if done.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
-        tail = " | ".join((done.stderr or "").strip().splitlines()[-3:])
-        raise ReportError(
-            f"{exe} could not print {html} to PDF (exit {done.returncode}): {tail or 'no output'}"
-        )
+    own = browser is None
+    browser = browser or Browser()
+    try:
+        with tempfile.TemporaryDirectory(prefix="lixia-print-") as folder:
+            page = _with_cjk_font(html, Path(folder)) if embed_cjk else html
+            browser.print_pdf(page, pdf, timeout=timeout)
+    finally:
+        if own:
+            browser.close()
     return pdf

@@ -7,16 +7,20 @@ one fails and says how to install it (no skip). The named CJK font needs ``fontT
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from lixia_econ import _cjkfont
-from lixia_econ._pdf import OFFLINE_FLAGS, print_to_pdf
-from lixia_econ.errors import BrowserNotFound
+from lixia_econ._pdf import OFFLINE_FLAGS, Browser, close_browsers, print_to_pdf, thread_browser
+from lixia_econ.errors import BrowserNotFound, ReportError
 
 pytestmark = pytest.mark.browser
 
@@ -102,3 +106,84 @@ def test_font_subsets_are_cached_per_character_set(tmp_path, monkeypatch):
     assert _cjkfont.font_face_css(PAGE) == first
     with pytest.raises(AssertionError, match="made again"):
         _cjkfont.font_face_css(PAGE + "蛟")  # another character: another subset
+
+
+# -- one browser printing page after page (what a batch worker keeps) -------------------
+
+HUNG = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><p>never ready</p>
+<script>window.lixiaChartsDrawn = new Promise(function () {});</script></body></html>"""
+
+
+def _group_alive(pgid: int) -> bool:
+    """True while a live (not zombie) process is in the process group ``pgid``."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":  # fields: state, ppid, pgrp, ...
+            return True
+    return False
+
+
+def test_one_browser_prints_page_after_page_then_leaves_nothing(page, tmp_path):
+    browser = Browser()
+    try:
+        for n in range(3):
+            pdf = print_to_pdf(page, tmp_path / f"page{n}.pdf", timeout=60, browser=browser)
+            assert "历下区地区生产总值（亿元）" in _poppler("pdftotext", str(pdf), "-")
+        assert browser.alive()
+        assert browser.pages == 3
+    finally:
+        browser.close()
+    assert not browser.alive()
+    assert not browser.profile.exists()
+    assert not _group_alive(browser.pid)  # no renderer left behind (zombies aside)
+
+
+def test_a_page_that_never_gets_ready_times_out_and_its_browser_is_replaced(tmp_path):
+    hung = tmp_path / "hung.html"
+    hung.write_text(HUNG, encoding="utf-8")
+    first = thread_browser("test-batch")
+    t0 = time.perf_counter()
+    with pytest.raises(ReportError, match="did not answer"):
+        print_to_pdf(hung, tmp_path / "hung.pdf", timeout=3, browser=first, embed_cjk=False)
+    assert time.perf_counter() - t0 < 15
+    assert not first.alive()  # closed: the thread's next report starts another
+    assert not (tmp_path / "hung.pdf").exists()
+    second = thread_browser("test-batch")
+    assert second is not first
+    assert second.alive()
+    assert close_browsers("test-batch") == 1
+    assert not second.alive()
+
+
+def test_a_browser_killed_between_pages_is_an_error_then_restarted(page, tmp_path):
+    browser = thread_browser("test-killed")
+    print_to_pdf(page, tmp_path / "a.pdf", timeout=60, browser=browser)
+    os.killpg(browser.pid, signal.SIGKILL)
+    time.sleep(0.3)
+    with pytest.raises(ReportError, match="exit -9"):
+        browser.print_pdf(page, tmp_path / "b.pdf", timeout=30)
+    again = thread_browser("test-killed")
+    assert again is not browser
+    print_to_pdf(page, tmp_path / "c.pdf", timeout=60, browser=again)
+    close_browsers("test-killed")
+
+
+def test_chromium_exits_when_the_process_that_started_it_dies(tmp_path):
+    # kill -9 of the report runner closes the pipe; Chromium must not outlive it
+    code = (
+        "import os, sys, time\n"
+        "from lixia_econ._pdf import Browser\n"
+        "b = Browser()\n"
+        "b._call('Browser.getVersion', deadline=time.monotonic() + 60)\n"
+        "print(b.pid, flush=True)\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=90)
+    pid = int(done.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while _group_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _group_alive(pid), f"Chromium (process group {pid}) outlived its parent"

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from lixia_econ import config
+from lixia_econ._pdf import close_browsers
 from lixia_econ.errors import LixiaEconError, ParameterError
 from lixia_econ.periods import latest_tidy_period
 from lixia_econ.report._kernels import close_warm_kernels
@@ -525,7 +526,7 @@ def run_batch(
             hung = _drive(entries, jobs, executor or owned, opts, token, logger, bar)
         finally:
             _shutdown(owned, client, hung=hung is not None)
-            close_warm_kernels(token)  # the kernels its workers kept in this process
+            _close_warm(token)  # the kernels and browsers its workers kept in this process
         return _finish(entries, opts, time.perf_counter() - t0, logger)
 
 
@@ -686,6 +687,12 @@ def _run_on(
     return None
 
 
+def _close_warm(batch: str | None = None) -> None:
+    """Close the warm kernels and browsers this process kept for ``batch`` (None: all)."""
+    close_warm_kernels(batch)
+    close_browsers(batch)
+
+
 def _shutdown(owned: cf.Executor | None, client: Any, *, hung: bool) -> None:
     """Shut down the batch's own executor (and Dask client); a caller's is left alone."""
     if isinstance(owned, cf.ThreadPoolExecutor):
@@ -695,8 +702,8 @@ def _shutdown(owned: cf.Executor | None, client: Any, *, hung: bool) -> None:
     elif owned is not None:  # dask's ClientExecutor takes no cancel_futures
         owned.shutdown(wait=True)
     if client is not None:
-        with contextlib.suppress(Exception):  # the workers' kernels, kept between reports
-            client.run(close_warm_kernels)
+        with contextlib.suppress(Exception):  # the workers' kernels and browsers
+            client.run(_close_warm)
         client.close()
 
 

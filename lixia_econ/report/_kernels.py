@@ -19,7 +19,6 @@ deadline can kill them (:func:`stop_running_reports`).
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
 import sys
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from lixia_econ._kernel import FRESH_CODE
+from lixia_econ._perthread import PerThread
 from lixia_econ.errors import ReportError
 
 __all__ = [
@@ -180,7 +180,6 @@ class WarmKernel:
         self._log = open(self.log_path, "ab")  # the kernel's stderr, for its life
         self.km = _warm_manager_class()(kernel_name="python3")
         self.reports = 0
-        self.batch: str | None = None
         run_sync(self.km.start_kernel)(stderr=self._log, cwd=tempfile.gettempdir())
         self._run_sync = run_sync
         # the first reset records the state the kernel started in; later ones restore it
@@ -244,9 +243,7 @@ class WarmKernel:
             self.log_path.unlink()
 
 
-_LOCAL = threading.local()
-_WARM: set[WarmKernel] = set()
-_WARM_LOCK = threading.Lock()
+_WARM: PerThread[WarmKernel] = PerThread(WarmKernel, WarmKernel.alive, WarmKernel.shutdown)
 
 
 def warm_kernel(batch: str | None = None) -> WarmKernel:
@@ -254,40 +251,17 @@ def warm_kernel(batch: str | None = None) -> WarmKernel:
 
     ``batch`` is recorded on the kernel, for :func:`close_warm_kernels`.
     """
-    kernel: WarmKernel | None = getattr(_LOCAL, "kernel", None)
-    if kernel is not None and kernel.alive():
-        kernel.batch = batch
-        return kernel
-    if kernel is not None:
-        discard_warm_kernel(kernel)
-    kernel = WarmKernel()
-    kernel.batch = batch
-    with _WARM_LOCK:
-        _WARM.add(kernel)
-    _LOCAL.kernel = kernel
-    return kernel
+    return _WARM.get(batch)
 
 
 def discard_warm_kernel(kernel: WarmKernel) -> None:
     """Shut ``kernel`` down and forget it (its thread's next report starts a new one)."""
-    with _WARM_LOCK:
-        _WARM.discard(kernel)
-    if getattr(_LOCAL, "kernel", None) is kernel:
-        _LOCAL.kernel = None
-    kernel.shutdown()
+    _WARM.discard(kernel)
 
 
 def close_warm_kernels(batch: str | None = None) -> int:
     """Shut down the warm kernels of this process that last ran a report of ``batch``.
 
-    ``batch=None``: every warm kernel. Returns how many were shut down.
+    ``batch=None``: every warm kernel (done at exit too). Returns how many were shut down.
     """
-    with _WARM_LOCK:
-        kernels = [k for k in _WARM if batch is None or k.batch == batch]
-        _WARM.difference_update(kernels)
-    for kernel in kernels:
-        kernel.shutdown()
-    return len(kernels)
-
-
-atexit.register(close_warm_kernels)
+    return _WARM.close(batch)

@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 from lixia_econ import __version__, config
 from lixia_econ._html import GLUE_MIMETYPE, notebook_to_html, warm_vega_bundle
+from lixia_econ._pdf import Browser, print_to_pdf, thread_browser
 from lixia_econ.errors import LixiaEconError, ParameterError, ReportError
 from lixia_econ.panel import register_units
 from lixia_econ.periods import latest_tidy_period
@@ -755,20 +756,33 @@ def _export(job: Job, scratch: _Scratch) -> tuple[dict[str, Any], dict[str, Any]
     return tables, values
 
 
-def _print_pdf(job: Job, scratch: _Scratch) -> dict[str, Any]:
+def _start_browser(job: Job, *, warm: bool) -> Browser | None:
+    """Return the browser that will print the report, started now to overlap the kernel.
+
+    A batch worker (``warm``) keeps its own between reports; a lone report gets one of its
+    own, closed by the caller. ``None`` when there is no Chromium: :func:`_print_pdf` then
+    says why there is no PDF.
+    """
+    try:
+        return thread_browser(job.batch) if warm else Browser()
+    except ReportError:
+        return None
+
+
+def _print_pdf(job: Job, scratch: _Scratch, browser: Browser | None) -> dict[str, Any]:
     """Print ``report.html`` to ``report.pdf``; return what happened, for ``metrics.json``.
 
     The PDF is a copy of the HTML for paper: without Chromium, or when printing fails, the
     report still succeeds without it, and ``run.log`` and ``metrics.json`` say why.
     """
     from lixia_econ._cjkfont import subsetting_available
-    from lixia_econ._pdf import print_to_pdf
 
     try:
         print_to_pdf(
             scratch.folder / "report.html",
             scratch.folder / "report.pdf",
             timeout=min(120.0, max(job.timeout, 30.0)),
+            browser=browser if browser is not None and browser.alive() else None,
         )
     except (LixiaEconError, OSError) as exc:
         scratch.note(f"WARNING: report.pdf not made: {exc}")
@@ -874,6 +888,18 @@ def execute_job(job: Job, *, force: bool = True, warm: bool = False) -> Outcome:
         return Outcome("skipped", job.target, log=job.target / "run.log", timings=timings)
     scratch = _Scratch(job.target)
     warm_vega_bundle()  # built while the kernel runs
+    browser = _start_browser(job, warm=warm)  # started while the kernel runs
+    try:
+        return _run_job(job, scratch, browser, warm=warm, total=total)
+    finally:
+        if browser is not None and not warm:
+            browser.close()
+
+
+def _run_job(
+    job: Job, scratch: _Scratch, browser: Browser | None, *, warm: bool, total: Callable[[], float]
+) -> Outcome:
+    """Execute, export and publish the job (see :func:`execute_job`)."""
     scratch.note(f"template {job.template_path}")
     scratch.note(f"parameters {json.dumps(job.parameters, ensure_ascii=False)}")
     t_exec = time.perf_counter()
@@ -881,7 +907,7 @@ def execute_job(job: Job, *, force: bool = True, warm: bool = False) -> Outcome:
     timings = {"validate": job.validate_s, "execute": time.perf_counter() - t_exec}
     if error is None:
         try:
-            return _export_and_publish(job, scratch, timings, total)
+            return _export_and_publish(job, scratch, browser, timings, total)
         except (LixiaEconError, OSError, ValueError) as exc:
             error = f"export failed: {type(exc).__name__}: {exc}"
         except BaseException:  # Ctrl-C, SIGTERM: no temporary folder is left behind
@@ -894,7 +920,11 @@ def execute_job(job: Job, *, force: bool = True, warm: bool = False) -> Outcome:
 
 
 def _export_and_publish(
-    job: Job, scratch: _Scratch, timings: dict[str, float], total: Callable[[], float]
+    job: Job,
+    scratch: _Scratch,
+    browser: Browser | None,
+    timings: dict[str, float],
+    total: Callable[[], float],
 ) -> Outcome:
     """Export HTML, workbook and PDF, then publish the folder; timings filled in."""
     t_export = time.perf_counter()
@@ -902,7 +932,7 @@ def _export_and_publish(
     tables, values = _export(job, scratch)
     timings["export"] = time.perf_counter() - t_export
     t_pdf = time.perf_counter()
-    pdf = _print_pdf(job, scratch)
+    pdf = _print_pdf(job, scratch, browser)
     timings["pdf"] = time.perf_counter() - t_pdf
     timings["total"] = total()
     _test_pause("publish", scratch)
