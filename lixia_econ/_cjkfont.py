@@ -177,7 +177,7 @@ def font_face_css(text: str) -> str | None:
     """
     if not subsetting_available():
         return None
-    chars = "".join(sorted({ch for ch in text if ch.isprintable()} | {" "}))
+    chars = "".join(sorted({ch for ch in set(text) if ch.isprintable()} | {" "}))
     rules = []
     for weight in _FILES:
         path = _font_file(weight)

@@ -204,6 +204,29 @@ _EXTERNAL = re.compile(
 )
 
 
+_EXPORTERS = threading.local()
+
+
+def _exporter(show_code: bool) -> Any:
+    """Return this thread's HTML exporter (its Jinja templates are compiled once, not per page)."""
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    made = _EXPORTERS.__dict__.setdefault("by_show_code", {})
+    if show_code not in made:
+        body = _TEMPLATE.replace("FONTS", _FONTS).replace("SPECTYPE", _VEGA_SPEC_TYPE)
+        made[show_code] = HTMLExporter(
+            template_name="lab",
+            extra_loaders=[DictLoader({"lixia_report.html.j2": body})],
+            template_file="lixia_report.html.j2",
+            exclude_input=not show_code,
+            exclude_input_prompt=not show_code,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
+    return made[show_code]
+
+
 def notebook_to_html(nb: Any, *, show_code: bool = False, title: str | None = None) -> str:
     """Return a self-contained HTML page of an executed notebook.
 
@@ -226,23 +249,10 @@ def notebook_to_html(nb: Any, *, show_code: bool = False, title: str | None = No
     ReportError
         If the page would still load a script, stylesheet, image or frame from the network.
     """
-    from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
-
     prepared, charts = _prepare(nb)
     if title is not None:
         prepared.metadata["title"] = title
-    body = _TEMPLATE.replace("FONTS", _FONTS).replace("SPECTYPE", _VEGA_SPEC_TYPE)
-    exporter = HTMLExporter(
-        template_name="lab",
-        extra_loaders=[DictLoader({"lixia_report.html.j2": body})],
-        template_file="lixia_report.html.j2",
-        exclude_input=not show_code,
-        exclude_input_prompt=not show_code,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
-    page, _ = exporter.from_notebook_node(prepared)
+    page, _ = _exporter(show_code).from_notebook_node(prepared)
     # inserted after Jinja has run: the bundle is JavaScript, not template text
     page = page.replace("/*LIXIA-VEGA-BUNDLE*/", _bundle() if charts else "", 1)
     found = _EXTERNAL.search(page)

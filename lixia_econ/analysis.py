@@ -415,7 +415,7 @@ def national_scorecard(
     as_of : str
         Last period scored (later periods are ignored).
     method : str
-        Counterfactual method, one of :data:`lixia_econ.models.counterfactual.METHODS`.
+        Counterfactual method, one of :data:`lixia_econ.models.vocab.METHODS`.
     jan_feb : {"days", "equal", "keep"}
         Monthly levels whose January and February were published together (no January,
         February holds both): ``"days"`` splits the two-month total by the months' days
@@ -431,8 +431,8 @@ def national_scorecard(
         (one sentence per indicator that could not be scored, with the reason).
     """
     from lixia_econ.models.compare import compare
-    from lixia_econ.models.counterfactual import METHODS
     from lixia_econ.models.recovery import analyze_recovery
+    from lixia_econ.models.vocab import METHODS
 
     check_choice("method", method, METHODS)
     check_choice("jan_feb", jan_feb, JAN_FEB_STATUS)

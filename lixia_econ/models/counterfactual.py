@@ -81,6 +81,7 @@ from lixia_econ.models._tools import (
     trend_design,
     trend_error_notes,
 )
+from lixia_econ.models.vocab import METHODS, Method
 from lixia_econ.periods import as_period_series, coerce_period, periods_per_year
 
 __all__ = [
@@ -92,9 +93,6 @@ __all__ = [
     "counterfactual",
 ]
 
-Method = Literal["trend", "ets", "structural"]
-#: The counterfactual methods, the one list of their names (from :data:`Method`).
-METHODS: tuple[str, ...] = get_args(Method)
 Errors = Literal["ar1", "independent"]
 #: The error models of the trend method (from :data:`Errors`).
 ERRORS: tuple[str, ...] = get_args(Errors)

@@ -4,8 +4,9 @@ Every metric name a results object puts in its ``metrics``, its tidy ``to_frame(
 :func:`~lixia_econ.models.compare.compare` table is a key of :data:`METRICS`, with a Chinese
 and an English label and its unit. Every recovery shape that
 :func:`~lixia_econ.models.recovery.analyze_recovery` gives is a key of :data:`SHAPES`.
-Charts (:mod:`lixia_econ.viz`) and reports read their labels from here; the counterfactual
-method names are :data:`lixia_econ.models.counterfactual.METHODS`.
+Charts (:mod:`lixia_econ.viz`) and reports read their labels from here. The counterfactual
+method names are :data:`METHODS` (here, not in the counterfactual module, so that a report's
+parameters are checked without importing scipy).
 
 Examples
 --------
@@ -18,8 +19,13 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
-__all__ = ["METRICS", "SHAPES", "Label", "label"]
+__all__ = ["METHODS", "METRICS", "SHAPES", "Label", "Method", "label"]
+
+Method = Literal["trend", "ets", "structural"]
+#: The counterfactual methods, the one list of their names (from :data:`Method`).
+METHODS: tuple[str, ...] = get_args(Method)
 
 
 @dataclass(frozen=True)

@@ -437,9 +437,9 @@ def indicators_in(params: dict[str, Any]) -> list[str]:
 
 
 def _choices() -> dict[str, tuple[str, ...]]:
-    """Parameter names whose value is one of a few words (imported late: scipy is heavy)."""
+    """Parameter names whose value is one of a few words (imported late)."""
     from lixia_econ.clean import JAN_FEB_STATUS
-    from lixia_econ.models.counterfactual import METHODS
+    from lixia_econ.models.vocab import METHODS
 
     return {"method": METHODS, "jan_feb": tuple(JAN_FEB_STATUS)}
 
@@ -495,7 +495,7 @@ def validate_parameters(
     indicators (``indicator``, ``indicators``) likewise
     (:func:`lixia_econ.schema.resolve_indicator`), period labels (``shock``, ``as_of``;
     ``""`` means "the latest period in the data"), ``method`` (one of
-    :data:`lixia_econ.models.counterfactual.METHODS`) and that the shock does not start
+    :data:`lixia_econ.models.vocab.METHODS`) and that the shock does not start
     after the as-of period ends (:func:`shock_starts_after`).
 
     Parameters
