@@ -184,7 +184,7 @@ class Browser:
         self._buffer = b""
         self._events: list[dict[str, Any]] = []
         self._next_id = 0
-        self._ready = False
+        self._ready: str | None = None
         self._exit: int | None = None
         self.pages = 0
 
@@ -273,6 +273,19 @@ class Browser:
             return [line for line in lines if "dbus" not in line][-3:]
         return []
 
+    def wait_ready(self, timeout: float = 60) -> str:
+        """Wait until the browser answers (it starts in about 0.3-1 s); return its version.
+
+        Raises
+        ------
+        ReportError
+            It exited or did not answer within ``timeout`` seconds.
+        """
+        if self._ready is None:
+            deadline = time.monotonic() + timeout
+            self._ready = self._call("Browser.getVersion", deadline=deadline).get("product", "")
+        return self._ready
+
     def print_pdf(self, html: str | Path, pdf: str | Path, *, timeout: float = 120) -> Path:
         """Print ``html`` to ``pdf``; see :func:`print_to_pdf`.
 
@@ -284,9 +297,7 @@ class Browser:
         """
         deadline = time.monotonic() + timeout
         html, pdf = Path(html).resolve(), Path(pdf).resolve()
-        if not self._ready:
-            self._call("Browser.getVersion", deadline=deadline)
-            self._ready = True
+        self.wait_ready(timeout)
         target = self._call("Target.createTarget", {"url": "about:blank"}, deadline=deadline)
         tab = target["targetId"]
         try:

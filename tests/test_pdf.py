@@ -174,10 +174,10 @@ def test_a_browser_killed_between_pages_is_an_error_then_restarted(page, tmp_pat
 def test_chromium_exits_when_the_process_that_started_it_dies(tmp_path):
     # kill -9 of the report runner closes the pipe; Chromium must not outlive it
     code = (
-        "import os, sys, time\n"
+        "import os\n"
         "from lixia_econ._pdf import Browser\n"
         "b = Browser()\n"
-        "b._call('Browser.getVersion', deadline=time.monotonic() + 60)\n"
+        "b.wait_ready()\n"
         "print(b.pid, flush=True)\n"
         "os.kill(os.getpid(), 9)\n"
     )
