@@ -249,12 +249,19 @@ def regions() -> dict[str, Region]:
     return _merged(_registry_version[0])
 
 
-#: Bumped whenever the registered regions change, so that cached tables are rebuilt.
-_registry_version = [0]
+#: The registered regions as one value (a frozenset): the key of every cached table, so that
+#: the tables are rebuilt when the registered regions change, and found again when the same
+#: ones come back (a warm report kernel forgets them between reports; the next report
+#: registers the same file again).
+_registry_version: list[frozenset[Region]] = [frozenset()]
+
+
+def _registry_changed() -> None:
+    _registry_version[0] = frozenset(_REGISTERED.values())
 
 
 @lru_cache(maxsize=4)
-def _merged(_version: int) -> dict[str, Region]:
+def _merged(_version: frozenset[Region]) -> dict[str, Region]:
     return {**_package_regions(), **_REGISTERED}
 
 
@@ -352,20 +359,19 @@ def register_regions(paths: Path | str | Iterable[Path | str]) -> list[Region]:
                 "parent is not a known region code", path=reg.source, row=line,
                 column="parent", value=reg.parent,
             )  # fmt: skip
-    # the same file registered again (every report loading the panel does) changes nothing:
-    # the lookup tables built for this version stay valid
+    # the same file registered again (every report loading the panel does) changes nothing
     changed = [reg for reg, _ in new.values() if reg.code not in _REGISTERED]
     for reg in changed:
         _REGISTERED[reg.code] = reg
     if changed:
-        _registry_version[0] += 1
+        _registry_changed()
     return [reg for reg, _ in new.values()]
 
 
 def clear_registered() -> None:
     """Forget every registered region (tests, or a session switching projects)."""
     _REGISTERED.clear()
-    _registry_version[0] += 1
+    _registry_changed()
 
 
 # --------------------------------------------------------------------------------------
@@ -379,7 +385,7 @@ _OWN, _CURRENT, _FORMER = 0, 1, 2
 
 
 @lru_cache(maxsize=4)
-def _table(_version: int) -> dict[str, tuple[str, ...]]:
+def _table(_version: frozenset[Region]) -> dict[str, tuple[str, ...]]:
     """Normalised name -> the codes of its best tier (see ``_OWN``, ``_CURRENT``, ``_FORMER``)."""
     catalogue = regions()
     best: dict[str, tuple[int, list[str]]] = {}
@@ -460,7 +466,7 @@ def region_candidates(name: object, *, within: str | None = None) -> list[Region
 
 
 @lru_cache(maxsize=131072)
-def _lookup_cached(name: str, within: str | None, version: int) -> str | None:
+def _lookup_cached(name: str, within: str | None, version: frozenset[Region]) -> str | None:
     found = region_candidates(name, within=within)
     return found[0].code if len(found) == 1 else None
 
