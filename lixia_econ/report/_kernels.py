@@ -98,10 +98,13 @@ def fresh_kernel_manager(holder: list[Any], why: list[str], stderr_path: Path, c
     """
     from jupyter_client.manager import AsyncKernelManager
 
+    from lixia_econ.report._client import ReportKernelClient
+
     class _FreshKernelManager(AsyncKernelManager):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._kernel_spec = _spec(preload=False)
+            self.client_factory = ReportKernelClient
             holder.append(self)
 
         async def _async_start_kernel(self, **kw: Any) -> None:
@@ -138,12 +141,15 @@ def close_kernels(holder: list[Any]) -> None:
 def _warm_manager_class() -> type:
     from jupyter_client.manager import AsyncKernelManager
 
+    from lixia_econ.report._client import ReportKernelClient
+
     class _Warm(AsyncKernelManager, _WarmManager):
         """A kernel manager whose kernel is preloaded and whose clients are tracked."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._kernel_spec = _spec(preload=True)
+            self.client_factory = ReportKernelClient
             self.clients: list[Any] = []
 
         def client(self, **kwargs: Any) -> Any:
