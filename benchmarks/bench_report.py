@@ -141,6 +141,7 @@ def profile(tmp: Path) -> dict[str, dict[str, float]]:
     Wall seconds by phase, the CPU seconds of this (papermill, export, PDF driver) process,
     and for the warm kernel its own CPU seconds during the report.
     """
+    from lixia_econ._pdf import close_browsers
     from lixia_econ.panel import load_panel
     from lixia_econ.report import execute_job, prepare_job
     from lixia_econ.report._kernels import close_warm_kernels, warm_kernel
@@ -167,6 +168,7 @@ def profile(tmp: Path) -> dict[str, dict[str, float]]:
         if pid:
             found[name]["kernel_cpu"] = _kernel_cpu(pid) - kernel_cpu
     close_warm_kernels()
+    close_browsers()
     t = time.perf_counter()
     load_panel()
     found["warm_kernel"]["panel_load_in_a_warm_process"] = time.perf_counter() - t
