@@ -360,7 +360,7 @@ def _series_for(
     from lixia_econ.clean import chain_yoy
     from lixia_econ.panel import get_series, panel_rows
 
-    rows = panel_rows(panel, region, indicator)
+    rows = panel_rows(panel, region, indicator, columns=["freq", "measure", "status"])
     rows = rows[rows["status"] != "target"]
     reasons = []
     for freq in ("Q", "M"):
@@ -433,7 +433,7 @@ def national_scorecard(
 
     check_choice("method", method, METHODS)
     check_choice("jan_feb", jan_feb, JAN_FEB_STATUS)
-    mine = panel_rows(panel, region)
+    mine = panel_rows(panel, region, columns=["indicator", "status"])
     mine = mine[mine["status"] != "target"]
     codes = indicators_ or sorted(mine["indicator"].unique())
     out = RecoveryTables()
@@ -474,7 +474,7 @@ _JAN_FEB_WORDS = {"days": "by the months' days (31 : 28 or 29)", "equal": "in ha
 def _has_combined(panel: pd.DataFrame, region: str, indicator: str) -> bool:
     from lixia_econ.panel import panel_rows
 
-    rows = panel_rows(panel, region, indicator)
+    rows = panel_rows(panel, region, indicator, columns=["status"])
     return bool((rows["status"] == JAN_FEB_STATUS["keep"]).any())
 
 

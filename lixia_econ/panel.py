@@ -244,7 +244,13 @@ def _row_index(panel: pd.DataFrame) -> _RowIndex:
     return index
 
 
-def panel_rows(panel: pd.DataFrame, region: str, indicator: str | None = None) -> pd.DataFrame:
+def panel_rows(
+    panel: pd.DataFrame,
+    region: str,
+    indicator: str | None = None,
+    *,
+    columns: list[str] | tuple[str, ...] | None = None,
+) -> pd.DataFrame:
     """Return the panel's rows of one region (and indicator), found in an index.
 
     The same rows, in the same order, as ``panel[(panel["region"] == region) &
@@ -260,6 +266,8 @@ def panel_rows(panel: pd.DataFrame, region: str, indicator: str | None = None) -
         Region code, as in the panel (no name lookup).
     indicator : str, optional
         Indicator code; all of the region's rows if not given.
+    columns : list of str, optional
+        Take only these columns (a ``KeyError`` names one the panel lacks); default all.
 
     Returns
     -------
@@ -271,7 +279,12 @@ def panel_rows(panel: pd.DataFrame, region: str, indicator: str | None = None) -
         positions = index.by_region.get(region)
     else:
         positions = index.by_series.get((region, indicator))
-    rows = panel.iloc[positions if positions is not None else np.empty(0, dtype=np.intp)]
+    if positions is None:
+        positions = np.empty(0, dtype=np.intp)
+    if columns is None:
+        rows = panel.iloc[positions]
+    else:
+        rows = panel.iloc[positions, [panel.columns.get_loc(c) for c in columns]]
     rows.attrs = {}  # pandas deep-copies attrs on every operation: drop them early
     return rows
 
@@ -298,7 +311,7 @@ _Rows = dict[str, np.ndarray]
 
 def _series_rows(panel: pd.DataFrame, code: str, ind: str, estimates: bool) -> _Rows:
     """Return the columns of a series' rows as arrays, targets (and estimates) left out."""
-    frame = panel_rows(panel, code, ind)
+    frame = panel_rows(panel, code, ind, columns=_SERIES_COLUMNS)
     rows = {c: frame[c].to_numpy() for c in _SERIES_COLUMNS}
     keep = rows["status"] != "target"
     if not estimates:

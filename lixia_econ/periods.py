@@ -623,7 +623,8 @@ def tidy_period_index(periods: Iterable[str], freq: str) -> pd.PeriodIndex:
     PeriodIndex(['2020Q1', '2020Q2', '2020Q1'], dtype='period[Q-DEC]')
     """
     codes, uniques = pd.factorize(pd.Series(list(periods), dtype=object).astype(str))
-    parsed = pd.PeriodIndex([str_to_period(u, freq) for u in uniques], freq=PANDAS_FREQ[freq])
+    ordinals = [str_to_period(u, freq).ordinal for u in uniques]
+    parsed = pd.PeriodIndex.from_ordinals(ordinals, freq=PANDAS_FREQ[freq])
     return parsed.take(codes) if len(codes) else parsed[:0]
 
 
