@@ -55,10 +55,22 @@ def test_charts_still_draw_when_the_worker_is_gone(worker):
     assert bundle["image/svg+xml"] == vl_convert.vegalite_to_svg(spec)
 
 
-def test_setup_starts_one_worker_a_process(worker):
+def test_setup_starts_one_worker_a_process(worker, monkeypatch):
+    monkeypatch.setattr(notebook, "_frozen", True)  # not this test process's objects
     active = alt.renderers.active
     try:
         notebook.setup()
         assert notebook._worker is worker
     finally:
         alt.renderers.enable(active)
+
+
+def test_setup_freezes_the_imports_once(monkeypatch):
+    import gc
+
+    calls = []
+    monkeypatch.setattr(notebook, "_frozen", False)
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append(1))
+    notebook._freeze_imports()
+    notebook._freeze_imports()
+    assert calls == [1]

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import atexit
+import gc
 import html
 import json
 import math
@@ -330,6 +331,25 @@ def _start_worker(schema: str) -> None:
     atexit.register(_worker.close)
 
 
+def _freeze_imports() -> None:
+    """Leave the objects that exist now (the notebook's imports) out of later GC scans.
+
+    A report kernel holds about 200,000 objects from its imports (pandas, altair,
+    statsmodels, IPython); every full collection of the cyclic garbage collector scans them
+    all (0.1-0.15 s each, one or two during a briefing). :func:`gc.freeze` moves them to
+    the permanent generation: they are still freed when nothing refers to them, only a
+    reference cycle among them would stay. Done once per process (the first
+    :func:`setup`), so an analyst's later data are never frozen by running setup() again.
+    """
+    global _frozen
+    if not _frozen:
+        gc.freeze()
+        _frozen = True
+
+
+_frozen = False
+
+
 def setup() -> None:
     """Make Altair charts draw offline, in the report and wherever a notebook is opened.
 
@@ -345,6 +365,9 @@ def setup() -> None:
     computes before its first chart. A chart the worker cannot draw is drawn in the
     kernel, as without a worker. Fonts registered with vl-convert in the kernel
     (``vl_convert.register_font_directory``) are not seen by the worker.
+
+    The first call also leaves the objects of the notebook's imports out of the garbage
+    collector's later scans (:func:`_freeze_imports`).
     """
     import altair as alt
 
@@ -352,3 +375,4 @@ def setup() -> None:
         alt.renderers.register("lixia_report", _chart_renderer)
     alt.renderers.enable("lixia_report")
     _start_worker(alt.SCHEMA_URL)
+    _freeze_imports()
