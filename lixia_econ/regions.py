@@ -456,6 +456,42 @@ def region_candidates(name: object, *, within: str | None = None) -> list[Region
     return [catalogue[c] for c in found]
 
 
+def _is_digit_key(key: str) -> bool:
+    return key.isascii() and key.isdigit()
+
+
+@lru_cache(maxsize=4)
+def _digit_names(_version: int) -> frozenset[str]:
+    """Digit-only keys that a region's name or alias (not its own code) normalises to.
+
+    Only curated and registered units are looked at: no name or alias of a GB/T 2260
+    entry is digits (tests/test_regions.py checks the shipped list), so only these could
+    make a code name another region (a unit registered with another code as its alias).
+    """
+    catalogue = regions()
+    out = set()
+    for code, reg in catalogue.items():
+        if reg.source == _GBT_FILE.name:
+            continue
+        names = [reg.code, reg.name_zh, reg.name_en, *reg.aliases]
+        names += _names_of(reg, catalogue.get(reg.parent))
+        keys = {normalise_name(n) for n in names if n != code or not _is_digit_key(n)}
+        out |= {k for k in keys if _is_digit_key(k)}
+    return frozenset(out)
+
+
+def _own_code(name: str) -> bool:
+    """Whether ``name`` is a region's code that names no other region: it resolves to itself.
+
+    Such a name's key in the resolver's table (:func:`_table`, built on first use, a tenth
+    of a second) holds that region alone, so a report that names regions by code never
+    needs the table.
+    """
+    return (
+        _is_digit_key(name) and name in regions() and name not in _digit_names(_registry_version[0])
+    )
+
+
 @lru_cache(maxsize=131072)
 def _lookup_cached(name: str, within: str | None, version: int) -> str | None:
     found = region_candidates(name, within=within)
@@ -473,7 +509,10 @@ def lookup_region(name: object, *, within: str | None = None) -> str | None:
     >>> lookup_region("历下"), lookup_region("lixia_district"), lookup_region("Atlantis")
     ('370102', '370102', None)
     """
-    return _lookup_cached(str(name), within, _registry_version[0])
+    text = str(name)
+    if _own_code(text):
+        return text
+    return _lookup_cached(text, within, _registry_version[0])
 
 
 def _describe(reg: Region) -> str:
