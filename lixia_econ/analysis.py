@@ -204,15 +204,11 @@ def published_growth(panel: pd.DataFrame, regions_: list[str], indicator: str) -
 
 def level_sources(panel: pd.DataFrame, region: str, indicator: str) -> dict[str, str]:
     """Return the source (file and page) of each annual level the panel serves, by year."""
-    from lixia_econ.panel import get_series
+    from lixia_econ.panel import get_series, panel_rows
 
     s = get_series(panel, region, indicator, measure="level", freq="A")
-    rows = panel[
-        (panel["region"] == s.attrs["region"])
-        & (panel["indicator"] == s.attrs["indicator"])
-        & (panel["freq"] == "A")
-        & (panel["measure"] == "level")
-    ]
+    rows = panel_rows(panel, s.attrs["region"], s.attrs["indicator"])
+    rows = rows[(rows["freq"] == "A") & (rows["measure"] == "level")]
     out = {}
     for period, value in s.items():
         match = rows[(rows["period"] == str(period)) & ((rows["value"] - value).abs() < 1e-9)]
@@ -362,9 +358,9 @@ def _series_for(
 ) -> tuple[pd.Series, SeriesBasis]:
     """Pick the series the recovery is read on, and say what it is."""
     from lixia_econ.clean import chain_yoy
-    from lixia_econ.panel import get_series
+    from lixia_econ.panel import get_series, panel_rows
 
-    rows = panel[(panel["region"] == region) & (panel["indicator"] == indicator)]
+    rows = panel_rows(panel, region, indicator, columns=["freq", "measure", "status"])
     rows = rows[rows["status"] != "target"]
     reasons = []
     for freq in ("Q", "M"):
@@ -433,10 +429,12 @@ def national_scorecard(
     from lixia_econ.models.compare import compare
     from lixia_econ.models.recovery import analyze_recovery
     from lixia_econ.models.vocab import METHODS
+    from lixia_econ.panel import panel_rows
 
     check_choice("method", method, METHODS)
     check_choice("jan_feb", jan_feb, JAN_FEB_STATUS)
-    mine = panel[(panel["region"] == region) & (panel["status"] != "target")]
+    mine = panel_rows(panel, region, columns=["indicator", "status"])
+    mine = mine[mine["status"] != "target"]
     codes = indicators_ or sorted(mine["indicator"].unique())
     out = RecoveryTables()
     for code in codes:
@@ -474,7 +472,9 @@ _JAN_FEB_WORDS = {"days": "by the months' days (31 : 28 or 29)", "equal": "in ha
 
 
 def _has_combined(panel: pd.DataFrame, region: str, indicator: str) -> bool:
-    rows = panel[(panel["region"] == region) & (panel["indicator"] == indicator)]
+    from lixia_econ.panel import panel_rows
+
+    rows = panel_rows(panel, region, indicator, columns=["status"])
     return bool((rows["status"] == JAN_FEB_STATUS["keep"]).any())
 
 
@@ -533,12 +533,11 @@ def _check_against_ytd(
     panel: pd.DataFrame, region: str, indicator: str, estimates: pd.Series, name: str
 ) -> list[str]:
     """Compare estimated quarters with published year-to-date figures the model did not use."""
-    rows = panel[
-        (panel["region"] == region)
-        & (panel["indicator"] == indicator)
-        & (panel["measure"] == "ytd_level")
-        & (panel["freq"] == "Q")
-        & (panel["status"] == "published")
+    from lixia_econ.panel import panel_rows
+
+    rows = panel_rows(panel, region, indicator)
+    rows = rows[
+        (rows["measure"] == "ytd_level") & (rows["freq"] == "Q") & (rows["status"] == "published")
     ]
     out = []
     for period, value in zip(rows["period"], rows["value"], strict=True):

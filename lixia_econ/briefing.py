@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -30,6 +32,7 @@ import pandas as pd
 from lixia_econ._checks import check_choice
 from lixia_econ.analysis import level_breaks
 from lixia_econ.errors import InsufficientDataError
+from lixia_econ.panel import panel_rows
 from lixia_econ.regions import region_label, regions
 from lixia_econ.schema import indicator_label
 
@@ -176,7 +179,7 @@ def _trust(note: str) -> str:
     return ""
 
 
-def _figure(row: pd.Series) -> Figure:
+def _figure(row: Mapping[str, Any]) -> Figure:
     file, _, url = str(row["source"]).partition(" | ")
     return Figure(
         region=str(row["region"]),
@@ -230,15 +233,42 @@ def pick_figure(
         When several pages print the figure, the one not marked preliminary, then the most
         official page, wins. None when nothing is published: never filled in.
     """
-    rows = panel[
-        (panel["region"] == region)
-        & (panel["indicator"] == indicator)
-        & (panel["period"].astype(str) == str(period))
-        & (panel["measure"] == measure)
-        & (panel["freq"] == freq)
-        & (panel["status"].isin(statuses))
-    ]
-    figs = [_figure(r) for _, r in rows.iterrows() if np.isfinite(r["value"])]
+    rows = _figure_rows(panel, region, indicator)
+    return _best_figure(rows, period, measure, freq=freq, statuses=statuses)
+
+
+#: The panel's columns a :class:`Figure` is made of.
+_FIGURE_COLUMNS = (
+    "region", "indicator", "freq", "period", "measure", "value", "unit", "price_basis", "status",
+    "source", "note",
+)  # fmt: skip
+
+#: The rows of one region and indicator, one array a column (:data:`_FIGURE_COLUMNS`).
+_FigureRows = dict[str, np.ndarray]
+
+
+def _figure_rows(panel: pd.DataFrame, region: str, indicator: str) -> _FigureRows:
+    """Return the panel's rows of one region and indicator as arrays, in panel order."""
+    frame = panel_rows(panel, region, indicator)
+    rows = {c: frame[c].to_numpy() for c in _FIGURE_COLUMNS}
+    rows["value"] = rows["value"].astype("float64")
+    return rows
+
+
+def _best_figure(
+    rows: _FigureRows, period: str, measure: str, *, freq: str, statuses: tuple[str, ...]
+) -> Figure | None:
+    """Return :func:`pick_figure`'s choice among the rows of one region and indicator."""
+    keep = (
+        (rows["period"] == str(period))
+        & (rows["measure"] == measure)
+        & (rows["freq"] == freq)
+        & np.isfinite(rows["value"])
+    )
+    accepted = np.zeros(len(keep), dtype=bool)
+    for status in statuses:
+        accepted |= rows["status"] == status
+    figs = [_figure({c: v[i] for c, v in rows.items()}) for i in np.flatnonzero(keep & accepted)]
     if not figs:
         return None
     return sorted(figs, key=_preference)[0]
@@ -479,7 +509,7 @@ class _Ctx:
     ledger: Ledger = field(default_factory=Ledger)
     metrics: dict[str, Any] = field(default_factory=dict)
 
-    _rows: dict[tuple[str, str, str, str, str], list[int]] | None = None
+    _rows: dict[tuple[str, str], _FigureRows] = field(default_factory=dict)
 
     def t(self, zh: str, en: str) -> str:
         return _t(self.lang, zh, en)
@@ -494,24 +524,16 @@ class _Ctx:
         freq: str = "A",
         statuses: tuple[str, ...] = ("published",),
     ) -> Figure | None:
-        """Return :func:`pick_figure` of the panel, looking the rows up in an index.
+        """Return :func:`pick_figure` of the panel.
 
-        A briefing picks about 200 figures; filtering the whole panel for each took
-        seconds (pandas also deep-copies the panel's ``attrs`` on every operation).
+        A briefing picks about 200 figures from a few dozen series: each series' rows are
+        taken out of the panel once (:func:`lixia_econ.panel.panel_rows`) and kept for
+        the briefing being built.
         """
-        if self._rows is None:
-            p = self.panel
-            cols = ("region", "indicator", "period", "measure", "freq")
-            keys = zip(*(p[c].astype(str) for c in cols), strict=True)
-            self._rows = {}
-            for i, key in enumerate(keys):
-                self._rows.setdefault(key, []).append(i)
-        found = self._rows.get((region, indicator, str(period), measure, freq))
-        if not found:
-            return None
-        rows = self.panel.iloc[found]
-        rows.attrs = {}
-        return pick_figure(rows, region, indicator, period, measure, freq=freq, statuses=statuses)
+        rows = self._rows.get((region, indicator))
+        if rows is None:
+            rows = self._rows[region, indicator] = _figure_rows(self.panel, region, indicator)
+        return _best_figure(rows, period, measure, freq=freq, statuses=statuses)
 
     def name(self, code: str) -> str:
         return region_label(code, lang=self.lang)
@@ -520,6 +542,7 @@ class _Ctx:
         return indicator_label(code, lang=self.lang)
 
 
+@lru_cache(maxsize=4096)
 def _period_end(label: str) -> pd.Timestamp:
     return pd.Period(str(label)).end_time
 
@@ -529,7 +552,8 @@ def latest_period(panel: pd.DataFrame, region: str, as_of: str = "") -> str | No
 
     Targets do not count. Returns None when the region has no data.
     """
-    rows = panel[(panel["region"] == region) & (panel["status"] != "target")]
+    rows = panel_rows(panel, region)
+    rows = rows[rows["status"] != "target"]
     periods = sorted(set(rows["period"].astype(str)), key=_period_end)
     if as_of:
         limit = _period_end(as_of)
@@ -544,12 +568,11 @@ def _growth(ctx: _Ctx, code: str, years: range) -> tuple[pd.Series, dict[int, Fi
 
 
 def _end_year(panel: pd.DataFrame, region: str, as_of: str) -> int:
-    rows = panel[
-        (panel["region"] == region)
-        & (panel["indicator"] == "gdp")
-        & (panel["freq"] == "A")
-        & (panel["measure"].isin(["yoy_pct", "level"]))
-        & (panel["status"] == "published")
+    rows = panel_rows(panel, region, "gdp")
+    rows = rows[
+        (rows["freq"] == "A")
+        & (rows["measure"].isin(["yoy_pct", "level"]))
+        & (rows["status"] == "published")
     ]
     years = [int(p) for p in rows["period"].astype(str)]
     if as_of:
@@ -1038,11 +1061,9 @@ def _comparability(ctx: _Ctx, frame: pd.DataFrame) -> list[str]:
 
 
 def _target_figs(ctx: _Ctx) -> list[Figure]:
-    rows = ctx.panel[
-        (ctx.panel["region"] == ctx.region)
-        & (ctx.panel["status"] == "target")
-        & (ctx.panel["measure"] == "target_yoy_pct")
-        & (ctx.panel["freq"] == "A")
+    rows = panel_rows(ctx.panel, ctx.region)
+    rows = rows[
+        (rows["status"] == "target") & (rows["measure"] == "target_yoy_pct") & (rows["freq"] == "A")
     ]
     figs = [_figure(r) for _, r in rows.iterrows()]
     return sorted(figs, key=lambda f: (f.period, f.indicator))
@@ -1052,23 +1073,18 @@ def _in_progress(ctx: _Ctx, t: Figure) -> str | None:
     """For a target whose year has no outcome: the growth the rest of the year needs."""
     from lixia_econ.models.growth import required_growth
 
-    rows = ctx.panel[
-        (ctx.panel["region"] == ctx.region)
-        & (ctx.panel["indicator"] == t.indicator)
-        & (ctx.panel["measure"] == "ytd_yoy_pct")
-        & (ctx.panel["period"].astype(str).str.startswith(t.period))
-        & (ctx.panel["status"] == "published")
+    rows = panel_rows(ctx.panel, ctx.region, t.indicator)
+    rows = rows[
+        (rows["measure"] == "ytd_yoy_pct")
+        & (rows["period"].astype(str).str.startswith(t.period))
+        & (rows["status"] == "published")
     ]
     if rows.empty:
         return None
     last = sorted(rows["period"].astype(str), key=_period_end)[-1]
-    ytd = pick_figure(
-        ctx.panel, ctx.region, t.indicator, last, "ytd_yoy_pct", freq=rows["freq"].iloc[0]
-    )
+    ytd = ctx.pick(ctx.region, t.indicator, last, "ytd_yoy_pct", freq=rows["freq"].iloc[0])
     prev_label = str(int(t.period) - 1) + last[4:]
-    prev_ytd = pick_figure(
-        ctx.panel, ctx.region, t.indicator, prev_label, "ytd_level", freq=rows["freq"].iloc[0]
-    )
+    prev_ytd = ctx.pick(ctx.region, t.indicator, prev_label, "ytd_level", freq=rows["freq"].iloc[0])
     prev_year = ctx.pick(ctx.region, t.indicator, str(int(t.period) - 1), "level")
     if prev_ytd is None or prev_year is None:
         return ctx.t(
@@ -1232,12 +1248,11 @@ def _sectors_section(ctx: _Ctx) -> Section:
 
 def _quarterly_section(ctx: _Ctx) -> Section:
     sec = Section(ctx.t("七、季度情况", "7. Quarterly view"))
-    rows = ctx.panel[
-        (ctx.panel["region"] == ctx.region)
-        & (ctx.panel["indicator"] == "gdp")
-        & (ctx.panel["freq"] == "Q")
-        & (ctx.panel["status"] == "published")
-        & (ctx.panel["measure"].isin(["level", "yoy_pct"]))
+    rows = panel_rows(ctx.panel, ctx.region, "gdp")
+    rows = rows[
+        (rows["freq"] == "Q")
+        & (rows["status"] == "published")
+        & (rows["measure"].isin(["level", "yoy_pct"]))
     ]
     if ctx.region == "000000":
         rows = rows[

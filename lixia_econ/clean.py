@@ -339,18 +339,8 @@ def chain_yoy(yoy_pct: pd.Series, *, base_year: int = 2019) -> pd.Series:
     base_end = pd.Period(f"{base_year}-12", freq="M").asfreq(freq)
     start, end = min(first - lag, base_start), max(last, base_end)
     full = pd.period_range(start, end, freq=freq)
-    index = pd.Series(np.nan, index=full)
     base = full[full.year == base_year]
-    index[base] = 100.0
-    for p in full[full.year > base_year]:
-        prev = index[p - lag]
-        if p in present and np.isfinite(prev):
-            index[p] = prev * (1 + g[p] / 100)
-    for p in full[full.year < base_year][::-1]:
-        nxt = p + lag
-        if nxt in present and np.isfinite(index[nxt]):
-            index[p] = index[nxt] / (1 + g[nxt] / 100)
-    out = index.dropna()
+    out = pd.Series(_chain(full, g, lag, base_year), index=full).dropna()
     if not len(out.index.difference(base)):
         raise InsufficientDataError(
             f"yoy_pct ({first}–{last}) cannot be chained to base year {base_year}: "
@@ -358,6 +348,29 @@ def chain_yoy(yoy_pct: pd.Series, *, base_year: int = 2019) -> pd.Series:
         )
     out.name = yoy_pct.name
     return out
+
+
+def _chain(full: pd.PeriodIndex, g: pd.Series, lag: int, base_year: int) -> np.ndarray:
+    """Return :func:`chain_yoy`'s index on ``full``: NaN where the chain does not reach.
+
+    The arithmetic of the rule, period by period on ordinals (the same float64 operations
+    in the same order as on the Series; a dictionary lookup instead of a pandas one).
+    """
+    growth = dict(zip(g.index.asi8.tolist(), g.to_numpy(), strict=True))
+    ords, years = full.asi8.tolist(), full.year
+    level = dict.fromkeys(ords, np.float64(np.nan))
+    for o, y in zip(ords, years, strict=True):
+        if y == base_year:
+            level[o] = np.float64(100.0)
+    for o in full.asi8[years > base_year].tolist():
+        prev = level[o - lag]
+        if o in growth and np.isfinite(prev):
+            level[o] = prev * (1 + growth[o] / 100)
+    for o in full.asi8[years < base_year][::-1].tolist():
+        nxt = o + lag
+        if nxt in growth and np.isfinite(level[nxt]):
+            level[o] = level[nxt] / (1 + growth[nxt] / 100)
+    return np.array([level[o] for o in ords], dtype="float64")
 
 
 def growth_from_levels(

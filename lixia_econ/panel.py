@@ -14,6 +14,8 @@ names in JupyterLab::
 from __future__ import annotations
 
 import io
+import weakref
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +34,14 @@ from lixia_econ.schema import (
     resolve_region,
 )
 
-__all__ = ["get_series", "load_panel", "register_units", "resolve_indicator", "resolve_region"]
+__all__ = [
+    "get_series",
+    "load_panel",
+    "panel_rows",
+    "register_units",
+    "resolve_indicator",
+    "resolve_region",
+]
 
 #: Measures preferred, in order, when a series is picked without naming one.
 _MEASURE_PREFERENCE = ("level", "ytd_level", "index", "yoy_pct", "ytd_yoy_pct", "share_pct")
@@ -164,17 +173,198 @@ def _choose(options: list[str], what: str, context: str) -> str:
     raise ParameterError(f"{context} has several {what}: {options}; choose one with {what}=...")
 
 
-def _default_freqs(rows: pd.DataFrame) -> list[str]:
+@dataclass(frozen=True)
+class _RowIndex:
+    """Row positions of one panel by region and by (region, indicator).
+
+    ``built_from`` holds what the region and indicator columns held when the index was
+    built (see :func:`_column_state`); the index serves only while they still do.
+    """
+
+    built_from: tuple[object, object]
+    by_series: dict[tuple[str, str], np.ndarray]
+    by_region: dict[str, np.ndarray]
+
+
+#: The index of each panel object in use: ``id(panel)`` -> (weak reference, index).
+_ROW_INDEXES: dict[int, tuple[weakref.ref, _RowIndex]] = {}
+_KEY_COLUMNS = ("region", "indicator")
+
+
+def _column_state(column: pd.Series) -> object:
+    """Return what a column holds, in a form cheap to compare later.
+
+    A pyarrow-backed column (the panel's text columns) is its Arrow data: immutable, so
+    the same object means the same values, and any write gives the column new data. Any
+    other column is a copy of its values.
+    """
+    data = column.array
+    if isinstance(data, pd.arrays.ArrowExtensionArray):
+        return data.__arrow_array__()
+    return column.to_numpy(copy=True)
+
+
+def _holds(column: pd.Series, state: object) -> bool:
+    """Whether ``column`` still holds what :func:`_column_state` recorded."""
+    data = column.array
+    if isinstance(data, pd.arrays.ArrowExtensionArray):
+        return data.__arrow_array__() is state
+    if not isinstance(state, np.ndarray):
+        return False
+    values = column.to_numpy()
+    if values.shape != state.shape:
+        return False
+    return bool(((values == state) | (pd.isna(values) & pd.isna(state))).all())
+
+
+def _build_index(panel: pd.DataFrame) -> _RowIndex:
+    keys = panel[list(_KEY_COLUMNS)]
+    keys.attrs = {}
+    by_series = keys.groupby(list(_KEY_COLUMNS), sort=False, dropna=False).indices
+    by_region = keys.groupby("region", sort=False, dropna=False).indices
+    state = tuple(_column_state(panel[c]) for c in _KEY_COLUMNS)
+    return _RowIndex(state, by_series, by_region)
+
+
+def _row_index(panel: pd.DataFrame) -> _RowIndex:
+    """Return the row index of ``panel``: built on first use, built again if the panel changed.
+
+    Kept while the panel object lives (a weak reference), and used only while its region
+    and indicator columns hold what they held when it was built: a panel written to,
+    extended, sorted or filtered in place gets a new index, never a wrong answer.
+    """
+    key = id(panel)
+    entry = _ROW_INDEXES.get(key)
+    if entry is not None and entry[0]() is panel:
+        index = entry[1]
+        if all(_holds(panel[c], s) for c, s in zip(_KEY_COLUMNS, index.built_from, strict=True)):
+            return index
+    index = _build_index(panel)
+    _ROW_INDEXES[key] = (weakref.ref(panel, lambda _, k=key: _ROW_INDEXES.pop(k, None)), index)
+    return index
+
+
+def panel_rows(
+    panel: pd.DataFrame,
+    region: str,
+    indicator: str | None = None,
+    *,
+    columns: list[str] | tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """Return the panel's rows of one region (and indicator), found in an index.
+
+    The same rows, in the same order, as ``panel[(panel["region"] == region) &
+    (panel["indicator"] == indicator)]``, without comparing every row of the panel on each
+    call: the row positions of each region and indicator are indexed once per panel
+    object (and again whenever its region or indicator column changes).
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        The tidy panel.
+    region : str
+        Region code, as in the panel (no name lookup).
+    indicator : str, optional
+        Indicator code; all of the region's rows if not given.
+    columns : list of str, optional
+        Take only these columns (a ``KeyError`` names one the panel lacks); default all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows (original index labels), with empty ``attrs``.
+    """
+    index = _row_index(panel)
+    if indicator is None:
+        positions = index.by_region.get(region)
+    else:
+        positions = index.by_series.get((region, indicator))
+    if positions is None:
+        positions = np.empty(0, dtype=np.intp)
+    if columns is None:
+        rows = panel.iloc[positions]
+    else:
+        rows = panel.iloc[positions, [panel.columns.get_loc(c) for c in columns]]
+    rows.attrs = {}  # pandas deep-copies attrs on every operation: drop them early
+    return rows
+
+
+def _default_freqs(freqs: np.ndarray, statuses: np.ndarray) -> list[str]:
     """Return the frequencies to choose from when ``freq`` is not given.
 
     Annual rows that are all derived (from quarters or months, by
     :func:`lixia_econ.build.derive_annual`) count only when nothing else is there.
     """
-    freqs = sorted(set(rows["freq"]))
-    annual = rows[rows["freq"] == "A"]
-    if len(freqs) > 1 and len(annual) and (annual["status"] == "derived").all():
-        freqs.remove("A")
-    return freqs
+    out = sorted(set(freqs))
+    annual = freqs == "A"
+    if len(out) > 1 and annual.any() and (statuses[annual] == "derived").all():
+        out.remove("A")
+    return out
+
+
+#: Columns of a series' rows that :func:`get_series` reads.
+_SERIES_COLUMNS = ("period", "value", "unit", "price_basis", "freq", "status", "source", "measure")
+
+#: A series' rows, one array a column (:data:`_SERIES_COLUMNS`).
+_Rows = dict[str, np.ndarray]
+
+
+def _series_rows(panel: pd.DataFrame, code: str, ind: str, estimates: bool) -> _Rows:
+    """Return the columns of a series' rows as arrays, targets (and estimates) left out."""
+    frame = panel_rows(panel, code, ind, columns=_SERIES_COLUMNS)
+    rows = {c: frame[c].to_numpy() for c in _SERIES_COLUMNS}
+    keep = rows["status"] != "target"
+    if not estimates:
+        keep &= rows["status"] != "estimated"
+    return {c: v[keep] for c, v in rows.items()}
+
+
+def _only(rows: _Rows, column: str, value: object) -> _Rows:
+    keep = rows[column] == value
+    return {c: v[keep] for c, v in rows.items()}
+
+
+def _narrow(
+    rows: _Rows, label: str, measure: str | None, chosen: dict[str, str | None]
+) -> tuple[_Rows, str, str, str]:
+    """Keep the rows of one measure, price basis and frequency (a choice to make: an error)."""
+    present = set(rows["measure"])
+    if measure is None:
+        measure = next((m for m in _MEASURE_PREFERENCE if m in present), sorted(present)[0])
+    if measure not in present:
+        raise ParameterError(f"{label} has no measure {measure!r}; available: {sorted(present)}")
+    rows = _only(rows, "measure", measure)
+    for col, value in chosen.items():
+        if value is not None:
+            if value not in set(rows[col]):
+                have = sorted(set(rows[col]))
+                msg = f"{label} {measure} has no {col} {value!r}; available: {have}"
+                raise ParameterError(msg)
+            rows = _only(rows, col, value)
+    pb = _choose(sorted(set(rows["price_basis"])), "price_basis", f"{label} {measure}")
+    rows = _only(rows, "price_basis", pb)
+    freq = chosen["freq"]
+    freqs = _default_freqs(rows["freq"], rows["status"]) if freq is None else [freq]
+    fq = _choose(freqs, "freq", f"{label} {measure}")
+    return _only(rows, "freq", fq), measure, pb, fq
+
+
+def _splice(rows: _Rows, source_order: list[str]) -> _Rows:
+    """Keep one row a period: a published figure first, then the later vintage.
+
+    Rows are sorted by period, status rank and vintage (a stable sort, as pandas'
+    ``sort_values`` on several columns), and the first row of each period is kept.
+    """
+    order = {s: i for i, s in enumerate(source_order)}
+    rank = [_STATUS_RANK.get(s, 9) for s in rows["status"]]
+    vintage = [-order.get(s, -1) for s in rows["source"]]
+    periods = rows["period"]
+    ranked = sorted(range(len(periods)), key=lambda i: (periods[i], rank[i], vintage[i]))
+    first: dict[object, int] = {}
+    for i in ranked:
+        first.setdefault(periods[i], i)
+    taken = np.fromiter(first.values(), dtype=np.intp, count=len(first))
+    return {c: v[taken] for c, v in rows.items()}
 
 
 def get_series(
@@ -235,45 +425,18 @@ def get_series(
     """
     code = resolve_region(region)
     ind = resolve_indicator(indicator)
-    order = {s: i for i, s in enumerate(panel.attrs.get("source_order", []))}
-    mask = (panel["region"].to_numpy() == code) & (panel["indicator"].to_numpy() == ind)
-    rows = panel.iloc[np.flatnonzero(mask)]
-    rows.attrs = {}  # pandas deep-copies attrs on every operation: drop them early
-    rows = rows[rows["status"] != "target"]
-    if not include_estimates:
-        rows = rows[rows["status"] != "estimated"]
+    rows = _series_rows(panel, code, ind, include_estimates)
     label = f"{regions()[code].name_en} {ind}"
-    if rows.empty:
+    if not len(rows["period"]):
         have = sorted(panel.loc[panel["region"] == code, "indicator"].unique())
         raise ParameterError(
             f"the panel has no {ind} for {label.split()[0]} ({code}); it has: {have}"
         )
-    if measure is None:
-        present = set(rows["measure"])
-        measure = next((m for m in _MEASURE_PREFERENCE if m in present), sorted(present)[0])
-    if measure not in set(rows["measure"]):
-        raise ParameterError(
-            f"{label} has no measure {measure!r}; available: {sorted(set(rows['measure']))}"
-        )
-    rows = rows[rows["measure"] == measure]
-    for col, chosen in (("price_basis", price_basis), ("freq", freq), ("source", source)):
-        if chosen is not None:
-            if chosen not in set(rows[col]):
-                have = sorted(set(rows[col]))
-                msg = f"{label} {measure} has no {col} {chosen!r}; available: {have}"
-                raise ParameterError(msg)
-            rows = rows[rows[col] == chosen]
-    pb = _choose(sorted(set(rows["price_basis"])), "price_basis", f"{label} {measure}")
-    rows = rows[rows["price_basis"] == pb]
-    fq = _choose(_default_freqs(rows) if freq is None else [freq], "freq", f"{label} {measure}")
-    rows = rows[(rows["price_basis"] == pb) & (rows["freq"] == fq)]
-    rows = rows.assign(
-        _status=rows["status"].map(_STATUS_RANK).fillna(9),
-        _vintage=-rows["source"].map(order).fillna(-1),
-    ).sort_values(["period", "_status", "_vintage"])
-    rows = rows.drop_duplicates("period", keep="first")
+    chosen = {"price_basis": price_basis, "freq": freq, "source": source}
+    rows, measure, pb, fq = _narrow(rows, label, measure, chosen)
+    rows = _splice(rows, panel.attrs.get("source_order", []))
     index = tidy_period_index(rows["period"], fq)
-    out = pd.Series(rows["value"].to_numpy(dtype="float64"), index=index, name=f"{label} {measure}")
+    out = pd.Series(rows["value"].astype("float64"), index=index, name=f"{label} {measure}")
     out = out.sort_index()
     units = sorted(set(rows["unit"]))
     out.attrs.update(
@@ -284,7 +447,7 @@ def get_series(
         price_basis=pb,
         freq=fq,
         sources=sorted(set(rows["source"])),
-        status=pd.Series(rows["status"].to_numpy(), index=index).sort_index(),
+        status=pd.Series(rows["status"], index=index).sort_index(),
     )
     if status:
         frame = pd.DataFrame({"value": out, "status": out.attrs["status"]})

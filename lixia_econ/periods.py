@@ -480,7 +480,13 @@ def str_to_period(s: str, freq: str) -> pd.Period:
     code = "A" if freq == "Y" else freq
     if code not in _STR_RE:
         raise _fail(str(s), f"freq {freq!r} is not one of 'A', 'Q', 'M'")
-    m = _STR_RE[code].match(str(s))
+    return _tidy_period(str(s), code)
+
+
+@lru_cache(maxsize=65536)
+def _tidy_period(s: str, code: str) -> pd.Period:
+    """Parse one tidy period text of a known frequency code (once: a panel repeats them)."""
+    m = _STR_RE[code].match(s)
     if m is None:
         example = {"A": "'2020'", "Q": "'2020Q1'", "M": "'2020-03'"}[code]
         raise _fail(str(s), f"not a {code} period of the tidy table (expected e.g. {example})")
@@ -617,7 +623,8 @@ def tidy_period_index(periods: Iterable[str], freq: str) -> pd.PeriodIndex:
     PeriodIndex(['2020Q1', '2020Q2', '2020Q1'], dtype='period[Q-DEC]')
     """
     codes, uniques = pd.factorize(pd.Series(list(periods), dtype=object).astype(str))
-    parsed = pd.PeriodIndex([str_to_period(u, freq) for u in uniques], freq=PANDAS_FREQ[freq])
+    ordinals = [str_to_period(u, freq).ordinal for u in uniques]
+    parsed = pd.PeriodIndex.from_ordinals(ordinals, freq=PANDAS_FREQ[freq])
     return parsed.take(codes) if len(codes) else parsed[:0]
 
 

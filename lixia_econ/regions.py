@@ -465,6 +465,42 @@ def region_candidates(name: object, *, within: str | None = None) -> list[Region
     return [catalogue[c] for c in found]
 
 
+def _is_digit_key(key: str) -> bool:
+    return key.isascii() and key.isdigit()
+
+
+@lru_cache(maxsize=4)
+def _digit_names(_version: frozenset[Region]) -> frozenset[str]:
+    """Digit-only keys that a region's name or alias (not its own code) normalises to.
+
+    Only curated and registered units are looked at: no name or alias of a GB/T 2260
+    entry is digits (tests/test_regions.py checks the shipped list), so only these could
+    make a code name another region (a unit registered with another code as its alias).
+    """
+    catalogue = regions()
+    out = set()
+    for code, reg in catalogue.items():
+        if reg.source == _GBT_FILE.name:
+            continue
+        names = [reg.code, reg.name_zh, reg.name_en, *reg.aliases]
+        names += _names_of(reg, catalogue.get(reg.parent))
+        keys = {normalise_name(n) for n in names if n != code or not _is_digit_key(n)}
+        out |= {k for k in keys if _is_digit_key(k)}
+    return frozenset(out)
+
+
+def _own_code(name: str) -> bool:
+    """Whether ``name`` is a region's code that names no other region: it resolves to itself.
+
+    Such a name's key in the resolver's table (:func:`_table`, built on first use, a tenth
+    of a second) holds that region alone, so a report that names regions by code never
+    needs the table.
+    """
+    return (
+        _is_digit_key(name) and name in regions() and name not in _digit_names(_registry_version[0])
+    )
+
+
 @lru_cache(maxsize=131072)
 def _lookup_cached(name: str, within: str | None, version: frozenset[Region]) -> str | None:
     found = region_candidates(name, within=within)
@@ -483,8 +519,8 @@ def lookup_region(name: object, *, within: str | None = None) -> str | None:
     ('370102', '370102', None)
     """
     text = str(name)
-    if len(text) == 6 and text.isascii() and text.isdigit() and text in regions():
-        return text  # a code: no need for the name table (built once, in about 0.4 s)
+    if _own_code(text):
+        return text
     return _lookup_cached(text, within, _registry_version[0])
 
 

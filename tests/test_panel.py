@@ -13,13 +13,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from lixia_econ import schema, viz
 from lixia_econ.errors import LixiaEconError, ParameterError
 from lixia_econ.io import read_table
-from lixia_econ.panel import get_series, load_panel
+from lixia_econ.panel import get_series, load_panel, panel_rows
 from lixia_econ.report import validate_parameters
 from lixia_econ.schema import COLUMNS
 
@@ -295,6 +296,84 @@ def test_accessor_picks_series_and_tab_completes(built):
     assert panel.econ.series("济南市", "地区生产总值", freq="A").attrs["region"] == "370100"
     table = panel.econ.available()
     assert {"region_name", "observations", "first", "last"} <= set(table.columns)
+
+
+# --------------------------------------------------------------------------- the row index
+
+
+def _masked(panel, region, indicator=None):
+    """The rows a plain boolean mask selects (what ``panel_rows`` must return)."""
+    mask = panel["region"] == region
+    if indicator is not None:
+        mask &= panel["indicator"] == indicator
+    rows = panel[mask]
+    rows.attrs = {}
+    return rows
+
+
+def test_panel_rows_are_the_rows_a_mask_selects(built):
+    _, panel = built
+    pairs = panel[["region", "indicator"]].drop_duplicates().itertuples(index=False)
+    for region, indicator in [*pairs, ("370102", "no_such_indicator"), ("999999", "gdp")]:
+        pd.testing.assert_frame_equal(
+            panel_rows(panel, region, indicator), _masked(panel, region, indicator)
+        )
+    for region in [*panel["region"].unique(), "999999"]:
+        pd.testing.assert_frame_equal(panel_rows(panel, region), _masked(panel, region))
+
+
+def _gdp_row(panel):
+    return panel.index[(panel["region"] == "370102") & (panel["indicator"] == "gdp")][0]
+
+
+def _relabel(panel):
+    panel.loc[_gdp_row(panel), "region"] = "370112"
+
+
+def _revalue(panel):
+    panel.loc[_gdp_row(panel), "value"] = 12345.6
+
+
+def _append(panel):
+    row = panel.loc[_gdp_row(panel)].copy()
+    row["period"], row["value"] = "2099", 1.0
+    panel.loc[panel.index.max() + 1] = row
+
+
+def _reindicate(panel):
+    panel.loc[_gdp_row(panel), "indicator"] = "gdp_nominal"
+
+
+def _reorder(panel):
+    order = np.argsort(panel["period"].to_numpy(), kind="stable")[::-1]
+    for column in panel.columns:
+        panel[column] = panel[column].to_numpy()[order]
+
+
+def _object_column_then_write(panel):
+    panel["region"] = panel["region"].astype(object)
+    panel_rows(panel, "370102", "gdp")  # indexed with a NumPy column, then written to
+    panel.loc[_gdp_row(panel), "region"] = "370112"
+
+
+@pytest.mark.parametrize(
+    "mutate", [_relabel, _reindicate, _revalue, _append, _reorder, _object_column_then_write]
+)
+def test_a_panel_changed_after_first_use_is_never_answered_from_a_stale_index(built, mutate):
+    panel = built.panel.copy(deep=True)
+    for region in ("370102", "370112"):  # the index is built and used
+        get_series(panel, region, "gdp", freq="A")
+    mutate(panel)
+    fresh = panel.copy(deep=True)  # a new object: indexed from scratch
+    for region, indicator in [("370102", "gdp"), ("370112", "gdp"), ("000000", "gdp")]:
+        pd.testing.assert_frame_equal(
+            panel_rows(panel, region, indicator), _masked(panel, region, indicator)
+        )
+        for options in ({"freq": "A"}, {"measure": "yoy_pct", "freq": "A"}):
+            got = get_series(panel, region, indicator, **options)
+            want = get_series(fresh, region, indicator, **options)
+            pd.testing.assert_series_equal(got, want)
+            pd.testing.assert_series_equal(got.attrs["status"], want.attrs["status"])
 
 
 def test_shipped_panel_keeps_the_source_order_of_the_manifest(built):

@@ -103,3 +103,41 @@ def test_a_different_unit_under_a_registered_code_is_refused(tmp_path):
 def test_unknown_region_names_the_nearest_entries():
     with pytest.raises(ParameterError, match=r"not in the region catalogue.*Did you mean.*370112"):
         regions.resolve_region("历成区")
+
+
+# --------------------------------------------------------------------------- codes by code
+
+
+def _own_names(reg, catalogue):
+    """Every name the resolver knows a region by, except its own code."""
+    names = {reg.name_zh, reg.name_en, *reg.aliases}
+    names |= set(regions._names_of(reg, catalogue.get(reg.parent)))
+    return names - {reg.code}
+
+
+def test_no_name_of_the_official_list_is_digits():
+    # what lets a GB/T code resolve to itself without the name table (regions._own_code)
+    catalogue = regions.regions()
+    for reg in catalogue.values():
+        if reg.source == regions._GBT_FILE.name:
+            keys = {regions.normalise_name(n) for n in _own_names(reg, catalogue)}
+            assert not [k for k in keys if k.isascii() and k.isdigit()], reg
+
+
+def _by_table(code):
+    return regions._lookup_cached(code, None, regions._registry_version[0])
+
+
+def test_every_code_resolves_as_through_the_name_table():
+    regions.register_regions(RAW_DIR / "regions.csv")
+    codes = list(regions.regions())
+    assert all(regions._own_code(c) for c in codes)
+    assert [regions.lookup_region(c) for c in codes] == [_by_table(c) for c in codes]
+
+
+def test_a_code_a_registered_unit_is_named_by_goes_through_the_name_table(tmp_path):
+    unit = "379901,示例区,Example District,county,370100,other,370102\n"  # alias: Lixia's code
+    regions.register_regions(_write(tmp_path / "u.csv", unit))
+    assert not regions._own_code("370102")
+    assert regions.lookup_region("370102") == _by_table("370102") != "370102"  # two names it
+    assert regions._own_code("370103")
