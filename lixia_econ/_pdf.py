@@ -4,9 +4,10 @@ Chromium is driven over its DevTools protocol on a pipe (``--remote-debugging-pi
 JSON messages ended by a NUL byte, written to its fd 3 and read from its fd 4), so one
 browser prints page after page: a :class:`Browser` is started when a report starts, so
 that its start-up overlaps the kernel's work, and a batch worker keeps one for all its
-reports (:func:`thread_browser`). For each page it opens a tab, loads the file, waits until
-every Vega chart is drawn as SVG (the page's ``window.lixiaChartsDrawn`` promise, else
-until each chart holds an ``<svg>``) and the fonts are loaded, and prints with
+reports (:func:`thread_browser`). It keeps one tab, opened while the kernel runs; for each
+page it loads the file there, waits until every Vega chart is drawn as SVG (the page's
+``window.lixiaChartsDrawn`` promise, else until each chart holds an ``<svg>``) and the
+fonts are loaded, and prints with
 ``Page.printToPDF``: the PDF is what the HTML shows, with the same CJK fonts (embedded,
 subset) and charts. The page size and margins come from the report's print CSS
 (``@page { size: A4 }``).
@@ -29,6 +30,7 @@ import select
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -186,6 +188,9 @@ class Browser:
         self._next_id = 0
         self._ready: str | None = None
         self._exit: int | None = None
+        self._session: str | None = None
+        self._tab_id: str | None = None
+        self._warming: threading.Thread | None = None
         self.pages = 0
 
     def alive(self) -> bool:
@@ -286,6 +291,54 @@ class Browser:
             self._ready = self._call("Browser.getVersion", deadline=deadline).get("product", "")
         return self._ready
 
+    def warm_up(self) -> None:
+        """Start the browser's tab in the background: its renderer is up before the first page.
+
+        For a report that starts its browser with its kernel; :meth:`print_pdf` waits for it.
+        A warm-up that fails is forgotten (the print then says what is wrong).
+        """
+        if self._warming is not None or self._session is not None:
+            return  # warming, or warm already
+
+        def run() -> None:
+            with contextlib.suppress(ReportError, OSError):
+                blank = self.profile / "blank.html"
+                blank.write_text("<!DOCTYPE html><html><body></body></html>", encoding="utf-8")
+                self._load(blank, time.monotonic() + 60)
+
+        self._warming = threading.Thread(target=run, name="lixia-chromium-warm-up", daemon=True)
+        self._warming.start()
+
+    def _tab(self, deadline: float) -> str:
+        """Return the session of the browser's one tab, opening it if there is none.
+
+        Every page is loaded in the same tab: the next page reuses its renderer process
+        (and V8's cache of the inlined Vega scripts), about 0.2 s sooner than in a new tab.
+        """
+        if self._session is None:
+            tab = self._call("Target.createTarget", {"url": "about:blank"}, deadline=deadline)
+            self._session = self._call(
+                "Target.attachToTarget",
+                {"targetId": tab["targetId"], "flatten": True},
+                deadline=deadline,
+            )["sessionId"]
+            self._tab_id = tab["targetId"]
+            self._call("Page.enable", session=self._session, deadline=deadline)
+        return self._session
+
+    def _load(self, html: Path, deadline: float) -> str:
+        """Load ``html`` in the tab and wait for its load event; return the session."""
+        self.wait_ready(max(deadline - time.monotonic(), 0.1))
+        session = self._tab(deadline)
+        self._events = [e for e in self._events if e.get("sessionId") != session]
+        went = self._call(
+            "Page.navigate", {"url": html.as_uri()}, session=session, deadline=deadline
+        )
+        if went.get("errorText"):
+            raise ReportError(f"{self.exe} could not open {html}: {went['errorText']}")
+        self._wait_event("Page.loadEventFired", session, deadline)
+        return session
+
     def print_pdf(self, html: str | Path, pdf: str | Path, *, timeout: float = 120) -> Path:
         """Print ``html`` to ``pdf``; see :func:`print_to_pdf`.
 
@@ -293,39 +346,29 @@ class Browser:
         ------
         ReportError
             The browser failed, crashed or took longer than ``timeout`` seconds (it is then
-            closed: :meth:`alive` is False), or the page could not be loaded.
+            closed: :meth:`alive` is False), or the page could not be loaded (the tab is
+            then closed; the next page gets a new one).
         """
         deadline = time.monotonic() + timeout
         html, pdf = Path(html).resolve(), Path(pdf).resolve()
-        self.wait_ready(timeout)
-        target = self._call("Target.createTarget", {"url": "about:blank"}, deadline=deadline)
-        tab = target["targetId"]
+        if self._warming is not None:
+            self._warming.join(timeout)
+            self._warming = None
         try:
-            data = self._print_tab(tab, html, deadline)
+            data = self._print(html, deadline)
         except ReportError as exc:
             if "did not answer" in str(exc):
                 self.close()  # a hung page: the next report gets a new browser
+            elif self.alive():
+                self._close_tab(deadline + 10)
             raise
-        finally:
-            if self.alive():
-                with contextlib.suppress(ReportError):
-                    self._call("Target.closeTarget", {"targetId": tab}, deadline=deadline + 10)
         pdf.write_bytes(data)
         self.pages += 1
         return pdf
 
-    def _print_tab(self, tab: str, html: Path, deadline: float) -> bytes:
-        """Load ``html`` in the tab, wait for its charts and fonts, return the PDF bytes."""
-        session = self._call(
-            "Target.attachToTarget", {"targetId": tab, "flatten": True}, deadline=deadline
-        )["sessionId"]
-        self._call("Page.enable", session=session, deadline=deadline)
-        went = self._call(
-            "Page.navigate", {"url": html.as_uri()}, session=session, deadline=deadline
-        )
-        if went.get("errorText"):
-            raise ReportError(f"{self.exe} could not open {html}: {went['errorText']}")
-        self._wait_event("Page.loadEventFired", session, deadline)
+    def _print(self, html: Path, deadline: float) -> bytes:
+        """Load ``html``, wait for its charts and fonts, return the PDF's bytes."""
+        session = self._load(html, deadline)
         ready = {"expression": _READY_JS, "awaitPromise": True, "returnByValue": True}
         self._call("Runtime.evaluate", ready, session=session, deadline=deadline)
         printed = self._call("Page.printToPDF", _PRINT, session=session, deadline=deadline)
@@ -333,6 +376,12 @@ class Browser:
         if not data:
             raise ReportError(f"{self.exe} printed {html} to an empty PDF")
         return data
+
+    def _close_tab(self, deadline: float) -> None:
+        tab, self._session, self._tab_id = self._tab_id, None, None
+        if tab is not None:
+            with contextlib.suppress(ReportError):
+                self._call("Target.closeTarget", {"targetId": tab}, deadline=deadline)
 
     def _close_fds(self) -> None:
         for fd in (getattr(self, "_to", None), getattr(self, "_from", None)):

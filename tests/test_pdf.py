@@ -127,11 +127,16 @@ def _group_alive(pgid: int) -> bool:
 
 
 def test_one_browser_prints_page_after_page_then_leaves_nothing(page, tmp_path):
+    other = tmp_path / "other.html"
+    other.write_text(PAGE.replace("历下区", "历城区"), encoding="utf-8")
     browser = Browser()
+    browser.warm_up()
     try:
-        for n in range(3):
-            pdf = print_to_pdf(page, tmp_path / f"page{n}.pdf", timeout=60, browser=browser)
-            assert "历下区地区生产总值（亿元）" in _poppler("pdftotext", str(pdf), "-")
+        for n, (html, name) in enumerate([(page, "历下区"), (other, "历城区"), (page, "历下区")]):
+            pdf = print_to_pdf(html, tmp_path / f"page{n}.pdf", timeout=60, browser=browser)
+            text = _poppler("pdftotext", str(pdf), "-")
+            assert f"{name}地区生产总值（亿元）" in text  # this page, not the one before
+            assert len(re.findall("地区生产总值", text)) == 1
         assert browser.alive()
         assert browser.pages == 3
     finally:

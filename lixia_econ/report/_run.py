@@ -764,9 +764,12 @@ def _start_browser(job: Job, *, warm: bool) -> Browser | None:
     says why there is no PDF.
     """
     try:
-        return thread_browser(job.batch) if warm else Browser()
+        browser = thread_browser(job.batch) if warm else Browser()
     except ReportError:
         return None
+    if browser.pages == 0:
+        browser.warm_up()  # its tab opened in the background, while the kernel runs
+    return browser
 
 
 def _print_pdf(job: Job, scratch: _Scratch, browser: Browser | None) -> dict[str, Any]:
