@@ -11,6 +11,7 @@ run's notebook and log go to ``<as_of>.failed/`` instead.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import contextlib
 import datetime as dt
 import hashlib
@@ -744,15 +745,14 @@ def _execute(job: Job, scratch: _Scratch, *, warm: bool = False) -> str | None:
     return error
 
 
-def _export(job: Job, scratch: _Scratch) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Write ``report.html`` and ``tables.xlsx``; return the glued tables and values."""
+def _export_html(job: Job, scratch: _Scratch) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Write ``report.html``; return the glued tables and values."""
     import nbformat
 
     nb = nbformat.read(scratch.notebook, as_version=4)
     tables, values = _collect_glue(nb)
     page = notebook_to_html(nb, show_code=job.show_code, title=_page_title(job, values))
     (scratch.folder / "report.html").write_text(page, encoding="utf-8")
-    write_workbook(scratch.folder / "tables.xlsx", tables, job.parameters)
     return tables, values
 
 
@@ -932,11 +932,15 @@ def _export_and_publish(
     """Export HTML, workbook and PDF, then publish the folder; timings filled in."""
     t_export = time.perf_counter()
     _test_pause("export", scratch)
-    tables, values = _export(job, scratch)
-    timings["export"] = time.perf_counter() - t_export
-    t_pdf = time.perf_counter()
-    pdf = _print_pdf(job, scratch, browser)
-    timings["pdf"] = time.perf_counter() - t_pdf
+    tables, values = _export_html(job, scratch)
+    # the workbook is written while Chromium prints (the print mostly waits on Chromium)
+    with cf.ThreadPoolExecutor(1, thread_name_prefix="lixia-xlsx") as pool:
+        book = pool.submit(write_workbook, scratch.folder / "tables.xlsx", tables, job.parameters)
+        t_pdf = time.perf_counter()
+        pdf = _print_pdf(job, scratch, browser)
+        timings["pdf"] = time.perf_counter() - t_pdf
+        book.result()
+    timings["export"] = time.perf_counter() - t_export - timings["pdf"]
     timings["total"] = total()
     _test_pause("publish", scratch)
     return _publish(job, scratch, _metrics(job, tables, values, timings, pdf), timings)
