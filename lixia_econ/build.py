@@ -25,7 +25,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,9 @@ from lixia_econ.clean import JAN_FEB_STATUS, decumulate_frame
 from lixia_econ.errors import DataFormatError, LixiaEconError
 from lixia_econ.regions import REGISTRY_COLUMNS, Region, register_regions
 from lixia_econ.schema import COLUMNS, validate
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = [
     "REGIONS_NAME",
@@ -566,10 +569,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
     def field(col: pd.Series) -> pa.Array:
         if col.dtype == np.float64:
-            values = col.to_numpy()
-            text = np.array(list(map(repr, values.tolist())), dtype=object)  # numpy's str too
-            text[np.isnan(values)] = ""
-            return pa.array(text, type=pa.large_string())
+            return _float_text(col.to_numpy())
         arr = pa.array(col, type=pa.large_string(), from_pandas=True).fill_null("")
         if not pc.any(pc.match_substring_regex(pc.unique(arr), _CSV_QUOTE)).as_py():
             return arr  # no distinct cell needs quotes (most columns hold few)
@@ -594,6 +594,38 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
                 ends = np.frombuffer(offsets, dtype=np.int64)
                 ends = ends[chunk.offset : chunk.offset + len(chunk) + 1]
                 fh.write(memoryview(data)[ends[0] : ends[-1]])
+
+
+#: Where ``repr`` prints a float positionally (``1e-05`` and ``1e+16`` are exponents).
+_POSITIONAL = (1e-4, 1e16)
+
+
+def _float_text(values: np.ndarray) -> pa.Array:
+    """Return each float as ``repr`` (and numpy's ``str``) prints it, ``""`` for NaN.
+
+    Arrow's cast to text finds the same shortest digits as ``repr`` but prints them in
+    its own notation: an integral value without ``.0``, and an exponent at thresholds
+    of its own. Where it prints positionally within ``repr``'s positional range its text
+    is ``repr``'s, with ``.0`` added when it has no point; every other value (zero, its
+    sign included, NaN, infinities, tiny and huge values, Arrow's exponents) goes
+    through ``repr`` itself.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.cast(pa.array(values, type=pa.float64()), pa.large_string())
+    magnitude = np.abs(values)
+    plain = (magnitude >= _POSITIONAL[0]) & (magnitude < _POSITIONAL[1])
+    plain &= ~pc.match_substring(text, "e").to_numpy(zero_copy_only=False)
+    point = pc.match_substring(text, ".")
+    none, zero = (pa.scalar(t, type=pa.large_string()) for t in ("", ".0"))
+    dotted = pc.binary_join_element_wise(text, zero, none)
+    text = pc.if_else(point, text, dotted)
+    other = np.flatnonzero(~plain)
+    if not len(other):
+        return text
+    printed = ["" if v != v else repr(v) for v in values[other].tolist()]
+    return pc.replace_with_mask(text, pa.array(~plain), pa.array(printed, type=pa.large_string()))
 
 
 def _write_regions(path: Path, units: list[Region]) -> None:
