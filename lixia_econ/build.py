@@ -516,11 +516,7 @@ def _write_outputs(
 
     tmp = processed.new_version(out_dir)
     try:
-        panel.to_parquet(tmp / f"{config.PANEL_STEM}.parquet", index=False)
-        processed.test_delay()
-        # text Excel would run as a formula gets a ' in front (the CSV only, not the parquet)
-        write_csv(csv_frame(panel), tmp / f"{config.PANEL_STEM}.csv")
-        processed.test_delay()
+        _write_panel(panel, tmp)
         _write_regions(tmp / REGIONS_NAME, result.regions)
         log = {
             "input_hash": digest,
@@ -539,6 +535,26 @@ def _write_outputs(
     processed.clean(out_dir)
     names = [f"{config.PANEL_STEM}.parquet", f"{config.PANEL_STEM}.csv", processed.LOG_NAME]
     result.written = [out_dir / name for name in [*names, REGIONS_NAME]]
+
+
+def _write_panel(panel: pd.DataFrame, folder: Path) -> None:
+    """Write ``panel.parquet`` and ``panel.csv`` into ``folder`` at the same time.
+
+    The parquet file is written in a second thread while this one makes the CSV (both
+    are mostly Arrow's work, which runs without the GIL); an error in either is raised.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    def parquet() -> None:
+        panel.to_parquet(folder / f"{config.PANEL_STEM}.parquet", index=False)
+        processed.test_delay()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        done = pool.submit(parquet)
+        # text Excel would run as a formula gets a ' in front (the CSV only, not the parquet)
+        write_csv(csv_frame(panel), folder / f"{config.PANEL_STEM}.csv")
+        processed.test_delay()
+        done.result()
 
 
 #: Rows joined into CSV text at a time by :func:`write_csv`.
