@@ -35,7 +35,7 @@ from lixia_econ._excel import csv_frame
 from lixia_econ.clean import JAN_FEB_STATUS, decumulate_frame
 from lixia_econ.errors import DataFormatError, LixiaEconError
 from lixia_econ.regions import REGISTRY_COLUMNS, Region, register_regions
-from lixia_econ.schema import COLUMNS, validate
+from lixia_econ.schema import COLUMNS, as_category, as_text, validate
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -192,10 +192,10 @@ def _year_end_ytd(panel: pd.DataFrame, flows: set[str]) -> pd.DataFrame:
     level = end & (panel["measure"] == "ytd_level") & panel["indicator"].isin(flows)
     growth = end & (panel["measure"] == "ytd_yoy_pct") & (panel["price_basis"] == "comparable")
     rows = panel[(level | growth) & panel["status"].isin(_SUMMABLE)]
-    what = rows["freq"].map({"Q": "fourth quarter", "M": "December"})
+    note = "the {}'s year-to-date value of the same source"
     return rows.assign(
         measure=rows["measure"].map({"ytd_level": "level", "ytd_yoy_pct": "yoy_pct"}),
-        note="the " + what + "'s year-to-date value of the same source",
+        note=rows["freq"].map({"Q": note.format("fourth quarter"), "M": note.format("December")}),
     )
 
 
@@ -433,11 +433,13 @@ def _read_one(path: Path, rel: str, entry: dict[str, Any] | None) -> pd.DataFram
 
     options = dict(entry.get("options", {})) if entry else {}
     layout = entry.get("layout") if entry else None
-    table = read_table(path, layout=layout, **options)
+    table = read_table(path, layout=layout, **{**options, "categorical": True})
     attrs = dict(table.attrs)
-    table = table.assign(source=table["source"].where(table["source"] != "", rel))
+    source = table["source"]
+    if (source == "").any():  # the new category: as text, then as a categorical again
+        table = table.assign(source=as_category(source.astype(object).where(source != "", rel)))
     table.attrs["source_rows"] = attrs.get("source_rows")
-    out = validate(table, path=path)
+    out = validate(table, path=path, categorical=True)
     out.attrs.update({k: attrs.get(k, []) for k in ("caveats", "flagged")})
     return out
 
@@ -489,23 +491,51 @@ def _assemble(
     panel = _joined(frames) if frames else pd.DataFrame(columns=COLUMNS)
     derived = derive_single_periods(panel, jan_feb=jan_feb)
     say(f"derived {len(derived)} single-period values from year-to-date values")
-    annual = derive_annual(pd.concat([panel, derived], ignore_index=True))
+    annual = derive_annual(_stacked([panel, derived]))
     say(f"derived {len(annual)} annual values from quarters and months")
     result.derived = len(derived) + len(annual)
     parts = [panel, derived, annual]
     del panel, derived, annual  # one reference each: the parts go once joined
     try:
-        return validate(_joined(parts), path="panel")
+        panel = validate(_joined(parts), path="panel", categorical=True)
     except LixiaEconError as err:
         result.rejected.append(("panel", err))
         return None
+    for c in panel.columns:  # the text of each row, once, for the files
+        if isinstance(panel[c].dtype, pd.CategoricalDtype):
+            panel[c] = as_text(panel[c])
+    return panel
 
 
 def _joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Return the frames joined; the list is emptied so that the parts can be freed."""
-    out = pd.concat(frames, ignore_index=True)
+    out = _stacked(frames)
     frames.clear()
     return out
+
+
+def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Return ``pd.concat(frames, ignore_index=True)``, categoricals joined as categoricals.
+
+    A column that is categorical in any frame is joined as one categorical of the text of
+    every frame's cells, its categories sorted (:func:`~lixia_econ.schema.as_category`);
+    ``pd.concat`` would make a string per row of categoricals of different categories.
+    """
+    from pandas.api.types import union_categoricals
+
+    names = list(frames[0].columns)
+    categorical = any(isinstance(t, pd.CategoricalDtype) for f in frames for t in f.dtypes)
+    if not categorical or any(list(f.columns) != names for f in frames):
+        return pd.concat(frames, ignore_index=True)
+    columns = {}
+    for c in names:
+        parts = [f[c] for f in frames]
+        if any(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            cats = [as_category(p).array for p in parts]
+            columns[c] = union_categoricals(cats, sort_categories=True)
+        else:
+            columns[c] = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(columns, index=pd.RangeIndex(sum(len(f) for f in frames)))
 
 
 def _write_outputs(
