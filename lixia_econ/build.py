@@ -20,9 +20,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import multiprocessing as mp
+import os
 import shutil
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -444,6 +447,48 @@ def _read_one(path: Path, rel: str, entry: dict[str, Any] | None) -> pd.DataFram
     return out
 
 
+#: Data files of this many bytes in all or more are read by a pool of :data:`_WORKERS`.
+_POOL_BYTES = 32 << 20
+_WORKERS = 2
+#: A file to read: its path, its name in the raw folder, its manifest entry.
+_Job = tuple[Path, str, dict[str, Any] | None]
+
+
+def _tables(jobs: list[_Job]) -> Iterator[pd.DataFrame | LixiaEconError]:
+    """Yield each file's table (:func:`_read_one`) or its error, in the order of ``jobs``.
+
+    Large inputs are read by a pool of worker processes, the files being independent
+    (forked: they know the units registered for this build). A file a worker could not
+    read is read again here, so that its error is raised as it always was.
+    """
+    workers = min(_WORKERS, os.cpu_count() or 1, len(jobs))
+    size = sum(path.stat().st_size for path, _, _ in jobs)
+    if workers < 2 or size < _POOL_BYTES or "fork" not in mp.get_all_start_methods():
+        yield from (_try_read(*job) for job in jobs)
+        return
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        for job, table in zip(jobs, pool.map(_read_in_worker, jobs), strict=True):
+            yield _try_read(*job) if table is None else table
+
+
+def _try_read(path: Path, rel: str, entry: dict[str, Any] | None) -> pd.DataFrame | LixiaEconError:
+    """Return :func:`_read_one` of a file, or the error that rejects it."""
+    try:
+        return _read_one(path, rel, entry)
+    except LixiaEconError as err:
+        return err
+
+
+def _read_in_worker(job: _Job) -> pd.DataFrame | None:
+    """Return :func:`_read_one` in a worker process; None on any error (read again by the build)."""
+    try:
+        table = _read_one(*job)
+    except Exception:
+        return None
+    table.attrs.pop("source_rows", None)  # checked: the line numbers are not needed now
+    return table
+
+
 def _read_files(
     raw: Path,
     files: list[Path],
@@ -453,13 +498,10 @@ def _read_files(
 ) -> tuple[list[pd.DataFrame], dict[str, str]]:
     """Read every file; return the tables and the January–February choice per source."""
     frames, jan_feb = [], {}
-    for f in files:
-        rel = f.relative_to(raw).as_posix()
-        entry = listed.get(f.resolve())
-        try:
-            table = _read_one(f, rel, entry)
-        except LixiaEconError as err:
-            _reject(result, rel, err, say)
+    jobs = [(f, f.relative_to(raw).as_posix(), listed.get(f.resolve())) for f in files]
+    for (_, rel, entry), table in zip(jobs, _tables(jobs), strict=True):
+        if isinstance(table, LixiaEconError):
+            _reject(result, rel, table, say)
             continue
         layout = entry.get("layout") if entry else None
         how = f"layout {layout}" if entry else "layout detected automatically (not in manifest)"
