@@ -529,7 +529,10 @@ def _assemble(
     result: BuildResult,
     say: Callable[[str], None],
 ) -> pd.DataFrame | None:
-    """Join the tables, add derived single periods, validate; None if the panel is invalid."""
+    """Join the tables, add derived single periods, validate; None if the panel is invalid.
+
+    The panel's text columns are categoricals (:func:`~lixia_econ.schema.as_category`).
+    """
     panel = _joined(frames) if frames else pd.DataFrame(columns=COLUMNS)
     derived = derive_single_periods(panel, jan_feb=jan_feb)
     say(f"derived {len(derived)} single-period values from year-to-date values")
@@ -539,14 +542,10 @@ def _assemble(
     parts = [panel, derived, annual]
     del panel, derived, annual  # one reference each: the parts go once joined
     try:
-        panel = validate(_joined(parts), path="panel", categorical=True)
+        return validate(_joined(parts), path="panel", categorical=True)
     except LixiaEconError as err:
         result.rejected.append(("panel", err))
         return None
-    for c in panel.columns:  # the text of each row, once, for the files
-        if isinstance(panel[c].dtype, pd.CategoricalDtype):
-            panel[c] = as_text(panel[c])
-    return panel
 
 
 def _joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -612,13 +611,15 @@ def _write_outputs(
 def _write_panel(panel: pd.DataFrame, folder: Path) -> None:
     """Write ``panel.parquet`` and ``panel.csv`` into ``folder`` at the same time.
 
-    The parquet file is written in a second thread while this one makes the CSV (both
-    are mostly Arrow's work, which runs without the GIL); an error in either is raised.
+    The parquet file (text columns as ``str``, however ``panel`` holds them) is written in
+    a second thread while this one makes the CSV (both are mostly Arrow's work, which runs
+    without the GIL); an error in either is raised.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     def parquet() -> None:
-        panel.to_parquet(folder / f"{config.PANEL_STEM}.parquet", index=False)
+        text = {c: as_text(panel[c]) for c in panel.columns if _is_text(panel[c].dtype)}
+        panel.assign(**text).to_parquet(folder / f"{config.PANEL_STEM}.parquet", index=False)
         processed.test_delay()
 
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -641,47 +642,66 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     The same bytes (a test compares them), made by Arrow's string kernels a million rows
     at a time instead of pandas' row-by-row writer (which took most of a county build):
     UTF-8 with a BOM, ``\n`` line ends, a field quoted when it holds ``,``, ``"`` or a
-    line break (its quotes doubled), floats as numpy prints them. Frames with columns
+    line break (its quotes doubled), floats as numpy prints them. A categorical of text
+    is written from its categories, each made into a field once. Frames with columns
     other than text and float64 go to pandas.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    kinds = [isinstance(t, pd.StringDtype) or t == np.float64 for t in frame.dtypes]
+    kinds = [_is_text(t) or t == np.float64 for t in frame.dtypes]
     if not all(kinds) or not all(isinstance(c, str) for c in frame.columns):
         frame.to_csv(path, index=False, encoding="utf-8-sig")
         return
-
-    def large(s: str) -> pa.Scalar:
-        return pa.scalar(s, type=pa.large_string())
-
-    def field(col: pd.Series) -> pa.Array:
-        if col.dtype == np.float64:
-            return _float_text(col.to_numpy())
-        arr = pa.array(col, type=pa.large_string(), from_pandas=True).fill_null("")
-        if not pc.any(pc.match_substring_regex(pc.unique(arr), _CSV_QUOTE)).as_py():
-            return arr  # no distinct cell needs quotes (most columns hold few)
-        needs = pc.match_substring_regex(arr, _CSV_QUOTE)
-        quote = large('"')
-        quoted = pc.binary_join_element_wise(
-            quote, pc.replace_substring(arr, '"', '""'), quote, large("")
-        )
-        return pc.if_else(needs, quoted, arr)
-
     with open(path, "wb") as fh:
         fh.write(b"\xef\xbb\xbf")
         header = pd.DataFrame(columns=frame.columns).to_csv(index=False, lineterminator="\n")
         fh.write(header.encode("utf-8"))
         for start in range(0, len(frame), _CSV_ROWS):
             part = frame.iloc[start : start + _CSV_ROWS]
-            fields = [field(part[c]) for c in part.columns]
-            fields[-1] = pc.binary_join_element_wise(fields[-1], large(""), large("\n"))  # + "\n"
-            line = pc.binary_join_element_wise(*fields, large(","))
+            fields = [_csv_field(part[c]) for c in part.columns]
+            fields[-1] = pc.binary_join_element_wise(fields[-1], _large(""), _large("\n"))
+            line = pc.binary_join_element_wise(*fields, _large(","))
             for chunk in line.chunks if isinstance(line, pa.ChunkedArray) else [line]:
                 _, offsets, data = chunk.buffers()
                 ends = np.frombuffer(offsets, dtype=np.int64)
                 ends = ends[chunk.offset : chunk.offset + len(chunk) + 1]
                 fh.write(memoryview(data)[ends[0] : ends[-1]])
+
+
+def _is_text(dtype: object) -> bool:
+    """Say whether a column of ``dtype`` holds text: ``str``, or a categorical of it."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        return isinstance(dtype.categories.dtype, pd.StringDtype)
+    return isinstance(dtype, pd.StringDtype)
+
+
+def _large(text: str) -> pa.Scalar:
+    import pyarrow as pa
+
+    return pa.scalar(text, type=pa.large_string())
+
+
+def _csv_field(col: pd.Series) -> pa.Array:
+    """Return the CSV fields of a column (:func:`write_csv`): quoted where needed, no BOM."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if col.dtype == np.float64:
+        return _float_text(col.to_numpy())
+    if isinstance(col.dtype, pd.CategoricalDtype):  # each category made a field once
+        words = _csv_field(pd.Series(col.cat.categories))
+        codes = col.cat.codes.to_numpy()
+        return pc.take(words, pa.array(codes, mask=codes < 0)).fill_null("")
+    arr = pa.array(col, type=pa.large_string(), from_pandas=True).fill_null("")
+    if not pc.any(pc.match_substring_regex(pc.unique(arr), _CSV_QUOTE)).as_py():
+        return arr  # no distinct cell needs quotes (most columns hold few)
+    needs = pc.match_substring_regex(arr, _CSV_QUOTE)
+    quote = _large('"')
+    quoted = pc.binary_join_element_wise(
+        quote, pc.replace_substring(arr, '"', '""'), quote, _large("")
+    )
+    return pc.if_else(needs, quoted, arr)
 
 
 #: Where ``repr`` prints a float positionally (``1e-05`` and ``1e+16`` are exponents).

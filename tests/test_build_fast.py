@@ -16,7 +16,7 @@ import pytest
 
 from lixia_econ import build
 from lixia_econ._excel import csv_frame, excel_safe_text
-from lixia_econ.schema import COLUMNS, KEY, validate
+from lixia_econ.schema import COLUMNS, KEY, as_category, validate
 
 _TEXT = ["a\rb", "a\nb", "a,b", 'a"b', "", " x", "a;b", "é\u2028", "a\tb", "#", '"', "x\r\ny",
          "'=1", "=cmd|' /C calc'!A0", "+1", "-2", "@a", "中文，逗号", "区", None]  # fmt: skip
@@ -49,6 +49,15 @@ def test_write_csv_gives_the_bytes_of_to_csv(tmp_path, monkeypatch, rows):
     frame = pd.concat([_frame(), _frame()], ignore_index=True)  # chunked Arrow columns
     build.write_csv(frame, tmp_path / "fast.csv")
     frame.to_csv(tmp_path / "pandas.csv", index=False, encoding="utf-8-sig")
+    assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+def test_csv_of_categoricals_gives_the_bytes_of_to_csv_of_their_text(tmp_path):
+    frame = pd.concat([_frame(), _frame()], ignore_index=True)
+    cat = frame.assign(**{c: as_category(frame[c]) for c in ("region", "note", "source")})
+    assert all(isinstance(cat[c].dtype, pd.CategoricalDtype) for c in ("region", "note"))
+    build.write_csv(csv_frame(cat), tmp_path / "fast.csv")
+    csv_frame(frame).to_csv(tmp_path / "pandas.csv", index=False, encoding="utf-8-sig")
     assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
 
 
@@ -114,6 +123,10 @@ def test_validate_sorts_and_drops_repeats_as_sort_values_did():
     got = validate(frame)
     pd.testing.assert_frame_equal(got, expected)
     pd.testing.assert_frame_equal(validate(got), expected)  # already in order: kept as is
+    categorical = validate(frame, categorical=True)
+    assert all(isinstance(categorical[c].dtype, pd.CategoricalDtype) for c in text)
+    as_text = categorical.astype({c: str for c in text})
+    pd.testing.assert_frame_equal(as_text, expected)
 
 
 def _build(raw, out, monkeypatch, pool: bool) -> tuple[list[str], list[tuple[str, str]]]:
