@@ -543,9 +543,13 @@ def as_category(col: pd.Series) -> pd.Series:
 
 
 def _all_in(col: pd.Series, codes: set[str]) -> bool:
-    """Say whether every cell of ``col``, as text, is one of ``codes`` (fast; no row named)."""
-    distinct = pd.Series(pd.unique(col), dtype=object)
-    return bool(distinct.astype(str).isin(codes).all())
+    """Say whether every cell of ``col``, as text, is one of ``codes`` (fast; no row named).
+
+    Each distinct cell is looked up in the set (``isin`` would turn the set into an array
+    first: the region catalogue, each time).
+    """
+    distinct = pd.Series(pd.unique(col), dtype=object).astype(str)
+    return all(isinstance(cell, str) and cell in codes for cell in distinct)
 
 
 def _periods_match(freq: pd.Series, period: pd.Series) -> bool:
