@@ -597,6 +597,8 @@ class Observations:
         self.caveats = Caveats([], [])
         #: Title lines above the table (bulletins), as printed.
         self.titles: list[str] = []
+        #: Each period's frequency letter and label (:meth:`add`), found once.
+        self._labels: dict[pd.Period, tuple[str, str]] = {}
 
     def add(
         self,
@@ -618,10 +620,13 @@ class Observations:
             self.missing += 1
             return
         c = self.cols
+        if period not in self._labels:
+            self._labels[period] = (freq_code(period), period_to_str(period))
+        freq, label = self._labels[period]
         c["region"].append(region)
         c["indicator"].append(stored.indicator)
-        c["freq"].append(freq_code(period))
-        c["period"].append(period_to_str(period))
+        c["freq"].append(freq)
+        c["period"].append(label)
         c["measure"].append(stored.measure)
         c["value"].append(float(scale(value, stored.factor, stored.shift)))
         c["unit"].append(stored.unit)
