@@ -162,13 +162,18 @@ def derive_single_periods(panel: pd.DataFrame, *, jan_feb: dict[str, str]) -> pd
     is_ytd = (panel["measure"] == "ytd_level") & panel["freq"].isin(["Q", "M"])
     ytd = panel.loc[is_ytd, [*group, "freq", "period", "value"]]  # only what is used
     published = panel.loc[panel["measure"] == "level", cols]
-    frames = []
-    for (freq, source), rows in ytd.groupby(["freq", "source"], sort=True):
-        single = decumulate_frame(rows, by=group, freq=freq, jan_feb=jan_feb.get(source, "keep"))
+    ytd = ytd[ytd["source"].notna()]
+    how = {s: jan_feb.get(s, "keep") for s in pd.unique(ytd["source"])}
+    frames = []  # one call per frequency and choice (not per source): the same rows
+    for (freq, choice), rows in ytd.groupby([ytd["freq"], ytd["source"].map(how)], sort=True):
+        single = decumulate_frame(rows, by=group, freq=freq, jan_feb=choice)
         frames.append(single.assign(freq=freq))
     if not frames:
         return pd.DataFrame(columns=list(COLUMNS))
     out = pd.concat(frames, ignore_index=True)
+    # in the order of one call per frequency and source, in turn (as each sorts its rows)
+    ranks = [pd.factorize(out[c], sort=True)[0] for c in ("source", "freq")]
+    out = out.take(np.lexsort(ranks)).reset_index(drop=True)
     out = out[_absent(out, published, cols)]
     note = "de-cumulated from the year-to-date values of the same source"
     return out.assign(measure="level", note=note)[list(COLUMNS)].reset_index(drop=True)
@@ -713,9 +718,9 @@ def _float_text(values: np.ndarray) -> pa.Array:
 
     Arrow's cast to text finds the same shortest digits as ``repr`` but prints them in
     its own notation: an integral value without ``.0``, and an exponent at thresholds
-    of its own. Where it prints positionally within ``repr``'s positional range its text
-    is ``repr``'s, with ``.0`` added when it has no point; every other value (zero, its
-    sign included, NaN, infinities, tiny and huge values, Arrow's exponents) goes
+    of its own. Where it prints positionally, with a point, within ``repr``'s positional
+    range its text is ``repr``'s; every other value (integral values, zero with its sign,
+    NaN, infinities, tiny and huge values, Arrow's exponents: few in a panel) goes
     through ``repr`` itself.
     """
     import pyarrow as pa
@@ -725,14 +730,10 @@ def _float_text(values: np.ndarray) -> pa.Array:
     magnitude = np.abs(values)
     plain = (magnitude >= _POSITIONAL[0]) & (magnitude < _POSITIONAL[1])
     plain &= ~pc.match_substring(text, "e").to_numpy(zero_copy_only=False)
-    point = pc.match_substring(text, ".")
-    none, zero = (pa.scalar(t, type=pa.large_string()) for t in ("", ".0"))
-    dotted = pc.binary_join_element_wise(text, zero, none)
-    text = pc.if_else(point, text, dotted)
-    other = np.flatnonzero(~plain)
-    if not len(other):
+    plain &= pc.match_substring(text, ".").to_numpy(zero_copy_only=False)
+    if plain.all():
         return text
-    printed = ["" if v != v else repr(v) for v in values[other].tolist()]
+    printed = ["" if v != v else repr(v) for v in values[~plain].tolist()]
     return pc.replace_with_mask(text, pa.array(~plain), pa.array(printed, type=pa.large_string()))
 
 
