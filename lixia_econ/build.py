@@ -541,11 +541,15 @@ def _assemble(
     panel = _joined(frames) if frames else pd.DataFrame(columns=COLUMNS)
     derived = derive_single_periods(panel, jan_feb=jan_feb)
     say(f"derived {len(derived)} single-period values from year-to-date values")
-    annual = derive_annual(_stacked([panel, derived]))
+    result.derived = len(derived)
+    parts = [panel, derived]
+    del panel, derived  # one reference each: the parts go once joined
+    panel = _joined(parts)
+    annual = derive_annual(panel)
     say(f"derived {len(annual)} annual values from quarters and months")
-    result.derived = len(derived) + len(annual)
-    parts = [panel, derived, annual]
-    del panel, derived, annual  # one reference each: the parts go once joined
+    result.derived += len(annual)
+    parts = [panel, annual]
+    del panel, annual
     try:
         return validate(_joined(parts), path="panel", categorical=True)
     except LixiaEconError as err:

@@ -400,6 +400,8 @@ class _Ranks:
         self.codes: dict[str, np.ndarray] = {}
         self.labels: dict[str, np.ndarray] = {}
         self.rows: np.ndarray | None = None  # rows of ``out`` kept, None: all
+        #: The rows' order by :data:`KEY` while all are kept (:func:`_check_unique`).
+        self.order: np.ndarray | None = None
 
     def __call__(self, col: str) -> np.ndarray:
         if col not in self.codes:
@@ -444,7 +446,9 @@ def _key_order(ranks: _Ranks) -> np.ndarray | None:
     One stable argsort of the key columns' ranks in mixed radix, the sort
     ``sort_values(KEY)`` makes.
     """
-    order = np.argsort(ranks.numbers(list(KEY)), kind="stable")
+    order = ranks.order
+    if order is None or ranks.rows is not None:
+        order = np.argsort(ranks.numbers(list(KEY)), kind="stable")
     return None if (order[1:] > order[:-1]).all() else order
 
 
@@ -570,10 +574,17 @@ def _periods_match(freq: pd.Series, period: pd.Series) -> bool:
 def _check_unique(
     out: pd.DataFrame, frame: pd.DataFrame, path: object, ranks: _Ranks
 ) -> pd.DataFrame:
-    """Drop rows repeated with the same value; raise for one key with two values."""
-    key = pd.Series(ranks.numbers(list(KEY)), index=out.index)
-    if not key.duplicated().any():  # no key twice: nothing repeated either
+    """Drop rows repeated with the same value; raise for one key with two values.
+
+    Keys are compared in their sorted order, which :func:`_key_order` then uses.
+    """
+    numbers = ranks.numbers(list(KEY))
+    order = np.argsort(numbers, kind="stable")
+    ordered = numbers[order]
+    if not (ordered[1:] == ordered[:-1]).any():  # no key twice: nothing repeated either
+        ranks.order = order
         return out
+    key = pd.Series(numbers, index=out.index)
     both = pd.DataFrame({"key": key, "value": out["value"]})
     repeated = both.duplicated(keep="first").to_numpy()
     if repeated.any():
