@@ -23,6 +23,7 @@ import json
 import multiprocessing as mp
 import os
 import shutil
+import sys
 import tomllib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -463,12 +464,13 @@ def _tables(jobs: list[_Job]) -> Iterator[pd.DataFrame | LixiaEconError]:
     """Yield each file's table (:func:`_read_one`) or its error, in the order of ``jobs``.
 
     Large inputs are read by a pool of worker processes, the files being independent
-    (forked: they know the units registered for this build). A file a worker could not
-    read is read again here, so that its error is raised as it always was.
+    (forked, on Linux: they know the units registered for this build; elsewhere the
+    files are read here). A file a worker could not read is read again here, so that its
+    error is raised as it always was.
     """
     workers = min(_WORKERS, os.cpu_count() or 1, len(jobs))
     size = sum(path.stat().st_size for path, _, _ in jobs)
-    if workers < 2 or size < _POOL_BYTES or "fork" not in mp.get_all_start_methods():
+    if workers < 2 or size < _POOL_BYTES or sys.platform != "linux":  # fork: safe on Linux
         yield from (_try_read(*job) for job in jobs)
         return
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
