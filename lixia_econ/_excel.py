@@ -48,13 +48,17 @@ def excel_safe_text(value: Any) -> Any:
 def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy of ``frame`` whose text cells are safe to open in Excel.
 
-    Only object and string columns are touched (:func:`excel_safe_text`); numbers stay
-    numbers.
+    Only object, string and categorical columns are touched (:func:`excel_safe_text`; a
+    categorical's categories); numbers stay numbers.
     """
     out = frame.copy()
     for c in out.columns:
         col = out[c]
-        if isinstance(col.dtype, pd.StringDtype):  # text only: prefix at once
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            cells = col.cat.categories
+            if cells.map(is_formula_like).any():  # most columns: no category formula-like
+                out[c] = col.map(excel_safe_text)
+        elif isinstance(col.dtype, pd.StringDtype):  # text only: prefix at once
             distinct = pd.Series(pd.unique(col), dtype=col.dtype)
             if not distinct.str.startswith(FORMULA_START).fillna(False).any():
                 continue  # most columns hold few distinct cells, none formula-like

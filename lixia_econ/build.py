@@ -20,12 +20,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import multiprocessing as mp
+import os
 import shutil
+import sys
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -35,7 +39,10 @@ from lixia_econ._excel import csv_frame
 from lixia_econ.clean import JAN_FEB_STATUS, decumulate_frame
 from lixia_econ.errors import DataFormatError, LixiaEconError
 from lixia_econ.regions import REGISTRY_COLUMNS, Region, register_regions
-from lixia_econ.schema import COLUMNS, validate
+from lixia_econ.schema import COLUMNS, as_category, as_text, validate
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = [
     "REGIONS_NAME",
@@ -156,13 +163,18 @@ def derive_single_periods(panel: pd.DataFrame, *, jan_feb: dict[str, str]) -> pd
     is_ytd = (panel["measure"] == "ytd_level") & panel["freq"].isin(["Q", "M"])
     ytd = panel.loc[is_ytd, [*group, "freq", "period", "value"]]  # only what is used
     published = panel.loc[panel["measure"] == "level", cols]
-    frames = []
-    for (freq, source), rows in ytd.groupby(["freq", "source"], sort=True):
-        single = decumulate_frame(rows, by=group, freq=freq, jan_feb=jan_feb.get(source, "keep"))
+    ytd = ytd[ytd["source"].notna()]
+    how = {s: jan_feb.get(s, "keep") for s in pd.unique(ytd["source"])}
+    frames = []  # one call per frequency and choice (not per source): the same rows
+    for (freq, choice), rows in ytd.groupby([ytd["freq"], ytd["source"].map(how)], sort=True):
+        single = decumulate_frame(rows, by=group, freq=freq, jan_feb=choice)
         frames.append(single.assign(freq=freq))
     if not frames:
         return pd.DataFrame(columns=list(COLUMNS))
     out = pd.concat(frames, ignore_index=True)
+    # in the order of one call per frequency and source, in turn (as each sorts its rows)
+    ranks = [pd.factorize(out[c], sort=True)[0] for c in ("source", "freq")]
+    out = out.take(np.lexsort(ranks)).reset_index(drop=True)
     out = out[_absent(out, published, cols)]
     note = "de-cumulated from the year-to-date values of the same source"
     return out.assign(measure="level", note=note)[list(COLUMNS)].reset_index(drop=True)
@@ -189,10 +201,10 @@ def _year_end_ytd(panel: pd.DataFrame, flows: set[str]) -> pd.DataFrame:
     level = end & (panel["measure"] == "ytd_level") & panel["indicator"].isin(flows)
     growth = end & (panel["measure"] == "ytd_yoy_pct") & (panel["price_basis"] == "comparable")
     rows = panel[(level | growth) & panel["status"].isin(_SUMMABLE)]
-    what = rows["freq"].map({"Q": "fourth quarter", "M": "December"})
+    note = "the {}'s year-to-date value of the same source"
     return rows.assign(
         measure=rows["measure"].map({"ytd_level": "level", "ytd_yoy_pct": "yoy_pct"}),
-        note="the " + what + "'s year-to-date value of the same source",
+        note=rows["freq"].map({"Q": note.format("fourth quarter"), "M": note.format("December")}),
     )
 
 
@@ -430,13 +442,58 @@ def _read_one(path: Path, rel: str, entry: dict[str, Any] | None) -> pd.DataFram
 
     options = dict(entry.get("options", {})) if entry else {}
     layout = entry.get("layout") if entry else None
-    table = read_table(path, layout=layout, **options)
+    table = read_table(path, layout=layout, **{**options, "categorical": True})
     attrs = dict(table.attrs)
-    table = table.assign(source=table["source"].where(table["source"] != "", rel))
+    source = table["source"]
+    if (source == "").any():  # the new category: as text, then as a categorical again
+        table = table.assign(source=as_category(source.astype(object).where(source != "", rel)))
     table.attrs["source_rows"] = attrs.get("source_rows")
-    out = validate(table, path=path)
+    out = validate(table, path=path, categorical=True)
     out.attrs.update({k: attrs.get(k, []) for k in ("caveats", "flagged")})
     return out
+
+
+#: Data files of this many bytes in all or more are read by a pool of :data:`_WORKERS`.
+_POOL_BYTES = 32 << 20
+_WORKERS = 2
+#: A file to read: its path, its name in the raw folder, its manifest entry.
+_Job = tuple[Path, str, dict[str, Any] | None]
+
+
+def _tables(jobs: list[_Job]) -> Iterator[pd.DataFrame | LixiaEconError]:
+    """Yield each file's table (:func:`_read_one`) or its error, in the order of ``jobs``.
+
+    Large inputs are read by a pool of worker processes, the files being independent
+    (forked, on Linux: they know the units registered for this build; elsewhere the
+    files are read here). A file a worker could not read is read again here, so that its
+    error is raised as it always was.
+    """
+    workers = min(_WORKERS, os.cpu_count() or 1, len(jobs))
+    size = sum(path.stat().st_size for path, _, _ in jobs)
+    if workers < 2 or size < _POOL_BYTES or sys.platform != "linux":  # fork: safe on Linux
+        yield from (_try_read(*job) for job in jobs)
+        return
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        for job, table in zip(jobs, pool.map(_read_in_worker, jobs), strict=True):
+            yield _try_read(*job) if table is None else table
+
+
+def _try_read(path: Path, rel: str, entry: dict[str, Any] | None) -> pd.DataFrame | LixiaEconError:
+    """Return :func:`_read_one` of a file, or the error that rejects it."""
+    try:
+        return _read_one(path, rel, entry)
+    except LixiaEconError as err:
+        return err
+
+
+def _read_in_worker(job: _Job) -> pd.DataFrame | None:
+    """Return :func:`_read_one` in a worker process; None on any error (read again by the build)."""
+    try:
+        table = _read_one(*job)
+    except Exception:
+        return None
+    table.attrs.pop("source_rows", None)  # checked: the line numbers are not needed now
+    return table
 
 
 def _read_files(
@@ -448,13 +505,10 @@ def _read_files(
 ) -> tuple[list[pd.DataFrame], dict[str, str]]:
     """Read every file; return the tables and the January–February choice per source."""
     frames, jan_feb = [], {}
-    for f in files:
-        rel = f.relative_to(raw).as_posix()
-        entry = listed.get(f.resolve())
-        try:
-            table = _read_one(f, rel, entry)
-        except LixiaEconError as err:
-            _reject(result, rel, err, say)
+    jobs = [(f, f.relative_to(raw).as_posix(), listed.get(f.resolve())) for f in files]
+    for (_, rel, entry), table in zip(jobs, _tables(jobs), strict=True):
+        if isinstance(table, LixiaEconError):
+            _reject(result, rel, table, say)
             continue
         layout = entry.get("layout") if entry else None
         how = f"layout {layout}" if entry else "layout detected automatically (not in manifest)"
@@ -482,17 +536,24 @@ def _assemble(
     result: BuildResult,
     say: Callable[[str], None],
 ) -> pd.DataFrame | None:
-    """Join the tables, add derived single periods, validate; None if the panel is invalid."""
+    """Join the tables, add derived single periods, validate; None if the panel is invalid.
+
+    The panel's text columns are categoricals (:func:`~lixia_econ.schema.as_category`).
+    """
     panel = _joined(frames) if frames else pd.DataFrame(columns=COLUMNS)
     derived = derive_single_periods(panel, jan_feb=jan_feb)
     say(f"derived {len(derived)} single-period values from year-to-date values")
-    annual = derive_annual(pd.concat([panel, derived], ignore_index=True))
+    result.derived = len(derived)
+    parts = [panel, derived]
+    del panel, derived  # one reference each: the parts go once joined
+    panel = _joined(parts)
+    annual = derive_annual(panel)
     say(f"derived {len(annual)} annual values from quarters and months")
-    result.derived = len(derived) + len(annual)
-    parts = [panel, derived, annual]
-    del panel, derived, annual  # one reference each: the parts go once joined
+    result.derived += len(annual)
+    parts = [panel, annual]
+    del panel, annual
     try:
-        return validate(_joined(parts), path="panel")
+        return validate(_joined(parts), path="panel", categorical=True)
     except LixiaEconError as err:
         result.rejected.append(("panel", err))
         return None
@@ -500,9 +561,33 @@ def _assemble(
 
 def _joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Return the frames joined; the list is emptied so that the parts can be freed."""
-    out = pd.concat(frames, ignore_index=True)
+    out = _stacked(frames)
     frames.clear()
     return out
+
+
+def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Return ``pd.concat(frames, ignore_index=True)``, categoricals joined as categoricals.
+
+    A column that is categorical in any frame is joined as one categorical of the text of
+    every frame's cells, its categories sorted (:func:`~lixia_econ.schema.as_category`);
+    ``pd.concat`` would make a string per row of categoricals of different categories.
+    """
+    from pandas.api.types import union_categoricals
+
+    names = list(frames[0].columns)
+    categorical = any(isinstance(t, pd.CategoricalDtype) for f in frames for t in f.dtypes)
+    if not categorical or any(list(f.columns) != names for f in frames):
+        return pd.concat(frames, ignore_index=True)
+    columns = {}
+    for c in names:
+        parts = [f[c] for f in frames]
+        if any(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            cats = [as_category(p).array for p in parts]
+            columns[c] = union_categoricals(cats, sort_categories=True)
+        else:
+            columns[c] = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(columns, index=pd.RangeIndex(sum(len(f) for f in frames)))
 
 
 def _write_outputs(
@@ -513,11 +598,7 @@ def _write_outputs(
 
     tmp = processed.new_version(out_dir)
     try:
-        panel.to_parquet(tmp / f"{config.PANEL_STEM}.parquet", index=False)
-        processed.test_delay()
-        # text Excel would run as a formula gets a ' in front (the CSV only, not the parquet)
-        write_csv(csv_frame(panel), tmp / f"{config.PANEL_STEM}.csv")
-        processed.test_delay()
+        _write_panel(panel, tmp)
         _write_regions(tmp / REGIONS_NAME, result.regions)
         log = {
             "input_hash": digest,
@@ -538,6 +619,28 @@ def _write_outputs(
     result.written = [out_dir / name for name in [*names, REGIONS_NAME]]
 
 
+def _write_panel(panel: pd.DataFrame, folder: Path) -> None:
+    """Write ``panel.parquet`` and ``panel.csv`` into ``folder`` at the same time.
+
+    The parquet file (text columns as ``str``, however ``panel`` holds them) is written in
+    a second thread while this one makes the CSV (both are mostly Arrow's work, which runs
+    without the GIL); an error in either is raised.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    def parquet() -> None:
+        text = {c: as_text(panel[c]) for c in panel.columns if _is_text(panel[c].dtype)}
+        panel.assign(**text).to_parquet(folder / f"{config.PANEL_STEM}.parquet", index=False)
+        processed.test_delay()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        done = pool.submit(parquet)
+        # text Excel would run as a formula gets a ' in front (the CSV only, not the parquet)
+        write_csv(csv_frame(panel), folder / f"{config.PANEL_STEM}.csv")
+        processed.test_delay()
+        done.result()
+
+
 #: Rows joined into CSV text at a time by :func:`write_csv`.
 _CSV_ROWS = 1 << 20
 #: What makes the csv module quote a field (delimiter, quote character, line terminator).
@@ -550,50 +653,94 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     The same bytes (a test compares them), made by Arrow's string kernels a million rows
     at a time instead of pandas' row-by-row writer (which took most of a county build):
     UTF-8 with a BOM, ``\n`` line ends, a field quoted when it holds ``,``, ``"`` or a
-    line break (its quotes doubled), floats as numpy prints them. Frames with columns
+    line break (its quotes doubled), floats as numpy prints them. A categorical of text
+    is written from its categories, each made into a field once. Frames with columns
     other than text and float64 go to pandas.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    kinds = [isinstance(t, pd.StringDtype) or t == np.float64 for t in frame.dtypes]
+    kinds = [_is_text(t) or t == np.float64 for t in frame.dtypes]
     if not all(kinds) or not all(isinstance(c, str) for c in frame.columns):
         frame.to_csv(path, index=False, encoding="utf-8-sig")
         return
-
-    def large(s: str) -> pa.Scalar:
-        return pa.scalar(s, type=pa.large_string())
-
-    def field(col: pd.Series) -> pa.Array:
-        if col.dtype == np.float64:
-            values = col.to_numpy()
-            text = np.array(list(map(repr, values.tolist())), dtype=object)  # numpy's str too
-            text[np.isnan(values)] = ""
-            return pa.array(text, type=pa.large_string())
-        arr = pa.array(col, type=pa.large_string(), from_pandas=True).fill_null("")
-        if not pc.any(pc.match_substring_regex(pc.unique(arr), _CSV_QUOTE)).as_py():
-            return arr  # no distinct cell needs quotes (most columns hold few)
-        needs = pc.match_substring_regex(arr, _CSV_QUOTE)
-        quote = large('"')
-        quoted = pc.binary_join_element_wise(
-            quote, pc.replace_substring(arr, '"', '""'), quote, large("")
-        )
-        return pc.if_else(needs, quoted, arr)
-
     with open(path, "wb") as fh:
         fh.write(b"\xef\xbb\xbf")
         header = pd.DataFrame(columns=frame.columns).to_csv(index=False, lineterminator="\n")
         fh.write(header.encode("utf-8"))
         for start in range(0, len(frame), _CSV_ROWS):
             part = frame.iloc[start : start + _CSV_ROWS]
-            fields = [field(part[c]) for c in part.columns]
-            fields[-1] = pc.binary_join_element_wise(fields[-1], large(""), large("\n"))  # + "\n"
-            line = pc.binary_join_element_wise(*fields, large(","))
+            fields = [_csv_field(part[c]) for c in part.columns]
+            fields[-1] = pc.binary_join_element_wise(fields[-1], _large(""), _large("\n"))
+            line = pc.binary_join_element_wise(*fields, _large(","))
             for chunk in line.chunks if isinstance(line, pa.ChunkedArray) else [line]:
                 _, offsets, data = chunk.buffers()
                 ends = np.frombuffer(offsets, dtype=np.int64)
                 ends = ends[chunk.offset : chunk.offset + len(chunk) + 1]
                 fh.write(memoryview(data)[ends[0] : ends[-1]])
+
+
+def _is_text(dtype: object) -> bool:
+    """Say whether a column of ``dtype`` holds text: ``str``, or a categorical of it."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        return isinstance(dtype.categories.dtype, pd.StringDtype)
+    return isinstance(dtype, pd.StringDtype)
+
+
+def _large(text: str) -> pa.Scalar:
+    import pyarrow as pa
+
+    return pa.scalar(text, type=pa.large_string())
+
+
+def _csv_field(col: pd.Series) -> pa.Array:
+    """Return the CSV fields of a column (:func:`write_csv`): quoted where needed, no BOM."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if col.dtype == np.float64:
+        return _float_text(col.to_numpy())
+    if isinstance(col.dtype, pd.CategoricalDtype):  # each category made a field once
+        words = _csv_field(pd.Series(col.cat.categories))
+        codes = col.cat.codes.to_numpy()
+        return pc.take(words, pa.array(codes, mask=codes < 0)).fill_null("")
+    arr = pa.array(col, type=pa.large_string(), from_pandas=True).fill_null("")
+    if not pc.any(pc.match_substring_regex(pc.unique(arr), _CSV_QUOTE)).as_py():
+        return arr  # no distinct cell needs quotes (most columns hold few)
+    needs = pc.match_substring_regex(arr, _CSV_QUOTE)
+    quote = _large('"')
+    quoted = pc.binary_join_element_wise(
+        quote, pc.replace_substring(arr, '"', '""'), quote, _large("")
+    )
+    return pc.if_else(needs, quoted, arr)
+
+
+#: Where ``repr`` prints a float positionally (``1e-05`` and ``1e+16`` are exponents).
+_POSITIONAL = (1e-4, 1e16)
+
+
+def _float_text(values: np.ndarray) -> pa.Array:
+    """Return each float as ``repr`` (and numpy's ``str``) prints it, ``""`` for NaN.
+
+    Arrow's cast to text finds the same shortest digits as ``repr`` but prints them in
+    its own notation: an integral value without ``.0``, and an exponent at thresholds
+    of its own. Where it prints positionally, with a point, within ``repr``'s positional
+    range its text is ``repr``'s; every other value (integral values, zero with its sign,
+    NaN, infinities, tiny and huge values, Arrow's exponents: few in a panel) goes
+    through ``repr`` itself.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.cast(pa.array(values, type=pa.float64()), pa.large_string())
+    magnitude = np.abs(values)
+    plain = (magnitude >= _POSITIONAL[0]) & (magnitude < _POSITIONAL[1])
+    plain &= ~pc.match_substring(text, "e").to_numpy(zero_copy_only=False)
+    plain &= pc.match_substring(text, ".").to_numpy(zero_copy_only=False)
+    if plain.all():
+        return text
+    printed = ["" if v != v else repr(v) for v in values[~plain].tolist()]
+    return pc.replace_with_mask(text, pa.array(~plain), pa.array(printed, type=pa.large_string()))
 
 
 def _write_regions(path: Path, units: list[Region]) -> None:

@@ -217,8 +217,8 @@ def decumulate_frame(
     check_choice("freq", freq, ("Q", "M"))
     data = frame[[*by, period, value]].dropna(subset=[value])
     # Parse each distinct period once: building a PeriodIndex from a million strings is slow.
-    pcodes, puniques = pd.factorize(data[period].astype(str))
-    uniq = pd.PeriodIndex(puniques, freq=freq)
+    pcodes, puniques = pd.factorize(data[period])
+    uniq = pd.PeriodIndex(pd.Index(puniques, dtype=object).astype(str), freq=freq)
     ordinal = uniq.asi8.take(pcodes)
     gid = data.groupby(by, sort=False, dropna=False).ngroup().to_numpy()
     order = np.lexsort((ordinal, gid))

@@ -61,6 +61,8 @@ __all__ = [
     "Indicator",
     "Region",
     "SourceRows",
+    "as_category",
+    "as_text",
     "indicator_label",
     "indicators",
     "label",
@@ -330,7 +332,9 @@ def _fail(
     )
 
 
-def validate(frame: pd.DataFrame, *, path: object = None) -> pd.DataFrame:
+def validate(
+    frame: pd.DataFrame, *, path: object = None, categorical: bool = False
+) -> pd.DataFrame:
     """Check a tidy table against the schema and return it in canonical form.
 
     Checks: exactly the columns of :data:`COLUMNS`; known region and indicator codes,
@@ -347,6 +351,10 @@ def validate(frame: pd.DataFrame, *, path: object = None) -> pd.DataFrame:
         its file, errors name that line.
     path : str or Path, optional
         The file the table came from, named in errors.
+    categorical : bool
+        Return the text columns as categoricals with sorted text categories
+        (:func:`as_category`) instead of ``str``: the same table, with no string per
+        row (what the build carries from the files to the panel).
 
     Returns
     -------
@@ -367,7 +375,7 @@ def validate(frame: pd.DataFrame, *, path: object = None) -> pd.DataFrame:
     frame = frame.reset_index(drop=True)
     rows = frame.attrs.get("source_rows")
     frame.attrs = {} if rows is None else {"source_rows": _SharedRows(rows)}
-    out = _check_cells(frame, path)
+    out = _check_cells(frame, path, categorical)
     ranks = _Ranks(out)
     out = _check_unique(out, frame, path, ranks)
     _check_ytd_flows(out, frame, path, ranks)
@@ -392,6 +400,8 @@ class _Ranks:
         self.codes: dict[str, np.ndarray] = {}
         self.labels: dict[str, np.ndarray] = {}
         self.rows: np.ndarray | None = None  # rows of ``out`` kept, None: all
+        #: The rows' order by :data:`KEY` while all are kept (:func:`_check_unique`).
+        self.order: np.ndarray | None = None
 
     def __call__(self, col: str) -> np.ndarray:
         if col not in self.codes:
@@ -436,7 +446,9 @@ def _key_order(ranks: _Ranks) -> np.ndarray | None:
     One stable argsort of the key columns' ranks in mixed radix, the sort
     ``sort_values(KEY)`` makes.
     """
-    order = np.argsort(ranks.numbers(list(KEY)), kind="stable")
+    order = ranks.order
+    if order is None or ranks.rows is not None:
+        order = np.argsort(ranks.numbers(list(KEY)), kind="stable")
     return None if (order[1:] > order[:-1]).all() else order
 
 
@@ -454,10 +466,10 @@ def _taken(box: list[pd.DataFrame], order: np.ndarray) -> pd.DataFrame:
     return out
 
 
-def _check_cells(frame: pd.DataFrame, path: object) -> pd.DataFrame:
+def _check_cells(frame: pd.DataFrame, path: object, categorical: bool = False) -> pd.DataFrame:
     """Check each cell (present, a known code, a period of its frequency, a finite value).
 
-    Returns the table with canonical dtypes.
+    Returns the table with canonical dtypes (text as categoricals if ``categorical``).
     """
     text_cols = [c for c in COLUMNS if c != "value"]
     for col in text_cols:
@@ -488,15 +500,60 @@ def _check_cells(frame: pd.DataFrame, path: object) -> pd.DataFrame:
     bad = frame.index[~np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan))]
     if len(bad):
         raise _fail(frame, path, bad, "value", "value must be a finite number")
+    if categorical:
+        note = frame["note"]
+        note = note.astype(object).fillna("") if note.isna().any() else note
+        text = {c: as_category(frame[c]) for c in text_cols if c != "note"}
+        return frame.assign(**text, value=values.astype("float64"), note=as_category(note))
     out = frame.astype({c: str for c in text_cols}).assign(value=values.astype("float64"))
     out["note"] = frame["note"].fillna("").astype(str)
     return out
 
 
+def as_text(col: pd.Series) -> pd.Series:
+    """Return ``col.astype(str)``; a categorical's text is taken from its categories at once.
+
+    (``astype(str)`` of a categorical makes a Python string per row first.)
+    """
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = col.cat.codes.to_numpy()
+        if not (codes < 0).any():
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            cells = np.asarray(col.cat.categories.astype(str), dtype=object)
+            text = pc.take(pa.array(cells, type=pa.large_string()), pa.array(codes))
+            return pd.Series(pd.array(text, dtype="str"), index=col.index, name=col.name)
+    return col.astype(str)
+
+
+def as_category(col: pd.Series) -> pd.Series:
+    """Return ``col.astype(str)`` as a categorical whose categories are its text, sorted.
+
+    A categorical's categories are converted, not its rows. With sorted categories the
+    categorical sorts, groups and ranks as its text does.
+    """
+    if not isinstance(col.dtype, pd.CategoricalDtype):
+        return as_category(col.astype(str).astype("category"))
+    text = col.cat.categories.astype(str)
+    if text.has_duplicates:  # distinct cells with one text (1 and "1")
+        return as_category(as_text(col))
+    cats = col.cat.categories
+    if cats.dtype != text.dtype or not text.equals(cats):
+        col = col.cat.rename_categories(text)
+    if text.is_monotonic_increasing:
+        return col
+    return col.cat.reorder_categories(text.sort_values())
+
+
 def _all_in(col: pd.Series, codes: set[str]) -> bool:
-    """Say whether every cell of ``col``, as text, is one of ``codes`` (fast; no row named)."""
-    distinct = pd.Series(pd.unique(col), dtype=object)
-    return bool(distinct.astype(str).isin(codes).all())
+    """Say whether every cell of ``col``, as text, is one of ``codes`` (fast; no row named).
+
+    Each distinct cell is looked up in the set (``isin`` would turn the set into an array
+    first: the region catalogue, each time).
+    """
+    distinct = pd.Series(pd.unique(col), dtype=object).astype(str)
+    return all(isinstance(cell, str) and cell in codes for cell in distinct)
 
 
 def _periods_match(freq: pd.Series, period: pd.Series) -> bool:
@@ -517,10 +574,17 @@ def _periods_match(freq: pd.Series, period: pd.Series) -> bool:
 def _check_unique(
     out: pd.DataFrame, frame: pd.DataFrame, path: object, ranks: _Ranks
 ) -> pd.DataFrame:
-    """Drop rows repeated with the same value; raise for one key with two values."""
-    key = pd.Series(ranks.numbers(list(KEY)), index=out.index)
-    if not key.duplicated().any():  # no key twice: nothing repeated either
+    """Drop rows repeated with the same value; raise for one key with two values.
+
+    Keys are compared in their sorted order, which :func:`_key_order` then uses.
+    """
+    numbers = ranks.numbers(list(KEY))
+    order = np.argsort(numbers, kind="stable")
+    ordered = numbers[order]
+    if not (ordered[1:] == ordered[:-1]).any():  # no key twice: nothing repeated either
+        ranks.order = order
         return out
+    key = pd.Series(numbers, index=out.index)
     both = pd.DataFrame({"key": key, "value": out["value"]})
     repeated = both.duplicated(keep="first").to_numpy()
     if repeated.any():
@@ -569,6 +633,7 @@ def _check_ytd_flows(out: pd.DataFrame, frame: pd.DataFrame, path: object, ranks
     ytd = out[(out["measure"] == "ytd_level") & out["indicator"].isin(flows)]
     if not len(ytd):
         return
+    ytd = ytd.astype({c: str for c in ytd.columns if c != "value"})  # as text sorts it
     ytd = ytd.assign(_year=ytd["period"].str[:4]).sort_values("period")
     group_cols = ["region", "indicator", "freq", "price_basis", "source", "_year"]
     step = ytd.groupby(group_cols, sort=False)["value"].diff()

@@ -274,6 +274,8 @@ MISSING_MARKERS: frozenset[str] = frozenset(
 )
 
 _NUMBER = re.compile(r"^[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$")
+#: A number of ASCII digits as most cells print it (finite: at most 15 digits before the point).
+_PLAIN = re.compile(r"[+-]?[0-9]{1,15}(?:\.[0-9]*)?")
 _MINUS = str.maketrans({"−": "-", "‐": "-", "‑": "-", "﹣": "-"})
 
 
@@ -314,6 +316,8 @@ def parse_number(text: Any) -> float:
         return _finite(float(text), text)
     if not isinstance(text, str):
         raise DataFormatError(f"expected a number, got {type(text).__name__}", value=text)
+    if _PLAIN.fullmatch(text):  # most cells: what follows would read them as float() does
+        return float(text)
     s = unicodedata.normalize("NFKC", text).translate(_MINUS)
     s = re.sub(r"\s+", "", s).lower()
     if s in MISSING_MARKERS:

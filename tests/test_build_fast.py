@@ -4,7 +4,8 @@ Each replaced step is compared with the pandas one-liner it stands for, on mixed
 made here (test fixtures, made-up values): the CSV writer with ``DataFrame.to_csv``, the
 Excel guard with ``Series.map(excel_safe_text)``, the key lookup of the derivations with
 a set of tuples, and ``validate``'s sort and repeat handling with ``sort_values`` and
-``duplicated``.
+``duplicated``; the pool of reading processes with one process (the same files, the same
+lines said, the same files rejected with the same errors).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 
 from lixia_econ import build
 from lixia_econ._excel import csv_frame, excel_safe_text
-from lixia_econ.schema import COLUMNS, KEY, validate
+from lixia_econ.schema import COLUMNS, KEY, as_category, validate
 
 _TEXT = ["a\rb", "a\nb", "a,b", 'a"b', "", " x", "a;b", "é\u2028", "a\tb", "#", '"', "x\r\ny",
          "'=1", "=cmd|' /C calc'!A0", "+1", "-2", "@a", "中文，逗号", "区", None]  # fmt: skip
@@ -48,6 +49,15 @@ def test_write_csv_gives_the_bytes_of_to_csv(tmp_path, monkeypatch, rows):
     frame = pd.concat([_frame(), _frame()], ignore_index=True)  # chunked Arrow columns
     build.write_csv(frame, tmp_path / "fast.csv")
     frame.to_csv(tmp_path / "pandas.csv", index=False, encoding="utf-8-sig")
+    assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+def test_csv_of_categoricals_gives_the_bytes_of_to_csv_of_their_text(tmp_path):
+    frame = pd.concat([_frame(), _frame()], ignore_index=True)
+    cat = frame.assign(**{c: as_category(frame[c]) for c in ("region", "note", "source")})
+    assert all(isinstance(cat[c].dtype, pd.CategoricalDtype) for c in ("region", "note"))
+    build.write_csv(csv_frame(cat), tmp_path / "fast.csv")
+    csv_frame(frame).to_csv(tmp_path / "pandas.csv", index=False, encoding="utf-8-sig")
     assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
 
 
@@ -113,3 +123,33 @@ def test_validate_sorts_and_drops_repeats_as_sort_values_did():
     got = validate(frame)
     pd.testing.assert_frame_equal(got, expected)
     pd.testing.assert_frame_equal(validate(got), expected)  # already in order: kept as is
+    categorical = validate(frame, categorical=True)
+    assert all(isinstance(categorical[c].dtype, pd.CategoricalDtype) for c in text)
+    as_text = categorical.astype({c: str for c in text})
+    pd.testing.assert_frame_equal(as_text, expected)
+
+
+def _build(raw, out, monkeypatch, pool: bool) -> tuple[list[str], list[tuple[str, str]]]:
+    """Build with the pool of readers forced on (every input large) or off; what it says."""
+    monkeypatch.setattr(build, "_POOL_BYTES", 0 if pool else 1 << 62)
+    lines: list[str] = []
+    result = build.build_panel(raw_dir=raw, processed_dir=out, echo=lines.append, force=True)
+    lines = [line.replace(str(out), "OUT") for line in lines]
+    return lines, [(name, str(err)) for name, err in result.rejected]
+
+
+def test_a_pool_of_readers_builds_what_one_process_builds(raw_copy, tmp_path, monkeypatch):
+    said = {pool: _build(raw_copy, tmp_path / str(pool), monkeypatch, pool) for pool in (0, 1)}
+    assert said[0] == said[1]
+    for name in ("panel.csv", "panel.parquet", "build_log.json", "regions.csv"):
+        assert (tmp_path / "0" / name).read_bytes() == (tmp_path / "1" / name).read_bytes()
+
+
+def test_a_pool_of_readers_rejects_as_one_process_does(raw_copy, tmp_path, monkeypatch):
+    head = "region,indicator,period,value,unit\n"
+    (raw_copy / "mine.csv").write_text(head + "历成区,GDP,2020,1,亿元\n", encoding="utf-8")
+    rows = "历下区,GDP,2020年1-6月,2,亿元\n历下区,GDP,2020年1-9月,1,亿元\n"  # falls: refused
+    (raw_copy / "falls.csv").write_text(head + rows, encoding="utf-8")
+    said = {pool: _build(raw_copy, tmp_path / str(pool), monkeypatch, pool) for pool in (0, 1)}
+    assert said[0] == said[1]
+    assert [name for name, _ in said[1][1]] == ["falls.csv", "mine.csv"]

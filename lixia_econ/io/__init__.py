@@ -111,6 +111,7 @@ def read_table(
     *,
     layout: str | None = None,
     encoding: str | None = None,
+    categorical: bool = False,
     **options: Any,
 ) -> pd.DataFrame:
     r"""Read a raw file into the tidy long format.
@@ -126,6 +127,10 @@ def read_table(
         otherwise ``columns`` (which needs ``series``).
     encoding : str, optional
         Text encoding; by default the BOM, else UTF-8, else GB18030.
+    categorical : bool
+        Text columns as categoricals with sorted text categories
+        (:func:`lixia_econ.schema.as_category`) instead of ``str``: the same table
+        without a string per row (what the build reads).
     **options
         Layout options (anything else raises :class:`ParameterError`):
 
@@ -199,7 +204,7 @@ def read_table(
             reader = get_reader(detect_layout(content))
         obs = Observations(path, source_name)
         reader(content, obs, **options)
-        return obs.frame(reader.name)
+        return obs.frame(reader.name, categorical=categorical)
     except DataFormatError as exc:  # every error about the file names it
         raise exc.located(path=path) from None
 

@@ -23,7 +23,15 @@ import pandas as pd
 
 from lixia_econ.errors import DataFormatError, ParameterError, SchemaError, UnitError
 from lixia_econ.periods import freq_code, period_to_str
-from lixia_econ.schema import COLUMNS, KEY, SourceRows, indicators, resolve_indicator
+from lixia_econ.schema import (
+    COLUMNS,
+    KEY,
+    SourceRows,
+    as_category,
+    as_text,
+    indicators,
+    resolve_indicator,
+)
 from lixia_econ.units import CANONICAL, decimal_factor, parse_number, parse_unit
 
 T = TypeVar("T")
@@ -38,7 +46,6 @@ __all__ = [
     "Observations",
     "Source",
     "Stored",
-    "as_text",
     "cell_text",
     "check_header",
     "check_widths",
@@ -590,6 +597,8 @@ class Observations:
         self.caveats = Caveats([], [])
         #: Title lines above the table (bulletins), as printed.
         self.titles: list[str] = []
+        #: Each period's frequency letter and label (:meth:`add`), found once.
+        self._labels: dict[pd.Period, tuple[str, str]] = {}
 
     def add(
         self,
@@ -611,10 +620,13 @@ class Observations:
             self.missing += 1
             return
         c = self.cols
+        if period not in self._labels:
+            self._labels[period] = (freq_code(period), period_to_str(period))
+        freq, label = self._labels[period]
         c["region"].append(region)
         c["indicator"].append(stored.indicator)
-        c["freq"].append(freq_code(period))
-        c["period"].append(period_to_str(period))
+        c["freq"].append(freq)
+        c["period"].append(label)
         c["measure"].append(stored.measure)
         c["value"].append(float(scale(value, stored.factor, stored.shift)))
         c["unit"].append(stored.unit)
@@ -681,15 +693,19 @@ class Observations:
         df["freq"] = _replaced(df["freq"], turn, lambda _: "Q")
         df["period"] = _replaced(df["period"], turn, lambda p: f"{p[:4]}Q{int(p[5:7]) // 3}")
 
-    def frame(self, layout: str) -> pd.DataFrame:
-        """Return the tidy frame (see :func:`lixia_econ.io.read_table` for its ``attrs``)."""
+    def frame(self, layout: str, *, categorical: bool = False) -> pd.DataFrame:
+        """Return the tidy frame (see :func:`lixia_econ.io.read_table` for its ``attrs``).
+
+        ``categorical``: text columns as categoricals (:func:`~lixia_econ.schema.as_category`).
+        """
         df = self._table()
         if len(df) == 0 and self.missing == 0:
             raise DataFormatError("no observations found in the file", path=self.path)
         df, dropped_dup = _drop_repeats(df, self.path)
         out = df[list(COLUMNS)].reset_index(drop=True)
+        text = as_category if categorical else as_text
         for c in COLUMNS:
-            out[c] = out[c].astype("float64") if c == "value" else as_text(out[c])
+            out[c] = out[c].astype("float64") if c == "value" else text(out[c])
         out.attrs["dropped_missing"] = int(self.missing)
         out.attrs["dropped_duplicates"] = dropped_dup
         out.attrs["source_rows"] = SourceRows(df["_line"].astype(np.int64).tolist())
@@ -699,19 +715,6 @@ class Observations:
         out.attrs["flagged"] = list(self.caveats.flagged)
         out.attrs["titles"] = list(self.titles)
         return out
-
-
-def as_text(col: pd.Series) -> pd.Series:
-    """Return ``col.astype(str)``; a categorical's text is taken from its categories at once.
-
-    (``astype(str)`` of a categorical makes a Python string per row first.)
-    """
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        codes = col.cat.codes.to_numpy()
-        if not (codes < 0).any():
-            text = col.cat.categories.astype(str).array.take(codes)
-            return pd.Series(text, index=col.index, name=col.name)
-    return col.astype(str)
 
 
 def _empty_cols() -> dict[str, list[Any]]:

@@ -399,15 +399,34 @@ def _add_row(
         if v != v:
             obs.missing += 1
             continue
-        if row.growth or col.growth:
-            utext = col.unit_text if col.growth else (row.unit_text or col.unit_text)
-            stored = _growth_cell(row, col, utext or "", price_basis, where)
-        else:
-            utext = row.unit_text or col.unit_text or default_unit
-            stored = _level_cell(row, col, utext, price_basis, where)
+        stored = _cell_stored(row, col, price_basis, default_unit, where)
         obs.add(
             stored, region=region, period=col.period, value=v, line=where["row"], column=col.shown
         )
+
+
+#: How a cell is stored, by what decides it, kept across files: a county build reads the
+#: same table of indicators and periods in every bulletin (errors are not kept).
+_STORED: dict[tuple[Any, ...], Stored] = {}
+_STORED_KEPT = 100_000
+
+
+def _cell_stored(
+    row: _RowInfo, col: _Column, price_basis: str | None, default_unit: str, where: dict[str, Any]
+) -> Stored:
+    """Return :func:`_growth_cell` or :func:`_level_cell` of a cell, once per distinct kind."""
+    growth = row.growth or col.growth
+    if growth:
+        utext = (col.unit_text if col.growth else (row.unit_text or col.unit_text)) or ""
+    else:
+        utext = row.unit_text or col.unit_text or default_unit
+    key = (growth, row.indicator, row.real, utext, price_basis, col.period, col.ytd, col.ytd_label)
+    if key not in _STORED:
+        stored = (_growth_cell if growth else _level_cell)(row, col, utext, price_basis, where)
+        if len(_STORED) > _STORED_KEPT:
+            _STORED.clear()
+        _STORED[key] = stored
+    return _STORED[key]
 
 
 def read_wide(
