@@ -268,7 +268,8 @@ class Browser:
                 self._events.append(message)
 
     def _died(self, what: str) -> ReportError:
-        self.close()
+        if threading.current_thread() is not self._warming:  # close() waits for that one
+            self.close()
         tail = " | ".join(self._stderr_tail())
         return ReportError(f"{self.exe} {what}; exit {self._exit}: {tail or 'no output'}")
 
@@ -301,7 +302,8 @@ class Browser:
             return  # warming, or warm already
 
         def run() -> None:
-            with contextlib.suppress(ReportError, OSError):
+            # best effort: a browser closed meanwhile (a report stopped by Ctrl-C) ends it too
+            with contextlib.suppress(Exception):
                 blank = self.profile / "blank.html"
                 blank.write_text("<!DOCTYPE html><html><body></body></html>", encoding="utf-8")
                 self._load(blank, time.monotonic() + 60)
@@ -394,6 +396,12 @@ class Browser:
         """Stop the browser (its pipe closed, then killed if still there) and remove its profile."""
         if self._to is None:
             return
+        warming = self._warming
+        if warming is not None and warming.is_alive() and warming is not threading.current_thread():
+            # the warm-up still talks to it: killed, its pipe ends and the warm-up with it
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.pid, signal.SIGKILL)
+            warming.join(10)
         self._close_fds()  # Chromium exits when its pipe closes
         end = time.monotonic() + 3
         while self.alive() and time.monotonic() < end:

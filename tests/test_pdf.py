@@ -192,3 +192,15 @@ def test_chromium_exits_when_the_process_that_started_it_dies(tmp_path):
     while _group_alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _group_alive(pid), f"Chromium (process group {pid}) outlived its parent"
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_browser_closed_while_it_warms_up_stops_quietly(capfd):
+    # a report stopped (Ctrl-C, SIGTERM) right after it started its browser
+    for _ in range(3):
+        browser = Browser()
+        browser.warm_up()
+        browser.close()
+        assert not browser.alive()
+        assert not browser.profile.exists()
+    assert "Traceback" not in capfd.readouterr().err
