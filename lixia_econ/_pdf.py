@@ -355,6 +355,9 @@ class Browser:
         html, pdf = Path(html).resolve(), Path(pdf).resolve()
         if self._warming is not None:
             self._warming.join(timeout)
+            if self._warming.is_alive():
+                self.close()
+                raise ReportError(f"{self.exe} did not start within {timeout:g} s")
             self._warming = None
         try:
             data = self._print(html, deadline)
