@@ -554,11 +554,22 @@ def latest_period(panel: pd.DataFrame, region: str, as_of: str = "") -> str | No
     """
     rows = panel_rows(panel, region)
     rows = rows[rows["status"] != "target"]
-    periods = sorted(set(rows["period"].astype(str)), key=_period_end)
+    periods = sorted(set(rows["period"].astype(str)), key=_latest_key)
     if as_of:
         limit = _period_end(as_of)
         periods = [p for p in periods if _period_end(p) <= limit]
     return periods[-1] if periods else None
+
+
+def _latest_key(period: str) -> tuple[pd.Timestamp, int, str]:
+    """Return the sort key of a period: its end, then its length, then its label.
+
+    Of periods that end together (2022, 2022Q4, 2022-12) the longest comes last: never by
+    a set's order, which moves with the hash seed (the header's latest period differed
+    between runs).
+    """
+    span = 2 if len(period) == 4 else 1 if "Q" in period else 0
+    return _period_end(period), span, period
 
 
 def _growth(ctx: _Ctx, code: str, years: range) -> tuple[pd.Series, dict[int, Figure]]:

@@ -455,3 +455,13 @@ def test_the_page_title_is_the_briefings_not_the_folders_as_of(reports):
         assert title == report.metrics["values"]["title"]
         assert report.path.name not in title  # e.g. "2026Q1", the folder's as-of
     assert reports[("370102", "zh")].metrics["values"]["title"].startswith("历下区")
+
+
+def test_latest_period_ties_go_to_the_longest_period_whatever_the_order():
+    # 2022, 2022Q4 and 2022-12 end together; a set's order (hash seed) must not choose
+    import itertools
+
+    from lixia_econ.briefing import _latest_key
+
+    for order in itertools.permutations(["2022-12", "2022", "2022Q4", "2022Q3"]):
+        assert sorted(order, key=_latest_key)[-1] == "2022"
