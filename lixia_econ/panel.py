@@ -428,7 +428,7 @@ def get_series(
     rows = _series_rows(panel, code, ind, include_estimates)
     label = f"{regions()[code].name_en} {ind}"
     if not len(rows["period"]):
-        have = sorted(panel.loc[panel["region"] == code, "indicator"].unique())
+        have = sorted(panel_rows(panel, code, columns=["indicator"])["indicator"].unique())
         raise ParameterError(
             f"the panel has no {ind} for {label.split()[0]} ({code}); it has: {have}"
         )
