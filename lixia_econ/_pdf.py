@@ -366,7 +366,9 @@ class Browser:
                 self.close()  # a hung page: the next report gets a new browser
             elif self.alive():
                 self._close_tab(deadline + 10)
-            raise
+            if str(html) in str(exc):
+                raise
+            raise ReportError(f"{exc} (printing {html})") from None
         pdf.write_bytes(data)
         self.pages += 1
         return pdf

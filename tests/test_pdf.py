@@ -151,8 +151,9 @@ def test_a_page_that_never_gets_ready_times_out_and_its_browser_is_replaced(tmp_
     hung.write_text(HUNG, encoding="utf-8")
     first = thread_browser("test-batch")
     t0 = time.perf_counter()
-    with pytest.raises(ReportError, match="did not answer"):
+    with pytest.raises(ReportError, match="did not answer") as caught:
         print_to_pdf(hung, tmp_path / "hung.pdf", timeout=3, browser=first, embed_cjk=False)
+    assert "hung.html" in str(caught.value)  # the page that hung is named
     assert time.perf_counter() - t0 < 15
     assert not first.alive()  # closed: the thread's next report starts another
     assert not (tmp_path / "hung.pdf").exists()
