@@ -444,7 +444,7 @@ def national_scorecard(
             freq = series.index.freqstr[0]
             shock_p = parse_period(shock)[0].asfreq(freq, how="start")
             end = parse_period(as_of)[0].end_time
-            series = series[[p.end_time <= end for p in series.index]].dropna()
+            series = series[series.index.end_time <= end].dropna()
             res = analyze_recovery(
                 series, shock=shock_p, method=method, adjust=basis.adjust, as_of=series.index[-1]
             )

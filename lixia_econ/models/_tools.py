@@ -345,6 +345,40 @@ def ar1_whiten(a: np.ndarray, rho: float, steps: np.ndarray) -> tuple[np.ndarray
     return out, float(np.log(1.0 - r**2).sum())
 
 
+def _grid_whiten(
+    a: np.ndarray, rhos: np.ndarray, steps: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`ar1_whiten` of ``a`` at each coefficient of ``rhos``: stacked (rhos, *a.shape).
+
+    The same arithmetic, element by element, as one call per coefficient (rho = 0 leaves
+    ``a`` as it is), so the stacked results equal the separate ones bit for bit.
+    """
+    r = rhos[:, None] ** steps[1:].astype(float)[None, :]
+    c = np.sqrt(1.0 - r**2)
+    out = np.empty((len(rhos), *a.shape))
+    out[:, 0] = a[0]
+    if a.ndim == 1:
+        out[:, 1:] = (a[1:] - r * a[:-1]) / c
+    else:
+        out[:, 1:] = (a[1:] - r[:, :, None] * a[:-1]) / c[:, :, None]
+    zero = rhos == 0.0
+    out[zero] = a
+    logdet = np.log(1.0 - r**2).sum(axis=1)
+    logdet[zero] = 0.0
+    return out, logdet
+
+
+#: Floats held by one block of stacked AR(1) coefficients in :func:`ar1_profile` and
+#: :func:`ar1_fit` (about 64 MB): the grid is taken in blocks that fit.
+_GRID_BLOCK_FLOATS = 8_000_000
+
+
+def _grid_blocks(grid: np.ndarray, per_rho: int) -> list[np.ndarray]:
+    """Split ``grid`` into blocks of coefficients whose stacked arrays fit the budget."""
+    size = max(1, _GRID_BLOCK_FLOATS // max(per_rho, 1))
+    return [grid[i : i + size] for i in range(0, len(grid), size)]
+
+
 def ar1_profile(X: np.ndarray, Y: np.ndarray, steps: np.ndarray) -> np.ndarray:
     r"""Restricted (REML) deviance of AR(1) regression errors on :data:`RHO_GRID`, per column.
 
@@ -353,20 +387,25 @@ def ar1_profile(X: np.ndarray, Y: np.ndarray, steps: np.ndarray) -> np.ndarray:
     restricted log-likelihood up to a constant (columns of ``Y`` share ``X`` and the
     observation times). :math:`\exp(-D/2)` is also the marginal posterior of the AR
     coefficient under flat priors on the coefficients and on log sigma. Columns fitted
-    exactly (no residual variance) get 0 at rho = 0 and infinity elsewhere.
+    exactly (no residual variance) get 0 at rho = 0 and infinity elsewhere. The grid's
+    coefficients are computed together, as stacked matrices, in blocks.
     """
     Y = Y.reshape(len(Y), -1)
     n, k = X.shape
     out = np.empty((len(RHO_GRID), Y.shape[1]))
-    for g, r in enumerate(RHO_GRID):
-        Xw, logdet = ar1_whiten(X, float(r), steps)
-        Yw, _ = ar1_whiten(Y, float(r), steps)
+    g = 0
+    for rhos in _grid_blocks(RHO_GRID, n * (2 * k + 2 * Y.shape[1])):
+        Xw, logdet = _grid_whiten(X, rhos, steps)
+        Yw, _ = _grid_whiten(Y, rhos, steps)
         Q, Rq = np.linalg.qr(Xw)
-        rss = ((Yw - Q @ (Q.T @ Yw)) ** 2).sum(axis=0)
-        if r == 0.0:
-            exact = rss <= 1e-20 * np.maximum((Y**2).sum(axis=0), 1e-300)
-        obj = logdet + 2.0 * np.log(np.abs(np.diag(Rq))).sum()
-        out[g] = obj + (n - k) * np.log(np.maximum(rss, 1e-300))
+        rss = ((Yw - Q @ (Q.transpose(0, 2, 1) @ Yw)) ** 2).sum(axis=1)
+        diag = np.abs(np.diagonal(Rq, axis1=1, axis2=2))
+        obj = logdet + 2.0 * np.log(diag).sum(axis=1)
+        out[g : g + len(rhos)] = obj[:, None] + (n - k) * np.log(np.maximum(rss, 1e-300))
+        if (rhos == 0.0).any():
+            at0 = rss[np.flatnonzero(rhos == 0.0)[0]]
+            exact = at0 <= 1e-20 * np.maximum((Y**2).sum(axis=0), 1e-300)
+        g += len(rhos)
     out[:, exact] = np.where(RHO_GRID == 0.0, 0.0, np.inf)[:, None]
     return out
 
@@ -421,25 +460,29 @@ class AR1Fit:
 
 
 def _ar1_parts(
-    X: np.ndarray, Y: np.ndarray, steps: np.ndarray, r: float, Xp: Any, h: Any
+    X: np.ndarray, Y: np.ndarray, steps: np.ndarray, rs: np.ndarray, Xp: Any, h: Any
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """Return the GLS pieces at AR coefficient ``r``.
+    """Return the GLS pieces at each AR coefficient of ``rs``, stacked along a first axis.
 
     The coefficients, s^2 per column, (X'R^-1X)^-1, the forecast and the forecast
     covariance divided by s^2 (shared by the columns).
     """
     n, k = X.shape
-    Xw, _ = ar1_whiten(X, r, steps)
-    Yw, _ = ar1_whiten(Y, r, steps)
-    xtx_inv = np.linalg.inv(Xw.T @ Xw)
-    beta = xtx_inv @ Xw.T @ Yw
-    s2 = ((Yw - Xw @ beta) ** 2).sum(axis=0) / (n - k)
+    Xw, _ = _grid_whiten(X, rs, steps)
+    Yw, _ = _grid_whiten(Y, rs, steps)
+    XwT = Xw.transpose(0, 2, 1)
+    xtx_inv = np.linalg.inv(XwT @ Xw)
+    beta = xtx_inv @ XwT @ Yw
+    s2 = ((Yw - Xw @ beta) ** 2).sum(axis=1) / (n - k)
     if Xp is None:
         return beta, s2, xtx_inv, None, None
-    decay = r**h
-    A = Xp - decay[:, None] * X[-1][None, :]
-    mean = Xp @ beta + decay[:, None] * (Y[-1] - X[-1] @ beta)[None, :]
-    base = A @ xtx_inv @ A.T + r ** np.abs(h[:, None] - h[None, :]) - np.outer(decay, decay)
+    decay = rs[:, None] ** h[None, :]
+    A = Xp[None] - decay[:, :, None] * X[-1][None, None, :]
+    mean = Xp @ beta + decay[:, :, None] * (Y[-1] - X[-1] @ beta)[:, None, :]
+    # rho ** |h_i - h_j|: the powers of the distinct distances, then spread (pow is slow)
+    dist, where = np.unique(np.abs(h[:, None] - h[None, :]), return_inverse=True)
+    lag = (rs[:, None] ** dist[None, :])[:, where.reshape(-1)].reshape(len(rs), len(h), len(h))
+    base = A @ xtx_inv @ A.transpose(0, 2, 1) + lag - decay[:, :, None] * decay[:, None, :]
     return beta, s2, xtx_inv, mean, base
 
 
@@ -488,10 +531,10 @@ def ar1_fit(
         mean, pcov = np.empty((len(Xp), m)), np.empty((m, len(Xp), len(Xp)))
     for r in np.unique(rho):  # the point values, at the REML coefficient
         cols = np.flatnonzero(rho == r)
-        b, _, _, mu, _ = _ar1_parts(X, Y[:, cols], steps, float(r), Xp, h)
-        beta[:, cols] = b
+        b, _, _, mu, _ = _ar1_parts(X, Y[:, cols], steps, np.array([r]), Xp, h)
+        beta[:, cols] = b[0]
         if mean is not None:
-            mean[:, cols] = mu
+            mean[:, cols] = mu[0]
     # each column leaves out the coefficients of negligible weight (below 1e-8) on its own,
     # so it gets the same numbers whether it is fitted alone or with others
     w = np.where(w >= 1e-8, w, 0.0)
@@ -526,10 +569,13 @@ def _ar1_average(
     B, S2, XI = np.empty((G, k, mc)), np.empty((G, mc)), np.empty((G, k, k))
     p = 0 if Xp is None else len(Xp)
     MU, BASE = np.empty((G, p, mc)), np.empty((G, p, p))
-    for i, r in enumerate(grid):
-        B[i], S2[i], XI[i], mu, base = _ar1_parts(X, Y, steps, float(r), Xp, h)
+    i = 0
+    for rs in _grid_blocks(grid, X.shape[0] * (2 * k + 2 * mc) + p * (mc + p)):
+        j = i + len(rs)
+        B[i:j], S2[i:j], XI[i:j], mu, base = _ar1_parts(X, Y, steps, rs, Xp, h)
         if p:
-            MU[i], BASE[i] = mu, base
+            MU[i:j], BASE[i:j] = mu, base
+        i = j
     ws2 = (w * S2).T  # columns x grid
     d = (B - beta[None, :, c]).transpose(2, 1, 0)  # columns x k x grid
     cov[c] = (ws2 @ XI.reshape(G, k * k)).reshape(mc, k, k) + (d * w.T[:, None, :]) @ d.transpose(
