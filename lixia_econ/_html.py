@@ -29,7 +29,7 @@ from typing import Any
 from lixia_econ import config
 from lixia_econ.errors import ReportError
 
-__all__ = ["GLUE_MIMETYPE", "notebook_to_html", "warm_vega_bundle"]
+__all__ = ["GLUE_MIMETYPE", "notebook_to_html", "notebook_to_pages", "warm_vega_bundle"]
 
 #: Mimetype of the values a template hands back to the runner (see ``report.glue``).
 GLUE_MIMETYPE = "application/vnd.lixia-econ.glue+json"
@@ -170,10 +170,18 @@ def _chart_html(spec: dict[str, Any], number: int) -> str:
     )
 
 
-def _prepare(nb: Any) -> tuple[Any, int]:
-    """Copy the notebook, drop glue outputs and turn Vega-Lite outputs into HTML."""
+def _static_chart_html(svg: str, number: int) -> str:
+    return f'<div class="lixia-chart" id="lixia-chart-{number}">{svg}</div>'
+
+
+def _prepare(nb: Any) -> tuple[Any, list[tuple[str, str | None]]]:
+    """Copy the notebook, drop glue outputs and turn Vega-Lite outputs into HTML.
+
+    Returns the copy and, for each chart, its HTML and its static form (the output's SVG
+    in the chart's ``<div>``; None without an SVG).
+    """
     nb = copy.deepcopy(nb)
-    charts = 0
+    charts: list[tuple[str, str | None]] = []
     for cell in nb.cells:
         if cell.get("cell_type") != "code":
             continue
@@ -190,12 +198,26 @@ def _prepare(nb: Any) -> tuple[Any, int]:
                 spec = data[spec_key]
                 if isinstance(spec, str):
                     spec = json.loads(spec)
-                charts += 1
-                out["data"] = {"text/html": _chart_html(spec, charts)}
+                number = len(charts) + 1
+                svg = data.get("image/svg+xml")
+                if isinstance(svg, list):
+                    svg = "".join(svg)
+                static = _static_chart_html(svg, number) if _is_svg(svg) else None
+                charts.append((_chart_html(spec, number), static))
+                out["data"] = {"text/html": charts[-1][0]}
                 out["metadata"] = {}
             kept.append(out)
         cell["outputs"] = kept
     return nb, charts
+
+
+def _is_svg(svg: Any) -> bool:
+    """Say whether ``svg`` is an SVG document with nothing in it that could run in a page."""
+    return (
+        isinstance(svg, str)
+        and svg.lstrip().startswith("<svg")
+        and re.search(r"<\s*(script|foreignObject|iframe)\b", svg, re.IGNORECASE) is None
+    )
 
 
 _EXTERNAL = re.compile(
@@ -249,12 +271,31 @@ def notebook_to_html(nb: Any, *, show_code: bool = False, title: str | None = No
     ReportError
         If the page would still load a script, stylesheet, image or frame from the network.
     """
+    return notebook_to_pages(nb, show_code=show_code, title=title)[0]
+
+
+def notebook_to_pages(
+    nb: Any, *, show_code: bool = False, title: str | None = None
+) -> tuple[str, str | None]:
+    """Return the page of :func:`notebook_to_html` and a copy of it for printing.
+
+    In the print copy every chart is the SVG its output carries (drawn by vl-convert from
+    the same spec) and the Vega JavaScript is left out: a browser opens it without
+    compiling a megabyte of script and drawing the charts again (a third of a second of
+    the PDF step). The copy is None when a chart has no SVG; the page itself is printed
+    then.
+
+    Raises
+    ------
+    ReportError
+        If the page would still load a script, stylesheet, image or frame from the network.
+    """
     prepared, charts = _prepare(nb)
     if title is not None:
         prepared.metadata["title"] = title
-    page, _ = _exporter(show_code).from_notebook_node(prepared)
+    exported, _ = _exporter(show_code).from_notebook_node(prepared)
     # inserted after Jinja has run: the bundle is JavaScript, not template text
-    page = page.replace("/*LIXIA-VEGA-BUNDLE*/", _bundle() if charts else "", 1)
+    page = exported.replace("/*LIXIA-VEGA-BUNDLE*/", _bundle() if charts else "", 1)
     found = _EXTERNAL.search(page)
     if found:
         start = max(found.start() - 40, 0)
@@ -262,4 +303,19 @@ def notebook_to_html(nb: Any, *, show_code: bool = False, title: str | None = No
             "the HTML report would load a resource from the network (charts must render "
             f"offline): ...{html.unescape(page[start : found.end() + 60])}..."
         )
-    return page
+    printed: str | None = None
+    if charts and all(static is not None for _, static in charts):
+        printed = exported.replace("/*LIXIA-VEGA-BUNDLE*/", "", 1)
+        for number, (_, static) in enumerate(charts, start=1):
+            # nbconvert re-serialises the output's HTML (attribute order), so the chart's
+            # div and spec block are found by their id, not as the text _chart_html made
+            target = f"lixia-chart-{number}"
+            block = re.compile(
+                rf'<div class="lixia-chart" id="{target}"></div>\s*'
+                rf'<script\b[^>]*\bdata-target="{target}"[^>]*>.*?</script>',
+                re.DOTALL,
+            )
+            printed, found = block.subn(lambda _, s=static: s, printed, count=2)
+            if found != 1:  # not where the export put it: print the page itself
+                return page, None
+    return page, printed

@@ -21,6 +21,7 @@ import re
 import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from lixia_econ import __version__, config
-from lixia_econ._html import GLUE_MIMETYPE, notebook_to_html, warm_vega_bundle
+from lixia_econ._html import GLUE_MIMETYPE, notebook_to_pages, warm_vega_bundle
 from lixia_econ._pdf import Browser, print_to_pdf, thread_browser
 from lixia_econ.errors import LixiaEconError, ParameterError, ReportError
 from lixia_econ.panel import register_units
@@ -745,15 +746,19 @@ def _execute(job: Job, scratch: _Scratch, *, warm: bool = False) -> str | None:
     return error
 
 
-def _export_html(job: Job, scratch: _Scratch) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Write ``report.html``; return the glued tables and values."""
+def _export_html(job: Job, scratch: _Scratch) -> tuple[dict[str, Any], dict[str, Any], str | None]:
+    """Write ``report.html``; return the glued tables and values, and the page to print.
+
+    The page to print is ``report.html`` with the charts as their static SVGs (see
+    :func:`lixia_econ._html.notebook_to_pages`), or None to print ``report.html`` itself.
+    """
     import nbformat
 
     nb = nbformat.read(scratch.notebook, as_version=4)
     tables, values = _collect_glue(nb)
-    page = notebook_to_html(nb, show_code=job.show_code, title=_page_title(job, values))
+    page, printed = notebook_to_pages(nb, show_code=job.show_code, title=_page_title(job, values))
     (scratch.folder / "report.html").write_text(page, encoding="utf-8")
-    return tables, values
+    return tables, values, printed
 
 
 def _start_browser(job: Job, *, warm: bool) -> Browser | None:
@@ -772,21 +777,30 @@ def _start_browser(job: Job, *, warm: bool) -> Browser | None:
     return browser
 
 
-def _print_pdf(job: Job, scratch: _Scratch, browser: Browser | None) -> dict[str, Any]:
+def _print_pdf(
+    job: Job, scratch: _Scratch, browser: Browser | None, printed: str | None = None
+) -> dict[str, Any]:
     """Print ``report.html`` to ``report.pdf``; return what happened, for ``metrics.json``.
 
-    The PDF is a copy of the HTML for paper: without Chromium, or when printing fails, the
-    report still succeeds without it, and ``run.log`` and ``metrics.json`` say why.
+    ``printed``, when given, is the same page with its charts as static SVGs (printed
+    instead: no Vega to run). The PDF is a copy of the HTML for paper: without Chromium,
+    or when printing fails, the report still succeeds without it, and ``run.log`` and
+    ``metrics.json`` say why.
     """
     from lixia_econ._cjkfont import subsetting_available
 
     try:
-        print_to_pdf(
-            scratch.folder / "report.html",
-            scratch.folder / "report.pdf",
-            timeout=min(120.0, max(job.timeout, 30.0)),
-            browser=browser if browser is not None and browser.alive() else None,
-        )
+        with tempfile.TemporaryDirectory(prefix="lixia-page-") as folder:
+            page = scratch.folder / "report.html"
+            if printed is not None:
+                page = Path(folder) / "report.html"
+                page.write_text(printed, encoding="utf-8")
+            print_to_pdf(
+                page,
+                scratch.folder / "report.pdf",
+                timeout=min(120.0, max(job.timeout, 30.0)),
+                browser=browser if browser is not None and browser.alive() else None,
+            )
     except (LixiaEconError, OSError) as exc:
         scratch.note(f"WARNING: report.pdf not made: {exc}")
         log.warning("%s: report.pdf not made: %s", job.target, exc)
@@ -932,12 +946,12 @@ def _export_and_publish(
     """Export HTML, workbook and PDF, then publish the folder; timings filled in."""
     t_export = time.perf_counter()
     _test_pause("export", scratch)
-    tables, values = _export_html(job, scratch)
+    tables, values, printed = _export_html(job, scratch)
     # the workbook is written while Chromium prints (the print mostly waits on Chromium)
     with cf.ThreadPoolExecutor(1, thread_name_prefix="lixia-xlsx") as pool:
         book = pool.submit(write_workbook, scratch.folder / "tables.xlsx", tables, job.parameters)
         t_pdf = time.perf_counter()
-        pdf = _print_pdf(job, scratch, browser)
+        pdf = _print_pdf(job, scratch, browser, printed)
         timings["pdf"] = time.perf_counter() - t_pdf
         book.result()
     timings["export"] = time.perf_counter() - t_export - timings["pdf"]
