@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -1986,6 +1987,9 @@ def build_briefing(
     headline = [_headline_growth(ctx, data)] + [
         s for s in (_headline_rank(ctx), _headline_path(ctx, cf, data), _headline_targets(ctx)) if s
     ]
+    notebook = sys.modules.get("lixia_econ.report.notebook")  # in a report's kernel
+    if notebook is not None:  # the charts' SVGs drawn on another core during the appendix
+        notebook.prefetch_svgs([chart for section in sections for chart in section.charts])
     sections += [_sources_section(ctx), _scorecard_section(ctx)]
     ctx.metrics["headline"] = _headline_metrics(ctx, data)
     header = _header(ctx, data_hash, version, today)

@@ -74,3 +74,40 @@ def test_setup_freezes_the_imports_once(monkeypatch):
     notebook._freeze_imports()
     notebook._freeze_imports()
     assert calls == [1]
+
+
+def _chart(title: str) -> alt.Chart:
+    frame = pd.DataFrame({"年份": ["2019", "2020"], "指数": [100.0, 104.5]})
+    return alt.Chart(frame, title=title).mark_bar().encode(x="年份:O", y="指数:Q")
+
+
+def test_prefetched_svgs_are_the_ones_displayed_and_drawn_once(worker, monkeypatch):
+    charts = [_chart("甲"), _chart("乙"), _chart("丙")]
+    sent = []
+    send = type(worker)._send
+    monkeypatch.setattr(
+        type(worker), "_send", lambda self, key: (sent.append(key), send(self, key))
+    )
+    notebook.prefetch_svgs(charts)
+    assert len(sent) == 3  # all three asked for at once, none waited for
+    # displayed in another order than asked: each gets its own SVG, none is asked again
+    for chart in (charts[2], charts[0], charts[1]):
+        spec = chart.to_dict()
+        assert worker.svg(spec) == vl_convert.vegalite_to_svg(spec)
+    assert len(sent) == 3
+    # a chart shown twice, and one never prefetched, are simply drawn when asked
+    spec = charts[0].to_dict()
+    assert worker.svg(spec) == vl_convert.vegalite_to_svg(spec)
+    assert len(sent) == 4
+
+
+def test_prefetch_without_a_worker_or_with_a_dead_one_changes_nothing(worker):
+    charts = [_chart("甲")]
+    spec = charts[0].to_dict()
+    worker._proc.kill()
+    worker._proc.wait()
+    notebook.prefetch_svgs(charts)  # no error
+    assert worker.svg(spec) is None  # the renderer then draws it in the kernel
+    notebook._worker = None
+    notebook.prefetch_svgs(charts)  # nothing to do
+    notebook._worker = worker

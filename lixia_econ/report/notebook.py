@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import atexit
+import collections
 import contextlib
 import gc
 import html
@@ -287,6 +288,10 @@ class _SvgWorker:
             "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y"}},
         }
         self._lock = threading.Lock()
+        #: requests sent and not yet answered (the worker answers in order), and answers
+        #: read for charts not yet displayed
+        self._pending: collections.deque[str] = collections.deque()
+        self._done: dict[str, str | None] = {}
         self._proc = subprocess.Popen(
             [sys.executable, "-c", _WORKER_CODE, json.dumps(warm)],
             stdin=subprocess.PIPE,
@@ -300,15 +305,44 @@ class _SvgWorker:
             start_new_session=True,
         )
 
+    def _send(self, key: str) -> None:
+        self._proc.stdin.write(key + "\n")
+        self._proc.stdin.flush()
+        self._pending.append(key)
+
+    def _receive(self) -> None:
+        """Read the answer to the oldest request (a worker gone answers every one with None)."""
+        reply = self._proc.stdout.readline()
+        if not reply:
+            self._done.update(dict.fromkeys(self._pending))
+            self._pending.clear()
+            return
+        key = self._pending.popleft()
+        try:
+            self._done[key] = json.loads(reply).get("svg")
+        except (ValueError, AttributeError):
+            self._done[key] = None
+
+    def prefetch(self, spec: dict) -> None:
+        """Start drawing a chart's SVG and return at once; :meth:`svg` picks it up."""
+        try:
+            key = json.dumps(spec)
+            with self._lock:
+                if key not in self._done and key not in self._pending:
+                    self._send(key)
+        except (OSError, ValueError, TypeError):  # not JSON, or the worker is gone
+            return
+
     def svg(self, spec: dict) -> str | None:
         """Return the chart's SVG, or None if the worker cannot make it (the caller does)."""
         try:
-            request = json.dumps(spec) + "\n"
+            key = json.dumps(spec)
             with self._lock:
-                self._proc.stdin.write(request)
-                self._proc.stdin.flush()
-                reply = self._proc.stdout.readline()
-            return json.loads(reply).get("svg") if reply else None
+                if key not in self._done and key not in self._pending:
+                    self._send(key)
+                while key not in self._done:
+                    self._receive()
+                return self._done.pop(key)
         except (OSError, ValueError, TypeError):  # not JSON, or the worker is gone
             return None
 
@@ -339,6 +373,24 @@ def _start_worker(schema: str) -> None:
     except OSError:
         return
     atexit.register(_worker.close)
+
+
+def prefetch_svgs(charts: Any) -> None:
+    """Start drawing the SVGs of ``charts`` (Altair charts) in the worker, and return at once.
+
+    A chart displayed later gets its SVG without waiting for it to be drawn: a template
+    that makes its charts before a long computation (the briefing's appendix) has them
+    drawn on another core meanwhile. Without a worker (:func:`setup` not called) this does
+    nothing; a chart whose spec differs when displayed is simply drawn then.
+    """
+    if _worker is None:
+        return
+    for chart in charts:
+        try:
+            spec = chart.to_dict()
+        except Exception:  # an invalid chart: display() reports it, as without this
+            continue
+        _worker.prefetch(spec)
 
 
 def _freeze_imports() -> None:
