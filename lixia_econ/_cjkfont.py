@@ -20,6 +20,7 @@ import io
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from functools import cache
 from typing import Any
@@ -125,14 +126,8 @@ def _subset(path: str, text: str) -> bytes:
     return out.getvalue()
 
 
-def _cached_subset(path: str, chars: str) -> bytes:
-    """Return :func:`_subset`, kept on disk per font file, fontTools version and characters.
-
-    A report printed again (new data, the same words) finds its fonts in
-    ``<cache>/cjk-subsets/`` instead of spending a second or two per weight in fontTools.
-    The cache is an optimisation only: unreadable or unwritable, the font is made again.
-    At most :data:`_CACHE_KEEP` subsets are kept, the least recently written removed.
-    """
+def _cache_file(path: str, chars: str) -> Any:
+    """Return where the subset of ``path`` for ``chars`` is kept (see :func:`_cached_subset`)."""
     import fontTools
 
     from lixia_econ import config
@@ -141,24 +136,82 @@ def _cached_subset(path: str, chars: str) -> bytes:
     key = "|".join(
         (path, str(stat.st_size), str(stat.st_mtime_ns), fontTools.version, repr(_OPTIONS), chars)
     )
-    folder = config.CACHE_DIR / "cjk-subsets"
-    cached = folder / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.ttf"
+    return config.CACHE_DIR / "cjk-subsets" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.ttf"
+
+
+def _cached_subset(path: str, chars: str) -> bytes:
+    """Return :func:`_subset`, kept on disk per font file, fontTools version and characters.
+
+    A report printed again (new data, the same words) finds its fonts in
+    ``<cache>/cjk-subsets/`` instead of spending a second or two per weight in fontTools.
+    The cache is an optimisation only: unreadable or unwritable, the font is made again.
+    At most :data:`_CACHE_KEEP` subsets are kept, the least recently written removed.
+    """
+    cached = _cache_file(path, chars)
     try:
         return cached.read_bytes()
     except OSError:
         pass
     data = _subset(path, chars)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, cached)
-        kept = sorted(folder.glob("*.ttf"), key=lambda p: p.stat().st_mtime, reverse=True)
+        kept = sorted(cached.parent.glob("*.ttf"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in kept[_CACHE_KEEP:]:
             old.unlink(missing_ok=True)
     except OSError:
         pass
     return data
+
+
+#: What a helper process runs: one weight's subset made into the cache (characters on stdin).
+_HELPER_CODE = (
+    "import sys\n"
+    "from lixia_econ._cjkfont import _cached_subset\n"
+    "_cached_subset(sys.argv[1], sys.stdin.read())\n"
+)
+
+
+def _start_helper(path: str, chars: str) -> subprocess.Popen[str] | None:
+    """Start making one weight's subset in another process (it writes it to the cache).
+
+    fontTools is pure Python: the two weights, a second or so each, are made side by side
+    only in two processes. None if the helper cannot start (the caller makes it itself).
+    """
+    from pathlib import Path
+
+    from lixia_econ import config
+
+    package_parent = str(Path(__file__).resolve().parents[1])
+    env = {
+        **os.environ,
+        "LIXIA_ECON_CACHE": str(config.CACHE_DIR),
+        "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])),
+    }
+    try:
+        helper = subprocess.Popen(
+            [sys.executable, "-c", _HELPER_CODE, path],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+            env=env,
+        )
+        helper.stdin.write(chars)
+        helper.stdin.close()
+    except OSError:
+        return None
+    return helper
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def font_face_css(text: str) -> str | None:
@@ -174,16 +227,28 @@ def font_face_css(text: str) -> str | None:
     str or None
         CSS with the regular and bold faces as data URIs; ``None`` when ``fontTools`` or
         the Noto Sans CJK fonts are not installed (Chromium then embeds Type 3 fonts).
+        With two cores or more, a weight not in the cache is made by a helper process
+        while this one makes the other.
     """
     if not subsetting_available():
         return None
     chars = "".join(sorted({ch for ch in set(text) if ch.isprintable()} | {" "}))
+    paths = {weight: _font_file(weight) for weight in _FILES}
+    paths = {weight: path for weight, path in paths.items() if path is not None}
+    missing = [w for w, path in paths.items() if not _cache_file(path, chars).exists()]
+    helper, helped = None, None
+    if len(missing) > 1 and _cores() > 1:
+        helped = missing[-1]
+        helper = _start_helper(paths[helped], chars)
     rules = []
-    for weight in _FILES:
-        path = _font_file(weight)
-        if path is None:
-            continue
-        data = base64.b64encode(_cached_subset(path, chars)).decode("ascii")
+    for weight, path in paths.items():
+        if helper is not None and weight == helped:
+            try:
+                helper.wait(timeout=300)
+            except subprocess.TimeoutExpired:
+                helper.kill()
+                helper.wait()
+        data = base64.b64encode(_cached_subset(path, chars)).decode("ascii")  # made if missing
         rules.append(
             f'@font-face {{ font-family: "{FAMILY}"; font-weight: {weight}; '
             f'src: url(data:font/ttf;base64,{data}) format("truetype"); }}'

@@ -391,6 +391,7 @@ def national_scorecard(
     as_of: str,
     method: str = "trend",
     jan_feb: str = "days",
+    cache: bool = False,
 ) -> RecoveryTables:
     """Score the recovery of every quarterly or monthly series of a region.
 
@@ -418,6 +419,11 @@ def national_scorecard(
         (31 : 28 or 29), ``"equal"`` in halves, ``"keep"`` leaves one two-month value at
         February (monthly models then lack every January). Splits are estimates of the
         months, not published figures; the result's notes say so.
+    cache : bool
+        Keep the result on disk and return it from there when asked again with the same
+        rows of the region, arguments, region name, package code and library versions
+        (:mod:`lixia_econ._memo`): a batch of reports that all print the national
+        scorecard fits it once. Off by default.
 
     Returns
     -------
@@ -426,13 +432,62 @@ def national_scorecard(
         (:func:`lixia_econ.models.compare.compare`, ranked by output loss) and ``cannot``
         (one sentence per indicator that could not be scored, with the reason).
     """
-    from lixia_econ.models.compare import compare
-    from lixia_econ.models.recovery import analyze_recovery
     from lixia_econ.models.vocab import METHODS
-    from lixia_econ.panel import panel_rows
 
     check_choice("method", method, METHODS)
     check_choice("jan_feb", jan_feb, JAN_FEB_STATUS)
+    args = (panel, region, indicators_, shock, as_of, method, jan_feb)
+    if not cache:
+        return _national_scorecard(*args)
+    from lixia_econ._memo import memo
+
+    return memo("scorecard", _scorecard_key(*args), lambda: _national_scorecard(*args))
+
+
+def _scorecard_key(
+    panel: pd.DataFrame,
+    region: str,
+    indicators_: list[str] | None,
+    shock: str,
+    as_of: str,
+    method: str,
+    jan_feb: str,
+) -> bytes:
+    """Return what a scorecard depends on: the region's rows, the arguments, the names."""
+    from lixia_econ.panel import panel_rows
+
+    rows = panel_rows(panel, region)
+    codes = sorted(set(rows["indicator"].astype(str)))
+    parts = [
+        region,
+        region_name(region),
+        repr(indicators_),
+        shock,
+        as_of,
+        method,
+        jan_feb,
+        repr(list(rows.columns)),
+        repr(panel.attrs.get("source_order", [])),
+        repr([indicator_label(c, lang="en") for c in codes]),
+    ]
+    values = pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes()
+    return "\0".join(parts).encode() + b"\0" + values
+
+
+def _national_scorecard(
+    panel: pd.DataFrame,
+    region: str,
+    indicators_: list[str] | None,
+    shock: str,
+    as_of: str,
+    method: str,
+    jan_feb: str,
+) -> RecoveryTables:
+    """:func:`national_scorecard`, computed."""
+    from lixia_econ.models.compare import compare
+    from lixia_econ.models.recovery import analyze_recovery
+    from lixia_econ.panel import panel_rows
+
     mine = panel_rows(panel, region, columns=["indicator", "status"])
     mine = mine[mine["status"] != "target"]
     codes = indicators_ or sorted(mine["indicator"].unique())

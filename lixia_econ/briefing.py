@@ -1607,8 +1607,8 @@ def _scorecard_section(ctx: _Ctx) -> Section:
     from lixia_econ.models.vocab import METRICS, SHAPES
 
     sec = Section(ctx.t("附录：全国分行业恢复评分", "Appendix: national sector scorecard"))
-    nation = analysis.national_scorecard(
-        ctx.panel, "000000", None, shock=str(ctx.shock_year), as_of=ctx.as_of
+    nation = analysis.national_scorecard(  # the same appendix in every briefing: kept
+        ctx.panel, "000000", None, shock=str(ctx.shock_year), as_of=ctx.as_of, cache=True
     )
     reasons = {
         "fit": ctx.t("模型未收敛", "the model fit did not converge"),

@@ -67,3 +67,54 @@ def test_published_growth_prefers_the_published_figure(built):
     assert wide.loc["全国 China", "2021"] == pytest.approx(8.1)
     assert wide.loc["历下区 Lixia District", "2020"] == pytest.approx(4.5)
     assert list(wide.columns) == sorted(wide.columns)
+
+
+def _scorecard(panel, **kw):
+    return analysis.national_scorecard(
+        panel, "000000", ["gdp"], shock="2020", as_of="2026Q1", cache=True, **kw
+    )
+
+
+def test_cached_scorecard_is_the_computed_one_and_is_not_computed_again(
+    built, tmp_path, monkeypatch
+):
+    from lixia_econ import config
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
+    computed = analysis.national_scorecard(
+        built.panel, "000000", ["gdp"], shock="2020", as_of="2026Q1"
+    )
+    first = _scorecard(built.panel)
+    assert list((tmp_path / "memo" / "scorecard").glob("*.pkl"))  # kept on disk
+    calls = []
+    real = analysis._national_scorecard
+    monkeypatch.setattr(analysis, "_national_scorecard", lambda *a: calls.append(a) or real(*a))
+    again = _scorecard(built.panel)
+    assert calls == []  # read back, not fitted
+    for got in (first, again):
+        pd.testing.assert_frame_equal(got.table, computed.table, check_exact=True)
+        assert got.cannot == computed.cannot
+        assert got.results["gdp"].notes == computed.results["gdp"].notes
+    # another as-of, another method: computed
+    _scorecard(built.panel, method="ets")
+    assert len(calls) == 1
+
+
+def test_scorecard_cache_follows_the_data_and_survives_a_broken_file(built, tmp_path, monkeypatch):
+    from lixia_econ import config
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
+    before = _scorecard(built.panel)
+    changed = built.panel.copy()
+    gdp = (changed["region"] == "000000") & (changed["indicator"] == "gdp")
+    changed.loc[gdp, "value"] = changed.loc[gdp, "value"] * 1.01  # a revised national series
+    calls = []
+    real = analysis._national_scorecard
+    monkeypatch.setattr(analysis, "_national_scorecard", lambda *a: calls.append(a) or real(*a))
+    _scorecard(changed)
+    assert len(calls) == 1  # the rows changed: fitted again, not the old answer
+    for kept in (tmp_path / "memo" / "scorecard").glob("*.pkl"):
+        kept.write_bytes(b"not a pickle")  # a truncated or foreign file
+    again = _scorecard(built.panel)
+    assert len(calls) == 2  # computed again, silently
+    pd.testing.assert_frame_equal(again.table, before.table, check_exact=True)

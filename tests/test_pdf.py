@@ -108,6 +108,30 @@ def test_font_subsets_are_cached_per_character_set(tmp_path, monkeypatch):
         _cjkfont.font_face_css(PAGE + "蛟")  # another character: another subset
 
 
+def test_two_weights_missing_are_made_side_by_side_and_a_failed_helper_costs_nothing(
+    tmp_path, monkeypatch
+):
+    from lixia_econ import config
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(_cjkfont, "_cores", lambda: 2)
+    made_here = []
+    real = _cjkfont._subset
+    monkeypatch.setattr(
+        _cjkfont, "_subset", lambda path, chars: made_here.append(path) or real(path, chars)
+    )
+    css = _cjkfont.font_face_css(PAGE + "甲")
+    assert css.count("@font-face") == 2
+    assert len(made_here) == 1  # the other weight was made by the helper process, in the cache
+    assert len(list((tmp_path / "cache" / "cjk-subsets").glob("*.ttf"))) == 2
+    # a helper that fails: the weight is made here, the CSS is the same shape
+    monkeypatch.setattr(_cjkfont, "_HELPER_CODE", "raise SystemExit(3)")
+    made_here.clear()
+    css = _cjkfont.font_face_css(PAGE + "乙")
+    assert css.count("@font-face") == 2
+    assert len(made_here) == 2
+
+
 # -- one browser printing page after page (what a batch worker keeps) -------------------
 
 HUNG = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><p>never ready</p>

@@ -1,0 +1,92 @@
+"""Results kept on disk between processes, keyed by everything they were computed from.
+
+A batch of briefings over many districts prints the same national appendix in every
+report: the recovery scorecard of China's series, a few hundred milliseconds of model fits
+that give the same answer each time. :func:`memo` keeps such a result in
+``<cache>/memo/<name>/`` (:data:`lixia_econ.config.CACHE_DIR`) under a hash of
+
+- the caller's key (the input rows' contents, the arguments, the names written into the
+  result),
+- this package's code and catalogue (every ``.py`` and ``.csv`` file of ``lixia_econ/``),
+- the versions of Python, NumPy, pandas, SciPy and statsmodels,
+
+so that a change to any of them computes the result again. The cache is an optimisation
+only: a file that cannot be read, unpickled or written is computed again, silently, and
+at most :data:`KEEP` results of a name are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import threading
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+#: Results kept per name (the least recently written removed first).
+KEEP = 64
+
+#: Libraries whose version is part of every key.
+_LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels")
+
+
+@cache
+def code_fingerprint() -> str:
+    """Return a hash of this package's code and catalogue, and of the libraries' versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(sys.version.encode())
+    for lib in _LIBRARIES:
+        try:
+            digest.update(f"{lib}={version(lib)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"{lib}=-".encode())
+    root = Path(__file__).resolve().parent
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".csv")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def memo(name: str, key: bytes, compute: Callable[[], T]) -> T:
+    """Return ``compute()``, from ``<cache>/memo/<name>/`` when it was computed before.
+
+    Parameters
+    ----------
+    name : str
+        Folder of this kind of result.
+    key : bytes
+        Everything the result depends on besides the package's code and the libraries'
+        versions (those are added here).
+    compute : callable
+        Makes the result; called when it is not in the cache. Its result must pickle.
+    """
+    from lixia_econ import config
+
+    digest = hashlib.sha256(code_fingerprint().encode() + b"\0" + key).hexdigest()[:40]
+    folder = config.CACHE_DIR / "memo" / name
+    path = folder / f"{digest}.pkl"
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except Exception:  # missing, unreadable or not a pickle of today's classes: compute
+        pass
+    result = compute()
+    tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        kept = sorted(folder.glob("*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[KEEP:]:
+            old.unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        tmp.unlink(missing_ok=True)
+    return result
