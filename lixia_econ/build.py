@@ -450,6 +450,7 @@ def _read_one(path: Path, rel: str, entry: dict[str, Any] | None) -> pd.DataFram
     table.attrs["source_rows"] = attrs.get("source_rows")
     out = validate(table, path=path, categorical=True)
     out.attrs.update({k: attrs.get(k, []) for k in ("caveats", "flagged")})
+    out.attrs["dropped_missing"] = int(attrs.get("dropped_missing", 0) or 0)
     return out
 
 

@@ -33,6 +33,26 @@ def test_every_shipped_file_is_read(built):
     assert (out / "panel.csv").read_bytes()[:3] == b"\xef\xbb\xbf"  # Excel reads UTF-8 with BOM
 
 
+def test_build_log_counts_the_empty_cells_of_each_file(built):
+    """The log's ``missing`` per file is the number of empty value cells, counted here
+    independently with the csv module (every shipped file's first column is its period)."""
+    import csv
+
+    out, _panel = built
+    log = pd.read_json(out / "build_log.json", typ="series")
+    counted = {}
+    for entry in log["read"]:
+        with (RAW / entry["file"]).open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+        if rows and rows[0] and rows[0][0] in ("month", "quarter_end_month"):  # wide files
+            counted[entry["file"]] = sum(v.strip() == "" for r in rows[1:] for v in r[1:])
+    assert counted, "no wide national file in the log"
+    for entry in log["read"]:
+        if entry["file"] in counted:
+            assert entry["missing"] == counted[entry["file"]], entry["file"]
+    assert sum(counted.values()) > 0  # the national files do have gaps: 0 would be the old bug
+
+
 def test_every_public_figure_is_in_the_panel_in_canonical_units(built):
     _, panel = built
     path = RAW / "jinan_lixia_public_figures.csv"
