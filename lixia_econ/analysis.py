@@ -441,19 +441,12 @@ def national_scorecard(
         return _national_scorecard(*args)
     from lixia_econ._memo import memo
 
-    return memo("scorecard", _scorecard_key(*args), lambda: _national_scorecard(*args))
+    key = _scorecard_key(panel, region, args[2:])
+    return memo("scorecard", key, lambda: _national_scorecard(*args))
 
 
-def _scorecard_key(
-    panel: pd.DataFrame,
-    region: str,
-    indicators_: list[str] | None,
-    shock: str,
-    as_of: str,
-    method: str,
-    jan_feb: str,
-) -> bytes:
-    """Return what a scorecard depends on: the region's rows, the arguments, the names."""
+def _scorecard_key(panel: pd.DataFrame, region: str, settings: tuple[Any, ...]) -> bytes:
+    """Return what a scorecard depends on: the region's rows, the settings, the names."""
     from lixia_econ.panel import panel_rows
 
     rows = panel_rows(panel, region)
@@ -461,11 +454,7 @@ def _scorecard_key(
     parts = [
         region,
         region_name(region),
-        repr(indicators_),
-        shock,
-        as_of,
-        method,
-        jan_feb,
+        repr(settings),
         repr(list(rows.columns)),
         repr(panel.attrs.get("source_order", [])),
         repr([indicator_label(c, lang="en") for c in codes]),
