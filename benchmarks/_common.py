@@ -19,8 +19,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 #: Modules the briefing's cells import while they run (lazily, inside lixia_econ).
 LATE_IMPORTS = (
-    "import altair\nimport vl_convert\nimport statsmodels.api\nimport lixia_econ.analysis\n"
-    "import lixia_econ.models.growth\nimport lixia_econ.models.recovery\n"
+    "import altair\nimport vl_convert\nimport statsmodels.regression.linear_model\n"
+    "import lixia_econ.analysis\nimport lixia_econ.models.growth\n"
+    "import lixia_econ.models.recovery\n"
 )
 
 

@@ -297,9 +297,9 @@ def check_hac_lags(hac_lags: int | None, n_obs: int) -> int:
 
 def fit_hac(y: np.ndarray, X: Any, lags: int) -> Any:
     """OLS with Newey–West (HAC, Bartlett kernel) covariance and t-based inference."""
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS  # not statsmodels.api: 0.3 s more
 
-    return sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True)
+    return OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True)
 
 
 def pct_from_log(log_rate: Any) -> Any:
@@ -434,9 +434,9 @@ def fit_gls_ar1(y: np.ndarray, X: Any, index: pd.PeriodIndex, rho: float) -> Any
     The covariance of the coefficients is ``s^2 (X' R^-1 X)^-1`` with ``s^2`` the whitened
     residual sum of squares over n - k: the marginal error variance.
     """
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import GLS  # not statsmodels.api: 0.3 s more
 
-    return sm.GLS(y, X, sigma=ar1_correlation(index, rho)).fit()
+    return GLS(y, X, sigma=ar1_correlation(index, rho)).fit()
 
 
 @dataclass(frozen=True)
