@@ -15,9 +15,9 @@ in: the user namespace emptied and the execution count at 1 (IPython's
 ``reset(new_session=True)``), pandas options, Altair theme/renderer/data transformer,
 NumPy error and print options, warnings filters (and the "shown once" registries),
 environment variables, ``sys.path``, the working directory (the new report's folder),
-the units registered from a data folder, the random generators reseeded from entropy
-(as a new process is), and modules imported from outside the installed packages
-forgotten. What a report does to the internals of an installed library beyond these is
+the units registered from a data folder, the chart SVGs prefetched and never displayed,
+the random generators reseeded from entropy (as a new process is), and modules imported
+from outside the installed packages forgotten. What a report does to the internals of an installed library beyond these is
 not undone: such a template should run with fresh kernels (``warm_kernels=False``).
 """
 
@@ -141,6 +141,9 @@ def _restore(base: dict[str, Any]) -> None:
             registry.enable(active, **kwargs)
     if "lixia_econ.regions" in sys.modules:
         sys.modules["lixia_econ.regions"].clear_registered()
+    notebook = sys.modules.get("lixia_econ.report.notebook")
+    if notebook is not None and notebook._worker is not None:
+        notebook._worker.forget()  # charts prefetched by the last report and never shown
     random.seed()
     np.random.seed()
 

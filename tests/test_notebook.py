@@ -111,3 +111,13 @@ def test_prefetch_without_a_worker_or_with_a_dead_one_changes_nothing(worker):
     notebook._worker = None
     notebook.prefetch_svgs(charts)  # nothing to do
     notebook._worker = worker
+
+
+def test_forget_drops_svgs_prefetched_and_never_displayed(worker):
+    charts = [_chart("甲"), _chart("乙")]
+    notebook.prefetch_svgs(charts)
+    worker.forget()  # what a warm kernel does before its next report
+    assert not worker._pending
+    assert not worker._done
+    spec = charts[0].to_dict()
+    assert worker.svg(spec) == vl_convert.vegalite_to_svg(spec)  # still draws, asked afresh

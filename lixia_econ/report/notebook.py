@@ -331,6 +331,17 @@ class _SvgWorker:
         except (ValueError, AttributeError):
             self._done[key] = None
 
+    def forget(self) -> None:
+        """Drop the SVGs drawn for charts never displayed (a warm kernel's next report)."""
+        try:
+            with self._lock:
+                while self._pending:
+                    self._receive()
+                self._done.clear()
+        except (OSError, ValueError):
+            self._pending.clear()
+            self._done.clear()
+
     def prefetch(self, spec: dict) -> None:
         """Start drawing a chart's SVG and return at once; :meth:`svg` picks it up."""
         try:
