@@ -17,8 +17,9 @@ NumPy error and print options, warnings filters (and the "shown once" registries
 environment variables, ``sys.path``, the working directory (the new report's folder),
 the units registered from a data folder, the chart SVGs prefetched and never displayed,
 the random generators reseeded from entropy (as a new process is), and modules imported
-from outside the installed packages forgotten. What a report does to the internals of an installed library beyond these is
-not undone: such a template should run with fresh kernels (``warm_kernels=False``).
+from outside the installed packages forgotten. What a report does to the internals of an
+installed library beyond these is not undone: such a template should run with fresh
+kernels (``warm_kernels=False``).
 """
 
 from __future__ import annotations
