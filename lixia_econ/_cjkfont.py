@@ -20,7 +20,6 @@ import io
 import os
 import shutil
 import subprocess
-import sys
 import threading
 from functools import cache
 from typing import Any
@@ -180,25 +179,19 @@ def _start_helper(path: str, chars: str) -> subprocess.Popen[str] | None:
     fontTools is pure Python: the two weights, a second or so each, are made side by side
     only in two processes. None if the helper cannot start (the caller makes it itself).
     """
-    from pathlib import Path
-
     from lixia_econ import config
+    from lixia_econ._proc import python_process
 
-    package_parent = str(Path(__file__).resolve().parents[1])
-    env = {
-        **os.environ,
-        "LIXIA_ECON_CACHE": str(config.CACHE_DIR),
-        "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])),
-    }
     try:
-        helper = subprocess.Popen(
-            [sys.executable, "-c", _HELPER_CODE, path],
+        helper = python_process(
+            _HELPER_CODE,
+            path,
+            env={"LIXIA_ECON_CACHE": str(config.CACHE_DIR)},
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             text=True,
             encoding="utf-8",
-            env=env,
         )
         helper.stdin.write(chars)
         helper.stdin.close()

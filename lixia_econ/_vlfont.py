@@ -26,7 +26,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from functools import cache
 from pathlib import Path
@@ -129,18 +128,14 @@ def build() -> Path | None:
 
 def start_build() -> subprocess.Popen[bytes] | None:
     """Start :func:`build` in a background process of its own; None if it cannot start."""
-    package_parent = str(Path(__file__).resolve().parents[1])
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])),
-    }
+    from lixia_econ._proc import python_process
+
     try:
-        return subprocess.Popen(
-            [sys.executable, "-c", "from lixia_econ._vlfont import build; build()"],
+        return python_process(
+            "from lixia_econ._vlfont import build; build()",
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env=env,
             start_new_session=True,  # outlives a kernel that ends meanwhile
         )
     except OSError:

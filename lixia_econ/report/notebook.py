@@ -24,7 +24,6 @@ import json
 import math
 import re
 import subprocess
-import sys
 import threading
 from typing import Any
 
@@ -32,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from lixia_econ._html import GLUE_MIMETYPE
+from lixia_econ._proc import python_process
 
 __all__ = ["DISPLAY_ATTR", "escape_md", "fmt", "glue", "glue_table", "say", "setup"]
 
@@ -300,8 +300,9 @@ class _SvgWorker:
         #: read for charts not yet displayed
         self._pending: collections.deque[str] = collections.deque()
         self._done: dict[str, str | None] = {}
-        self._proc = subprocess.Popen(
-            [sys.executable, "-c", _WORKER_CODE, json.dumps(warm)],
+        self._proc = python_process(
+            _WORKER_CODE,
+            json.dumps(warm),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
