@@ -20,9 +20,10 @@ import io
 import os
 import shutil
 import subprocess
-import threading
 from functools import cache
 from typing import Any
+
+from lixia_econ._memo import store
 
 __all__ = ["FAMILY", "font_face_css", "subsetting_available"]
 
@@ -152,16 +153,7 @@ def _cached_subset(path: str, chars: str) -> bytes:
     except OSError:
         pass
     data = _subset(path, chars)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, cached)
-        kept = sorted(cached.parent.glob("*.ttf"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in kept[_CACHE_KEEP:]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        pass
+    store(cached, data, keep=_CACHE_KEEP)
     return data
 
 

@@ -20,13 +20,13 @@ from __future__ import annotations
 import copy
 import html
 import json
-import os
 import re
 import threading
 from functools import cache
 from typing import Any
 
 from lixia_econ import config
+from lixia_econ._memo import store
 from lixia_econ.errors import ReportError
 
 __all__ = ["GLUE_MIMETYPE", "notebook_to_html", "notebook_to_pages", "warm_vega_bundle"]
@@ -137,13 +137,7 @@ def _bundle() -> str:
     js = vl_convert.javascript_bundle()
     # a classic <script> block ends at the first "</script"; the bundle has none today
     js = re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
-        tmp.write_text(js, encoding="utf-8")
-        os.replace(tmp, cached)
-    except OSError:
-        pass
+    store(cached, js.encode("utf-8"))
     return js
 
 

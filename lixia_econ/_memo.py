@@ -13,6 +13,9 @@ that give the same answer each time. :func:`memo` keeps such a result in
 so that a change to any of them computes the result again. The cache is an optimisation
 only: a file that cannot be read, unpickled or written is computed again, silently, and
 at most :data:`KEEP` results of a name are kept.
+
+:func:`store` is how every file of the cache folder is written (these results, the CJK
+font subsets, the inlined Vega bundle): atomically, errors ignored, the folder trimmed.
 """
 
 from __future__ import annotations
@@ -78,15 +81,31 @@ def memo(name: str, key: bytes, compute: Callable[[], T]) -> T:
     except Exception:  # missing, unreadable or not a pickle of today's classes: compute
         pass
     result = compute()
-    tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tmp.open("wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        kept = sorted(folder.glob("*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in kept[KEEP:]:
-            old.unlink(missing_ok=True)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        tmp.unlink(missing_ok=True)
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return result
+    store(path, data, keep=KEEP)
     return result
+
+
+def store(path: Path, data: bytes, *, keep: int | None = None) -> None:
+    """Write ``data`` to the cache file ``path`` atomically; an error is ignored.
+
+    The file appears whole or not at all (written beside it, then renamed), so processes
+    that read the cache at the same time never see half a file. With ``keep``, only the
+    ``keep`` most recently written files of its folder with its suffix are kept.
+    """
+    tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        if keep is not None:
+            kept = sorted(
+                path.parent.glob(f"*{path.suffix}"), key=lambda p: p.stat().st_mtime, reverse=True
+            )
+            for old in kept[keep:]:
+                old.unlink(missing_ok=True)
+    except OSError:
+        tmp.unlink(missing_ok=True)
