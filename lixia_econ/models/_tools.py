@@ -325,33 +325,15 @@ def ar1_steps(index: pd.PeriodIndex) -> np.ndarray:
     return np.concatenate([[0], np.diff(o)]).astype("int64")
 
 
-def ar1_whiten(a: np.ndarray, rho: float, steps: np.ndarray) -> tuple[np.ndarray, float]:
-    r"""Whiten rows of ``a`` for stationary AR(1) errors with unit marginal variance.
+def ar1_whiten(a: np.ndarray, rhos: np.ndarray, steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Whiten rows of ``a`` for stationary AR(1) errors, at each coefficient of ``rhos``.
 
     With :math:`d_i` periods between observations i - 1 and i, :math:`z_1 = a_1` and
     :math:`z_i = (a_i - \rho^{d_i} a_{i-1}) / \sqrt{1 - \rho^{2 d_i}}` (the Prais–Winsten
-    transform, exact for gaps because AR(1) is Markov). Returns ``z`` and
-    :math:`\log |R|`, R the errors' correlation matrix.
-    """
-    if rho == 0.0:
-        return a, 0.0
-    r = rho ** steps[1:].astype(float)
-    c = np.sqrt(1.0 - r**2)
-    out = np.array(a, dtype=float, copy=True)
-    if out.ndim == 1:
-        out[1:] = (a[1:] - r * a[:-1]) / c
-    else:
-        out[1:] = (a[1:] - r[:, None] * a[:-1]) / c[:, None]
-    return out, float(np.log(1.0 - r**2).sum())
-
-
-def _grid_whiten(
-    a: np.ndarray, rhos: np.ndarray, steps: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`ar1_whiten` of ``a`` at each coefficient of ``rhos``: stacked (rhos, *a.shape).
-
-    The same arithmetic, element by element, as one call per coefficient (rho = 0 leaves
-    ``a`` as it is), so the stacked results equal the separate ones bit for bit.
+    transform for unit marginal variance, exact for gaps because AR(1) is Markov).
+    Returns ``z`` stacked as (rhos, *a.shape) and :math:`\log |R|` per coefficient, R the
+    errors' correlation matrix; rho = 0 leaves ``a`` as it is. Each coefficient's values
+    are those of the transform computed for it alone, bit for bit.
     """
     r = rhos[:, None] ** steps[1:].astype(float)[None, :]
     c = np.sqrt(1.0 - r**2)
@@ -395,8 +377,8 @@ def ar1_profile(X: np.ndarray, Y: np.ndarray, steps: np.ndarray) -> np.ndarray:
     out = np.empty((len(RHO_GRID), Y.shape[1]))
     g = 0
     for rhos in _grid_blocks(RHO_GRID, n * (2 * k + 2 * Y.shape[1])):
-        Xw, logdet = _grid_whiten(X, rhos, steps)
-        Yw, _ = _grid_whiten(Y, rhos, steps)
+        Xw, logdet = ar1_whiten(X, rhos, steps)
+        Yw, _ = ar1_whiten(Y, rhos, steps)
         Q, Rq = np.linalg.qr(Xw)
         rss = ((Yw - Q @ (Q.transpose(0, 2, 1) @ Yw)) ** 2).sum(axis=1)
         diag = np.abs(np.diagonal(Rq, axis1=1, axis2=2))
@@ -468,8 +450,8 @@ def _ar1_parts(
     covariance divided by s^2 (shared by the columns).
     """
     n, k = X.shape
-    Xw, _ = _grid_whiten(X, rs, steps)
-    Yw, _ = _grid_whiten(Y, rs, steps)
+    Xw, _ = ar1_whiten(X, rs, steps)
+    Yw, _ = ar1_whiten(Y, rs, steps)
     XwT = Xw.transpose(0, 2, 1)
     xtx_inv = np.linalg.inv(XwT @ Xw)
     beta = xtx_inv @ XwT @ Yw
