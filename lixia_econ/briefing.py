@@ -33,7 +33,7 @@ import pandas as pd
 from lixia_econ._checks import check_choice
 from lixia_econ.analysis import level_breaks
 from lixia_econ.errors import InsufficientDataError
-from lixia_econ.panel import panel_rows
+from lixia_econ.panel import panel_rows, row_arrays
 from lixia_econ.regions import region_label, regions
 from lixia_econ.schema import indicator_label
 
@@ -250,8 +250,7 @@ _FigureRows = dict[str, np.ndarray]
 
 def _figure_rows(panel: pd.DataFrame, region: str, indicator: str) -> _FigureRows:
     """Return the panel's rows of one region and indicator as arrays, in panel order."""
-    frame = panel_rows(panel, region, indicator)
-    rows = {c: frame[c].to_numpy() for c in _FIGURE_COLUMNS}
+    rows = row_arrays(panel, region, indicator, _FIGURE_COLUMNS)
     rows["value"] = rows["value"].astype("float64")
     return rows
 

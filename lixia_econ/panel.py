@@ -309,10 +309,21 @@ _SERIES_COLUMNS = ("period", "value", "unit", "price_basis", "freq", "status", "
 _Rows = dict[str, np.ndarray]
 
 
+def row_arrays(
+    panel: pd.DataFrame, region: str, indicator: str, columns: tuple[str, ...]
+) -> dict[str, np.ndarray]:
+    """Return :func:`panel_rows` of one series as one NumPy array a column, in panel order.
+
+    For code that filters a series' few rows many times (:func:`get_series`, the
+    briefing's figure picks): comparisons on arrays, not on pandas objects.
+    """
+    frame = panel_rows(panel, region, indicator, columns=columns)
+    return {c: frame[c].to_numpy() for c in columns}
+
+
 def _series_rows(panel: pd.DataFrame, code: str, ind: str, estimates: bool) -> _Rows:
     """Return the columns of a series' rows as arrays, targets (and estimates) left out."""
-    frame = panel_rows(panel, code, ind, columns=_SERIES_COLUMNS)
-    rows = {c: frame[c].to_numpy() for c in _SERIES_COLUMNS}
+    rows = row_arrays(panel, code, ind, _SERIES_COLUMNS)
     keep = rows["status"] != "target"
     if not estimates:
         keep &= rows["status"] != "estimated"
