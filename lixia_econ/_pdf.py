@@ -341,8 +341,18 @@ class Browser:
         self._wait_event("Page.loadEventFired", session, deadline)
         return session
 
-    def print_pdf(self, html: str | Path, pdf: str | Path, *, timeout: float = 120) -> Path:
+    def print_pdf(
+        self,
+        html: str | Path,
+        pdf: str | Path,
+        *,
+        timeout: float = 120,
+        name: str | Path | None = None,
+    ) -> Path:
         """Print ``html`` to ``pdf``; see :func:`print_to_pdf`.
+
+        ``name`` is the file errors name, when ``html`` is a temporary copy of it (default
+        ``html``).
 
         Raises
         ------
@@ -366,9 +376,11 @@ class Browser:
                 self.close()  # a hung page: the next report gets a new browser
             elif self.alive():
                 self._close_tab(deadline + 10)
-            if str(html) in str(exc):
-                raise
-            raise ReportError(f"{exc} (printing {html})") from None
+            shown = str(name or html)
+            message = str(exc).replace(str(html), shown)
+            if shown not in message:
+                message += f" (printing {shown})"
+            raise ReportError(message) from None
         pdf.write_bytes(data)
         self.pages += 1
         return pdf
@@ -439,26 +451,23 @@ def close_browsers(batch: str | None = None) -> int:
     return _BROWSERS.close(batch)
 
 
-def _with_cjk_font(html: Path, folder: Path) -> Path:
-    """Return a copy of the page carrying a TrueType CJK font, or the page itself.
+def _with_cjk_font(text: str) -> str:
+    """Return the page's HTML carrying a TrueType CJK font subset, or the HTML unchanged.
 
-    The copy goes to ``folder``; the font is made by :mod:`lixia_econ._cjkfont` when it
-    can be (``fontTools`` and Noto Sans CJK installed).
+    The font is made by :mod:`lixia_econ._cjkfont` when it can be (``fontTools`` and Noto
+    Sans CJK installed).
     """
     from lixia_econ._cjkfont import FAMILY, font_face_css
 
-    text = html.read_text(encoding="utf-8")
     try:
         css = font_face_css(text)
     except Exception:  # a font fontTools cannot convert: Chromium's Type 3 fonts then
-        return html
+        return text
     if css is None or "</head>" not in text:
-        return html
+        return text
     # every text -- headings in the Lab theme's system-ui stack, chart labels -- in the subset
     css += f'\n*:not(pre):not(code):not(kbd):not(samp) {{ font-family: "{FAMILY}" !important; }}'
-    copy = folder / "print.html"
-    copy.write_text(text.replace("</head>", f"<style>{css}</style></head>", 1), encoding="utf-8")
-    return copy
+    return text.replace("</head>", f"<style>{css}</style></head>", 1)
 
 
 def print_to_pdf(
@@ -468,6 +477,7 @@ def print_to_pdf(
     timeout: float = 120,
     embed_cjk: bool = True,
     browser: Browser | None = None,
+    text: str | None = None,
 ) -> Path:
     """Print an HTML file to PDF with headless Chromium, offline.
 
@@ -486,6 +496,9 @@ def print_to_pdf(
     browser : Browser, optional
         The browser to print with (one started earlier, or a batch worker's); default a
         browser started for this page and closed after it.
+    text : str, optional
+        The HTML to print instead of the file's (the report prints a copy of its page
+        whose charts are their SVGs); errors still name ``html``.
 
     Returns
     -------
@@ -505,8 +518,13 @@ def print_to_pdf(
     browser = browser or Browser()
     try:
         with tempfile.TemporaryDirectory(prefix="lixia-print-") as folder:
-            page = _with_cjk_font(html, Path(folder)) if embed_cjk else html
-            browser.print_pdf(page, pdf, timeout=timeout)
+            page = text if text is not None else html.read_text(encoding="utf-8")
+            printed = _with_cjk_font(page) if embed_cjk else page
+            copy = html
+            if text is not None or printed is not page:  # a page of its own: one file
+                copy = Path(folder) / html.name
+                copy.write_text(printed, encoding="utf-8")
+            browser.print_pdf(copy, pdf, timeout=timeout, name=html)
     finally:
         if own:
             browser.close()

@@ -188,6 +188,23 @@ def test_a_page_that_never_gets_ready_times_out_and_its_browser_is_replaced(tmp_
     assert not second.alive()
 
 
+def test_a_printed_copy_that_fails_is_named_by_the_report_file(tmp_path):
+    """The PDF of a report is printed from a temporary copy (its charts as SVGs, the CJK
+    font added): an error names the report's own file, never the copy."""
+    report = tmp_path / "report.html"
+    report.write_text("<!DOCTYPE html><html><head></head><body>报告</body></html>", "utf-8")
+    with pytest.raises(ReportError, match="did not answer") as caught:
+        print_to_pdf(
+            report,
+            tmp_path / "report.pdf",
+            timeout=3,
+            text=HUNG,
+        )
+    assert str(report) in str(caught.value)
+    assert "lixia-print-" not in str(caught.value)  # the temporary copy is not named
+    assert not (tmp_path / "report.pdf").exists()
+
+
 def test_a_browser_killed_between_pages_is_an_error_then_restarted(page, tmp_path):
     browser = thread_browser("test-killed")
     print_to_pdf(page, tmp_path / "a.pdf", timeout=60, browser=browser)

@@ -21,7 +21,6 @@ import re
 import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -790,17 +789,13 @@ def _print_pdf(
     from lixia_econ._cjkfont import subsetting_available
 
     try:
-        with tempfile.TemporaryDirectory(prefix="lixia-page-") as folder:
-            page = scratch.folder / "report.html"
-            if printed is not None:
-                page = Path(folder) / "report.html"
-                page.write_text(printed, encoding="utf-8")
-            print_to_pdf(
-                page,
-                scratch.folder / "report.pdf",
-                timeout=min(120.0, max(job.timeout, 30.0)),
-                browser=browser if browser is not None and browser.alive() else None,
-            )
+        print_to_pdf(
+            scratch.folder / "report.html",
+            scratch.folder / "report.pdf",
+            timeout=min(120.0, max(job.timeout, 30.0)),
+            browser=browser if browser is not None and browser.alive() else None,
+            text=printed,
+        )
     except (LixiaEconError, OSError) as exc:
         scratch.note(f"WARNING: report.pdf not made: {exc}")
         log.warning("%s: report.pdf not made: %s", job.target, exc)
