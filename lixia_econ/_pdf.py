@@ -314,8 +314,8 @@ class Browser:
     def _tab(self, deadline: float) -> str:
         """Return the session of the browser's one tab, opening it if there is none.
 
-        Every page is loaded in the same tab: the next page reuses its renderer process
-        (and V8's cache of the inlined Vega scripts), about 0.2 s sooner than in a new tab.
+        Every page is loaded in the same tab: the next page reuses its renderer process,
+        about 0.2 s sooner than in a new tab (measured 2026-12-01).
         """
         if self._session is None:
             tab = self._call("Target.createTarget", {"url": "about:blank"}, deadline=deadline)

@@ -343,13 +343,17 @@ class _SvgWorker:
             self._pending.clear()
             self._done.clear()
 
+    def _ask(self, key: str) -> None:
+        """Send the chart unless it is drawn or being drawn already (lock held)."""
+        if key not in self._done and key not in self._pending:
+            self._send(key)
+
     def prefetch(self, spec: dict) -> None:
         """Start drawing a chart's SVG and return at once; :meth:`svg` picks it up."""
         try:
             key = json.dumps(spec)
             with self._lock:
-                if key not in self._done and key not in self._pending:
-                    self._send(key)
+                self._ask(key)
         except (OSError, ValueError, TypeError):  # not JSON, or the worker is gone
             return
 
@@ -358,8 +362,7 @@ class _SvgWorker:
         try:
             key = json.dumps(spec)
             with self._lock:
-                if key not in self._done and key not in self._pending:
-                    self._send(key)
+                self._ask(key)
                 while key not in self._done:
                     self._receive()
                 return self._done.pop(key)
