@@ -184,11 +184,10 @@ class Fonts:
         """Return the SVG of a Vega-Lite spec given as JSON text (errors are vl-convert's)."""
         import vl_convert
 
-        if SYSTEM in spec_json and self._register():
-            text = json.loads(spec_json)
-            raw = json.dumps(text, ensure_ascii=False)
-            if FAMILY not in raw and set(raw) <= chars():
-                swapped = json.loads(raw.replace(SYSTEM, FAMILY))
+        spec = json.loads(spec_json)
+        if SYSTEM in spec_json and FAMILY not in spec_json and self._register():
+            # every character the spec holds (JSON text may escape them) in the copy
+            if set(json.dumps(spec, ensure_ascii=False)) <= chars():
+                swapped = json.loads(spec_json.replace(SYSTEM, FAMILY))
                 return vl_convert.vegalite_to_svg(swapped).replace(FAMILY, SYSTEM)
-            return vl_convert.vegalite_to_svg(text)
-        return vl_convert.vegalite_to_svg(json.loads(spec_json))
+        return vl_convert.vegalite_to_svg(spec)
