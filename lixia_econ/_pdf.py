@@ -427,7 +427,27 @@ class Browser:
         if self._exit is None:
             with contextlib.suppress(ChildProcessError):
                 self._exit = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+        _wait_group_gone(self.pid, 2.0)  # its renderers die a few milliseconds later
         shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def _group_running(pgid: int) -> bool:
+    """Say whether a process of the group ``pgid`` still runs (zombies aside; Linux ``/proc``)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue
+        if int(group) == pgid and state != "Z":
+            return True
+    return False
+
+
+def _wait_group_gone(pgid: int, timeout: float) -> None:
+    """Wait until no process of the killed group ``pgid`` runs, at most ``timeout`` seconds."""
+    end = time.monotonic() + timeout
+    while _group_running(pgid) and time.monotonic() < end:
+        time.sleep(0.005)
 
 
 _BROWSERS: PerThread[Browser] = PerThread(Browser, Browser.alive, Browser.close)
