@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import math
 import warnings
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -358,13 +359,14 @@ def _series_for(
 ) -> tuple[pd.Series, SeriesBasis]:
     """Pick the series the recovery is read on, and say what it is."""
     from lixia_econ.clean import chain_yoy
-    from lixia_econ.panel import get_series, panel_rows
+    from lixia_econ.panel import get_series, row_arrays
 
-    rows = panel_rows(panel, region, indicator, columns=["freq", "measure", "status"])
-    rows = rows[rows["status"] != "target"]
+    rows = row_arrays(panel, region, indicator, ("freq", "measure", "status"))
+    keep = rows["status"] != "target"
+    freqs, measures = rows["freq"][keep], rows["measure"][keep]
     reasons = []
     for freq in ("Q", "M"):
-        have = set(rows.loc[rows["freq"] == freq, "measure"])
+        have = set(measures[freqs == freq])
         if "yoy_pct" in have:
             g = get_series(panel, region, indicator, measure="yoy_pct", freq=freq)
             try:
@@ -374,8 +376,8 @@ def _series_for(
         if "level" in have:
             s = get_series(panel, region, indicator, measure="level", freq=freq)
             return _split_jan_feb(s, jan_feb), SeriesBasis.LEVELS
-    have = rows.groupby(["freq", "measure"]).size()
-    described = ", ".join(f"{n} {m} ({f})" for (f, m), n in have.items()) or "nothing"
+    have = sorted(Counter(zip(freqs, measures, strict=True)).items())
+    described = ", ".join(f"{n} {m} ({f})" for (f, m), n in have) or "nothing"
     why = f" ({'; '.join(reasons)})" if reasons else ""
     raise InsufficientDataError(
         f"no quarterly or monthly series of growth or levels{why}; the panel has {described}"
@@ -516,9 +518,9 @@ _JAN_FEB_WORDS = {"days": "by the months' days (31 : 28 or 29)", "equal": "in ha
 
 
 def _has_combined(panel: pd.DataFrame, region: str, indicator: str) -> bool:
-    from lixia_econ.panel import panel_rows
+    from lixia_econ.panel import row_arrays
 
-    rows = panel_rows(panel, region, indicator, columns=["status"])
+    rows = row_arrays(panel, region, indicator, ("status",))
     return bool((rows["status"] == JAN_FEB_STATUS["keep"]).any())
 
 

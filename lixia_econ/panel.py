@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -110,7 +110,8 @@ def load_panel(
     -------
     pandas.DataFrame
         The tidy panel (columns of :data:`lixia_econ.schema.COLUMNS`). ``attrs`` holds
-        ``source_order`` (sources, older vintages first, as in the manifest). The units of
+        ``source_order`` (a tuple: sources, older vintages first, as in the manifest). The
+        units of
         ``processed_dir/regions.csv`` (written by the build from the raw folder's region
         files) are registered, so a report kernel can name them.
 
@@ -163,8 +164,23 @@ def _read_version(processed: Path, folder: Path) -> pd.DataFrame:
         raise damaged(shown, exc) from None
     register_units(folder)
     log = read_log(folder)
-    panel.attrs["source_order"] = log.get("source_order", [])
+    panel.attrs["source_order"] = SourceOrder(log.get("source_order", []))
     return panel
+
+
+class SourceOrder(tuple):
+    """The panel's sources, older vintages first: a tuple that pandas' copies share.
+
+    pandas deep-copies a frame's ``attrs`` into every frame and series taken from it (each
+    column, each selection of rows). With the ~60 sources as a list, that copy was the
+    largest single cost of picking a series out of the panel. A tuple is never changed in
+    place, so a deep copy of it can be the tuple itself.
+    """
+
+    __slots__ = ()
+
+    def __deepcopy__(self, memo: dict[int, object]) -> SourceOrder:
+        return self
 
 
 def _choose(options: list[str], what: str, context: str) -> str:
@@ -184,6 +200,8 @@ class _RowIndex:
     built_from: tuple[object, object]
     by_series: dict[tuple[str, str], np.ndarray]
     by_region: dict[str, np.ndarray]
+    #: Arrow-backed columns as NumPy arrays: name -> (the Arrow data converted, the array).
+    arrays: dict[str, tuple[object, np.ndarray]] = field(default_factory=dict)
 
 
 #: The index of each panel object in use: ``id(panel)`` -> (weak reference, index).
@@ -315,10 +333,30 @@ def row_arrays(
     """Return :func:`panel_rows` of one series as one NumPy array a column, in panel order.
 
     For code that filters a series' few rows many times (:func:`get_series`, the
-    briefing's figure picks): comparisons on arrays, not on pandas objects.
+    briefing's figure picks): comparisons on arrays, not on pandas objects. Each
+    Arrow-backed column is converted to NumPy once per panel (and again when the column
+    is given new data), not once per call.
     """
-    frame = panel_rows(panel, region, indicator, columns=columns)
-    return {c: frame[c].to_numpy() for c in columns}
+    index = _row_index(panel)
+    positions = index.by_series.get((region, indicator))
+    if positions is None:
+        positions = np.empty(0, dtype=np.intp)
+    return {c: _column_array(panel, index, c)[positions] for c in columns}
+
+
+def _column_array(panel: pd.DataFrame, index: _RowIndex, name: str) -> np.ndarray:
+    """Return a column of ``panel`` as NumPy, the conversion of Arrow data kept in ``index``."""
+    column = panel[name]
+    data = column.array
+    if not isinstance(data, pd.arrays.ArrowExtensionArray):
+        return column.to_numpy()
+    state = data.__arrow_array__()
+    kept = index.arrays.get(name)
+    if kept is not None and kept[0] is state:
+        return kept[1]
+    values = column.to_numpy()
+    index.arrays[name] = (state, values)
+    return values
 
 
 def _series_rows(panel: pd.DataFrame, code: str, ind: str, estimates: bool) -> _Rows:
@@ -360,7 +398,7 @@ def _narrow(
     return _only(rows, "freq", fq), measure, pb, fq
 
 
-def _splice(rows: _Rows, source_order: list[str]) -> _Rows:
+def _splice(rows: _Rows, source_order: tuple[str, ...] | list[str]) -> _Rows:
     """Keep one row a period: a published figure first, then the later vintage.
 
     Rows are sorted by period, status rank and vintage (a stable sort, as pandas'
@@ -445,7 +483,7 @@ def get_series(
         )
     chosen = {"price_basis": price_basis, "freq": freq, "source": source}
     rows, measure, pb, fq = _narrow(rows, label, measure, chosen)
-    rows = _splice(rows, panel.attrs.get("source_order", []))
+    rows = _splice(rows, panel.attrs.get("source_order", ()))
     index = tidy_period_index(rows["period"], fq)
     out = pd.Series(rows["value"].astype("float64"), index=index, name=f"{label} {measure}")
     out = out.sort_index()

@@ -20,7 +20,7 @@ import pytest
 from lixia_econ import schema, viz
 from lixia_econ.errors import LixiaEconError, ParameterError
 from lixia_econ.io import read_table
-from lixia_econ.panel import get_series, load_panel, panel_rows
+from lixia_econ.panel import get_series, load_panel, panel_rows, row_arrays
 from lixia_econ.report import validate_parameters
 from lixia_econ.schema import COLUMNS
 
@@ -322,6 +322,18 @@ def test_panel_rows_are_the_rows_a_mask_selects(built):
         pd.testing.assert_frame_equal(panel_rows(panel, region), _masked(panel, region))
 
 
+def test_row_arrays_are_the_columns_of_the_rows_a_mask_selects(built):
+    _, panel = built
+    columns = tuple(panel.columns)
+    pairs = panel[["region", "indicator"]].drop_duplicates().itertuples(index=False)
+    for region, indicator in [*pairs, ("370102", "no_such_indicator")]:
+        got = row_arrays(panel, region, indicator, columns)
+        want = _masked(panel, region, indicator)
+        for c in columns:
+            np.testing.assert_array_equal(got[c], want[c].to_numpy(), err_msg=c)
+            assert got[c].dtype == want[c].to_numpy().dtype
+
+
 def _gdp_row(panel):
     return panel.index[(panel["region"] == "370102") & (panel["indicator"] == "gdp")][0]
 
@@ -338,6 +350,10 @@ def _append(panel):
     row = panel.loc[_gdp_row(panel)].copy()
     row["period"], row["value"] = "2099", 1.0
     panel.loc[panel.index.max() + 1] = row
+
+
+def _reperiod(panel):  # a column outside the index's key: its NumPy copy is made again
+    panel.loc[_gdp_row(panel), "period"] = "2098"
 
 
 def _reindicate(panel):
@@ -357,7 +373,8 @@ def _object_column_then_write(panel):
 
 
 @pytest.mark.parametrize(
-    "mutate", [_relabel, _reindicate, _revalue, _append, _reorder, _object_column_then_write]
+    "mutate",
+    [_relabel, _reindicate, _reperiod, _revalue, _append, _reorder, _object_column_then_write],
 )
 def test_a_panel_changed_after_first_use_is_never_answered_from_a_stale_index(built, mutate):
     panel = built.panel.copy(deep=True)
