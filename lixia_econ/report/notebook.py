@@ -409,9 +409,9 @@ def prefetch_svgs(charts: Any) -> None:
     if _worker is None:
         return
     for chart in charts:
-        try:
-            spec = chart.to_dict()
-        except Exception:  # an invalid chart: display() reports it, as without this
+        try:  # display() validates the chart; an invalid one's SVG is never asked for
+            spec = chart.to_dict(validate=False)
+        except Exception:  # a chart that cannot even be written: display() reports it
             continue
         _worker.prefetch(spec)
 
