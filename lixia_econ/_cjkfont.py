@@ -8,7 +8,10 @@ subset (``AAAAAA+NotoSansCJKsc-Regular``). With ``fontTools`` installed (``pip i
 'lixia_econ[pdf]'``), :func:`font_face_css` makes such a font from the installed Noto Sans
 CJK SC: only the characters of the page, CFF curves converted to quadratic ones, given to
 the page as ``@font-face`` data URIs under the family name the report's CSS asks for.
-Without ``fontTools`` it returns ``None`` and the PDF keeps Chromium's Type 3 fonts.
+Where the machine has the TrueType copy of :mod:`lixia_econ._vlfont` (built once, for the
+charts) and it has every character of the page, the subset is cut from it: the same
+outlines and names, without converting curves again. Without ``fontTools`` it returns
+``None`` and the PDF keeps Chromium's Type 3 fonts.
 """
 
 from __future__ import annotations
@@ -104,10 +107,8 @@ def _to_glyf(font: Any) -> None:
 def _subset(path: str, text: str) -> bytes:
     """Return the SC face of a Noto CJK collection, cut to ``text``, as a TrueType font."""
     from fontTools.subset import Options, Subsetter
-    from fontTools.ttLib import TTCollection
 
-    collection = TTCollection(path, lazy=True)
-    font = next(f for f in collection.fonts if f["name"].getDebugName(1) == FAMILY)
+    font = _sc_face(path)
     options = Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
@@ -121,6 +122,61 @@ def _subset(path: str, text: str) -> bytes:
     subsetter.populate(text=text)
     subsetter.subset(font)
     _to_glyf(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _sc_face(path: str) -> Any:
+    """Return the SC face of a Noto CJK collection (fontTools, tables read when used)."""
+    from fontTools.ttLib import TTCollection
+
+    collection = TTCollection(path, lazy=True)
+    return next(f for f in collection.fonts if f["name"].getDebugName(1) == FAMILY)
+
+
+def _copy_covers(chars: str) -> bool:
+    """Whether the TrueType copy of :mod:`lixia_econ._vlfont` is there and has ``chars``."""
+    from lixia_econ import _vlfont
+
+    try:
+        folder = _vlfont.folder()
+    except Exception:
+        return False
+    return folder is not None and (folder / "done").exists() and set(chars) <= _vlfont.chars()
+
+
+def _subset_of_copy(path: str, chars: str) -> bytes | None:
+    """Return :func:`_subset` cut from the TrueType copy of :mod:`lixia_econ._vlfont`.
+
+    The copy's outlines are this module's conversion of the same collection, so only the
+    cut is left to do: 0.15 s a weight instead of 0.4 s. The names the copy was given are
+    set back to the collection's, so the PDF names Noto Sans CJK SC either way. None when
+    the copy is not there or was not made for every character (the caller cuts the
+    collection).
+    """
+    from fontTools.subset import Options, Subsetter
+    from fontTools.ttLib import TTFont
+
+    from lixia_econ import _vlfont
+
+    weight = next((w for w, name in _FILES.items() if path.endswith(name)), None)
+    if weight is None or not _copy_covers(chars):
+        return None
+    font = TTFont(_vlfont.folder() / f"lixia-cjk-{weight}.ttf", lazy=True)  # type: ignore[operator]
+    options = Options()
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.layout_features = list(_FEATURES)
+    subsetter = Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)  # a character the collection lacks, the copy lacks too
+    names = _sc_face(path)["name"]
+    for record in font["name"].names:
+        if record.nameID in _vlfont.RENAMED:
+            was = names.getName(record.nameID, record.platformID, record.platEncID, record.langID)
+            if was is not None:
+                record.string = was.toUnicode()
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
@@ -152,7 +208,7 @@ def _cached_subset(path: str, chars: str) -> bytes:
         return cached.read_bytes()
     except OSError:
         pass
-    data = _subset(path, chars)
+    data = _subset_of_copy(path, chars) or _subset(path, chars)
     store(cached, data, keep=_CACHE_KEEP)
     return data
 
@@ -222,7 +278,7 @@ def font_face_css(text: str) -> str | None:
     paths = {weight: path for weight, path in paths.items() if path is not None}
     missing = [w for w, path in paths.items() if not _cache_file(path, chars).exists()]
     helper, helped = None, None
-    if len(missing) > 1 and _cores() > 1:
+    if len(missing) > 1 and _cores() > 1 and not _copy_covers(chars):
         helped = missing[-1]
         helper = _start_helper(paths[helped], chars)
     rules = []

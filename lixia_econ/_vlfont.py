@@ -4,9 +4,9 @@ vl-convert lays a chart out with the fonts its spec names; with the Noto Sans CJ
 collections every Linux distribution ships (CFF outlines in a ``.ttc``), measuring the
 labels is most of the work: 0.11-0.40 s a chart, against 0.03-0.09 s with the same font
 as TrueType. :func:`build` makes such a copy once per machine -- the common characters
-(ASCII, GB 2312's symbols and level-1 hanzi, the signs Vega's number formats write),
-both weights, under a family name of its own (:data:`FAMILY`) -- into
-``<cache>/vl-fonts/`` (about 1.2 MB a weight, 9 s of fontTools).
+(ASCII, GB 2312's symbols and level-1 hanzi, the signs Vega's number formats write, the
+marks report pages print), both weights, under a family name of its own
+(:data:`FAMILY`) -- into ``<cache>/vl-fonts/`` (about 1.2 MB a weight, 8-9 s of fontTools).
 
 :class:`Fonts` is what the chart worker of :mod:`lixia_econ.report.notebook` uses: a chart
 whose spec names Noto Sans CJK SC and whose characters the copy has is drawn with the
@@ -14,7 +14,8 @@ copy's family swapped in, and the name swapped back in the SVG, so the SVG is th
 vl-convert draws with the system font (the advance widths are the same; tested). Any
 other chart, or a machine without the copy, fontTools or the Noto fonts, is drawn as
 before. A worker that finds no copy starts one building in the background, for the
-workers after it.
+workers after it. The PDF's font subsets are cut from the copy too, when it has the page's
+characters (:mod:`lixia_econ._cjkfont`).
 """
 
 from __future__ import annotations
@@ -37,14 +38,18 @@ FAMILY = "Lixia Noto CJK SC"
 SYSTEM = "Noto Sans CJK SC"
 #: Signs Vega's number and date formats write that GB 2312 lacks (minus, thin space, ...).
 _FORMAT_SIGNS = "\u2212\u2009\u00a0\u2013\u2014\u00b7\u2026\u00b0\u00d7\u2030\u00b5"
+#: Marks report pages print that GB 2312 lacks (the press-repost dagger, nbconvert's
+#: heading anchor, bullets): the PDF's font subsets are cut from the copy too
+#: (:func:`lixia_econ._cjkfont._subset_of_copy`).
+_PAGE_SIGNS = "\u2020\u2021\u00b6\u2022"
 #: A build older than this with its lock still there is taken as dead.
 _STALE_LOCK_S = 600
 
 
 @cache
 def chars() -> frozenset[str]:
-    """Return the characters of the copy: ASCII, GB 2312 rows 1-55, :data:`_FORMAT_SIGNS`."""
-    out = {chr(c) for c in range(0x20, 0x7F)} | set(_FORMAT_SIGNS)
+    """Return the copy's characters: ASCII, GB 2312 rows 1-55, the signs and marks above."""
+    out = {chr(c) for c in range(0x20, 0x7F)} | set(_FORMAT_SIGNS) | set(_PAGE_SIGNS)
     for row in range(0xA1, 0xD8):  # symbols, full-width forms, then level-1 hanzi
         for cell in range(0xA1, 0xFF):
             with contextlib.suppress(UnicodeDecodeError):
@@ -66,6 +71,10 @@ def folder() -> Path | None:
     text = "".join(sorted(chars()))
     digest = hashlib.sha256((key + text).encode()).hexdigest()[:24]
     return config.CACHE_DIR / "vl-fonts" / digest
+
+
+#: The name records :func:`_renamed` changes (family, full name, PostScript name).
+RENAMED = (1, 4, 6, 16)
 
 
 def _renamed(data: bytes, weight: int) -> bytes:

@@ -99,3 +99,64 @@ def test_a_build_under_way_elsewhere_is_left_alone(fonts, tmp_path, monkeypatch)
     drawer = _vlfont.Fonts()  # a worker without the copy starts one, and draws as before
     assert started == [1]
     assert not drawer.fast
+
+
+# --------------------------------------------------------------------------- PDF subsets
+
+
+def _font_parts(data: bytes) -> dict:
+    """What a font draws: per character its outline and advance; its names and positioning."""
+    import io
+
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data))
+    glyphs, cmap = font.getGlyphSet(), font.getBestCmap()
+    drawn = {}
+    for code, name in cmap.items():
+        pen = RecordingPen()
+        glyphs[name].draw(pen)
+        drawn[chr(code)] = (pen.value, font["hmtx"][name])
+    names = {
+        (r.nameID, r.platformID, r.platEncID, r.langID): r.toUnicode() for r in font["name"].names
+    }
+    return {
+        "drawn": drawn,
+        "names": names,
+        "gpos": font.getTableData("GPOS"),
+        "os2": font.getTableData("OS/2"),
+    }
+
+
+def test_a_pdf_subset_cut_from_the_copy_is_the_one_cut_from_the_collection(fonts):
+    from lixia_econ import _cjkfont
+
+    text = "".join(sorted(_vlfont.chars() - {"\u2212"}))[:120]
+    for weight in (400, 700):
+        path = _cjkfont._font_file(weight)
+        from_copy = _cjkfont._subset_of_copy(path, text)
+        assert from_copy is not None
+        # the same outlines, advances, names (Noto's, not the copy's), kerning, metrics
+        assert _font_parts(from_copy) == _font_parts(_cjkfont._subset(path, text))
+        assert not any("Lixia" in name for name in _font_parts(from_copy)["names"].values())
+
+
+def test_a_page_with_a_character_the_copy_lacks_is_cut_from_the_collection(fonts):
+    from lixia_econ import _cjkfont
+
+    path = _cjkfont._font_file(400)
+    assert _cjkfont._subset_of_copy(path, "历下区蛟龙") is None  # 蛟龙: not in the copy here
+    assert not _cjkfont._copy_covers("历下区蛟龙")
+
+
+def test_pdf_fonts_come_from_the_copy_when_it_has_the_page(fonts, monkeypatch):
+    from lixia_econ import _cjkfont
+
+    def no(*args):
+        raise AssertionError("the collection was cut, or a helper started")
+
+    monkeypatch.setattr(_cjkfont, "_subset", no)
+    monkeypatch.setattr(_cjkfont, "_start_helper", no)
+    css = _cjkfont.font_face_css("历下区地区生产总值增速")
+    assert css.count("@font-face") == 2
