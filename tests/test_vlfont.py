@@ -121,7 +121,9 @@ def _font_parts(data: bytes) -> dict:
     names = {
         (r.nameID, r.platformID, r.platEncID, r.langID): r.toUnicode() for r in font["name"].names
     }
+    hhea = font["hhea"]
     return {
+        "lines": (font["head"].unitsPerEm, hhea.ascent, hhea.descent, hhea.lineGap),
         "drawn": drawn,
         "names": names,
         "gpos": font.getTableData("GPOS"),
@@ -137,7 +139,7 @@ def test_a_pdf_subset_cut_from_the_copy_is_the_one_cut_from_the_collection(fonts
         path = _cjkfont._font_file(weight)
         from_copy = _cjkfont._subset_of_copy(path, text)
         assert from_copy is not None
-        # the same outlines, advances, names (Noto's, not the copy's), kerning, metrics
+        # the same outlines, advances, line metrics, names (Noto's, not the copy's), kerning
         assert _font_parts(from_copy) == _font_parts(_cjkfont._subset(path, text))
         assert not any("Lixia" in name for name in _font_parts(from_copy)["names"].values())
 
