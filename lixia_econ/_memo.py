@@ -25,6 +25,7 @@ import os
 import pickle
 import sys
 import threading
+import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -57,8 +58,19 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+#: Seconds a caller waits for a result another process or thread is computing.
+WAIT_S = 120.0
+#: What :func:`_load` returns for a file that is not there or cannot be used.
+_MISSING = object()
+
+
 def memo(name: str, key: bytes, compute: Callable[[], T]) -> T:
     """Return ``compute()``, from ``<cache>/memo/<name>/`` when it was computed before.
+
+    A result being computed by another process or thread (a report runner filling the
+    cache while its kernel starts, or the workers of a batch) is waited for, up to
+    :data:`WAIT_S` seconds, rather than computed twice: the one computing it holds a
+    ``.busy`` file naming its process. A busy file whose process is gone is ignored.
 
     Parameters
     ----------
@@ -75,18 +87,92 @@ def memo(name: str, key: bytes, compute: Callable[[], T]) -> T:
     digest = hashlib.sha256(code_fingerprint().encode() + b"\0" + key).hexdigest()[:40]
     folder = config.CACHE_DIR / "memo" / name
     path = folder / f"{digest}.pkl"
+    found = _load(path)
+    if found is not _MISSING:
+        return found  # type: ignore[return-value]
+    busy = path.with_suffix(".busy")
+    claimed = _claim(busy)
+    if not claimed:
+        found = _await(path, busy)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+    try:
+        result = compute()
+        try:
+            data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return result
+        store(path, data, keep=KEEP)
+        return result
+    finally:
+        if claimed:
+            busy.unlink(missing_ok=True)
+
+
+def _load(path: Path) -> object:
     try:
         with path.open("rb") as fh:
             return pickle.load(fh)
     except Exception:  # missing, unreadable or not a pickle of today's classes: compute
-        pass
-    result = compute()
+        return _MISSING
+
+
+def _claim(busy: Path) -> bool:
+    """Create ``busy`` (naming this process) unless a live process holds it; say if made."""
+    for _attempt in range(2):
+        try:
+            busy.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(busy, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            if _holder_alive(busy):
+                return False
+            busy.unlink(missing_ok=True)  # left by a process that died: taken over
+            continue
+        except OSError:
+            return False  # an unwritable cache: compute without telling anyone
+        with os.fdopen(fd, "w") as fh:
+            fh.write(str(os.getpid()))
+        return True
+    return False
+
+
+def _holder_alive(busy: Path) -> bool:
+    """Whether the process named in ``busy`` still runs.
+
+    A file without a process id is taken as being written for a second, then as left
+    by a process that died before writing it.
+    """
     try:
-        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return result
-    store(path, data, keep=KEEP)
-    return result
+        text = busy.read_text(encoding="ascii")
+        age = time.time() - busy.stat().st_mtime
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        return True
+    try:
+        pid = int(text)
+    except ValueError:
+        return age < 1.0
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def _await(path: Path, busy: Path) -> object:
+    """Wait for ``path`` while ``busy`` is held by a live process; its result or _MISSING."""
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        found = _load(path)
+        if found is not _MISSING:
+            return found
+        if not busy.exists() or not _holder_alive(busy):
+            return _load(path)  # finished (or failed) meanwhile
+        time.sleep(0.01)
+    return _MISSING
 
 
 def store(path: Path, data: bytes, *, keep: int | None = None) -> None:
