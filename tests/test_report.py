@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+import time
 from pathlib import Path
 
 import nbformat
@@ -320,6 +321,42 @@ def test_a_failing_cache_warmer_costs_the_report_nothing_but_a_line(tiny, tmp_pa
     assert "cache warmer failed (the notebook computed instead): lixia_econ.no_such_module" in (
         log_text
     )
+
+
+def _alive(pid: int) -> bool:
+    """True while process ``pid`` runs (a zombie waiting to be reaped does not count)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.notebooks
+def test_nothing_of_a_reports_kernel_outlives_the_report(tmp_path):
+    # the runner kills its kernel after the last cell: the chart worker must go with it
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('region = "370102"\nshock = "2020"\nas_of = "2021"')
+    params.metadata["tags"] = ["parameters"]
+    body = (
+        "import os\n"
+        "from lixia_econ.report import notebook\n"
+        "notebook.setup()\n"
+        "notebook.glue('pids', [os.getpid(), notebook._worker._proc.pid])"
+    )
+    nb.cells = [params, nbformat.v4.new_code_cell(body)]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, tmp_path / "pids.ipynb")
+    result = run_report(tmp_path / "pids.ipynb", output_dir=tmp_path / "out", timeout=120)
+    kernel, worker = result.metrics["values"]["pids"]
+    deadline = time.monotonic() + 5  # the worker is reaped by whoever adopted it
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(kernel)
+    assert not _alive(worker)
 
 
 @pytest.mark.notebooks

@@ -711,7 +711,10 @@ def _execute(job: Job, scratch: _Scratch, *, warm: bool = False) -> str | None:
             how = {
                 "kernel_manager_class": fresh_kernel_manager(
                     holder, why, scratch.folder / "kernel.log", scratch.folder
-                )
+                ),
+                # the last cell's outputs are in: the kernel (and its process group: the
+                # chart worker) is killed, not asked to shut down -- 0.13 s instead of 0.3-0.4
+                "shutdown_kernel": "immediate",
             }
         papermill.execute_notebook(
             str(job.template_path),
