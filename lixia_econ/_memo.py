@@ -67,9 +67,9 @@ _MISSING = object()
 def memo(name: str, key: bytes, compute: Callable[[], T]) -> T:
     """Return ``compute()``, from ``<cache>/memo/<name>/`` when it was computed before.
 
-    A result being computed by another process or thread (a report runner filling the
-    cache while its kernel starts, or the workers of a batch) is waited for, up to
-    :data:`WAIT_S` seconds, rather than computed twice: the one computing it holds a
+    A result being computed by another process or thread (the first reports of a batch's
+    workers, started together, all ask for the same national appendix) is waited for, up
+    to :data:`WAIT_S` seconds, rather than computed again: the one computing it holds a
     ``.busy`` file naming its process. A busy file whose process is gone is ignored.
 
     Parameters
@@ -82,20 +82,30 @@ def memo(name: str, key: bytes, compute: Callable[[], T]) -> T:
     compute : callable
         Makes the result; called when it is not in the cache. Its result must pickle.
     """
-    from lixia_econ import config
-
-    digest = hashlib.sha256(code_fingerprint().encode() + b"\0" + key).hexdigest()[:40]
-    folder = config.CACHE_DIR / "memo" / name
-    path = folder / f"{digest}.pkl"
+    path = _path(name, key)
     found = _load(path)
     if found is not _MISSING:
         return found  # type: ignore[return-value]
+    return _compute_once(path, compute)  # type: ignore[return-value]
+
+
+def _path(name: str, key: bytes) -> Path:
+    from lixia_econ import config
+
+    digest = hashlib.sha256(code_fingerprint().encode() + b"\0" + key).hexdigest()[:40]
+    return config.CACHE_DIR / "memo" / name / f"{digest}.pkl"
+
+
+def _compute_once(path: Path, compute: Callable[[], object]) -> object:
+    """Compute and keep the result at ``path``, or wait for whoever is computing it."""
     busy = path.with_suffix(".busy")
     claimed = _claim(busy)
     if not claimed:
-        found = _await(path, busy)
+        _await(path, busy)
+        found = _load(path)
         if found is not _MISSING:
-            return found  # type: ignore[return-value]
+            return found
+        # not there (its computation failed or took too long), or broken: computed here
     try:
         result = compute()
         try:
@@ -162,17 +172,13 @@ def _holder_alive(busy: Path) -> bool:
     return True
 
 
-def _await(path: Path, busy: Path) -> object:
-    """Wait for ``path`` while ``busy`` is held by a live process; its result or _MISSING."""
+def _await(path: Path, busy: Path) -> None:
+    """Wait until ``path`` is there, or ``busy`` is no longer held by a live process."""
     deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
-        found = _load(path)
-        if found is not _MISSING:
-            return found
+    while time.monotonic() < deadline and not path.exists():
         if not busy.exists() or not _holder_alive(busy):
-            return _load(path)  # finished (or failed) meanwhile
+            return  # finished (or failed) meanwhile
         time.sleep(0.01)
-    return _MISSING
 
 
 def store(path: Path, data: bytes, *, keep: int | None = None) -> None:

@@ -48,14 +48,12 @@ __all__ = [
     "counterfactual_path",
     "fmt_num",
     "fmt_pct",
-    "national_appendix",
     "pick_figure",
     "rank_units",
     "scorecard_problem",
     "sheet_name",
     "table_html",
     "targets_against_outcomes",
-    "warm_caches",
 ]
 
 #: Mark of a figure read from a press repost (``trust: media-repost``), explained in a footnote.
@@ -1603,38 +1601,14 @@ def scorecard_problem(row: pd.Series, notes: list[str]) -> str | None:
     return None
 
 
-def national_appendix(panel: pd.DataFrame, *, shock: str, as_of: str) -> Any:
-    """Return the national sector scorecard of the briefing's appendix (kept on disk).
-
-    The same in every briefing of the same data, shock year and as-of: fitted once and
-    read back (:func:`lixia_econ.analysis.national_scorecard` with ``cache=True``).
-    """
-    from lixia_econ import analysis
-
-    shock_year = pd.Period(str(shock)).year
-    return analysis.national_scorecard(
-        panel, "000000", None, shock=str(shock_year), as_of=as_of, cache=True
-    )
-
-
-def warm_caches(parameters: dict[str, Any]) -> None:
-    """Fit the national appendix of a briefing with these (resolved) parameters into the cache.
-
-    The template names this function in its metadata: the report runner calls it in a
-    background thread while the kernel starts, so the kernel reads the appendix (or waits
-    for the fit under way) instead of fitting it after its own work.
-    """
-    from lixia_econ.panel import load_panel
-
-    panel = load_panel(parameters.get("data_dir") or None, rebuild=False)
-    national_appendix(panel, shock=parameters["shock"], as_of=parameters["as_of"])
-
-
 def _scorecard_section(ctx: _Ctx) -> Section:
+    from lixia_econ import analysis
     from lixia_econ.models.vocab import METRICS, SHAPES
 
     sec = Section(ctx.t("附录：全国分行业恢复评分", "Appendix: national sector scorecard"))
-    nation = national_appendix(ctx.panel, shock=str(ctx.shock_year), as_of=ctx.as_of)
+    nation = analysis.national_scorecard(  # the same appendix in every briefing: kept
+        ctx.panel, "000000", None, shock=str(ctx.shock_year), as_of=ctx.as_of, cache=True
+    )
     reasons = {
         "fit": ctx.t("模型未收敛", "the model fit did not converge"),
         "interval": ctx.t("区间退化（无有效上下限）", "degenerate interval (no valid bounds)"),

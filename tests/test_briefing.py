@@ -263,29 +263,6 @@ class _Done(NamedTuple):
     metrics: dict
 
 
-def test_the_runners_cache_warmer_fits_the_appendix_the_briefing_reads(
-    built, tmp_path, monkeypatch
-):
-    # the runner calls warm_caches while the kernel starts; the kernel's build_briefing must
-    # then find the national appendix in the cache (or the warming is wasted work)
-    from lixia_econ import analysis, briefing, config
-    from lixia_econ.panel import load_panel
-    from lixia_econ.report import prepare_job
-
-    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
-    params = prepare_job("district_briefing", data_dir=built.processed).parameters
-    briefing.warm_caches(params)
-    assert len(list((tmp_path / "memo" / "scorecard").glob("*.pkl"))) == 1
-    calls = []
-    real = analysis._national_scorecard
-    monkeypatch.setattr(analysis, "_national_scorecard", lambda *a: calls.append(a) or real(*a))
-    panel = load_panel(params["data_dir"] or None, rebuild=False)  # as the template does
-    keep = ("region", "benchmarks", "peers_of", "shock", "as_of", "lang", "use_estimates")
-    brief = briefing.build_briefing(panel, **{k: params[k] for k in keep})
-    assert calls == []  # read back, not fitted again
-    assert brief.sections[-1].tables  # the appendix is there
-
-
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory, default_report):
     """Run the briefing for each (region, lang) once: real kernels through ``run_batch``.

@@ -1,8 +1,8 @@
 """The on-disk result cache (:mod:`lixia_econ._memo`): one computation, however many callers.
 
-A report runner fills the cache (the national scorecard) while its kernel starts, and the
-kernel asks for the same result: the second caller waits for the first instead of
-computing again. These tests use a cache folder of their own and a toy computation.
+The first reports of a batch's workers, started together, all ask for the same national
+appendix: the later callers wait for the first instead of computing it again. These tests
+use a cache folder of their own and a toy computation.
 """
 
 from __future__ import annotations

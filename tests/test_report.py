@@ -28,7 +28,7 @@ from lixia_econ.report import (
     validate_parameters,
 )
 from lixia_econ.report._params import DEFAULT_TEMPLATE
-from lixia_econ.report._run import _warm_caches, safe_component
+from lixia_econ.report._run import safe_component
 
 TEMPLATES = sorted(config.TEMPLATES_DIR.glob("*.ipynb"))
 
@@ -276,51 +276,6 @@ def test_run_report_writes_the_report_folder(tiny, tmp_path):
     assert "cdn.jsdelivr" not in page
     assert "require.min.js" not in page
     assert "panel = load_panel" not in page  # code hidden by default
-
-
-def _with_warmer(tiny, folder: Path, warmer: str) -> Path:
-    """A copy of the tiny template whose metadata names a cache warmer."""
-    nb = nbformat.read(tiny["template"], as_version=4)
-    nb.metadata["lixia_econ"] = {"warm_caches": warmer}
-    path = folder / "warmed.ipynb"
-    nbformat.write(nb, path)
-    return path
-
-
-def test_a_templates_cache_warmer_runs_with_the_resolved_parameters(tiny, tmp_path, monkeypatch):
-    (tmp_path / "toy_warmer.py").write_text(
-        "SEEN = []\n"
-        "def warm(parameters):\n    SEEN.append(parameters)\n"
-        "def broken(parameters):\n    raise ValueError('no panel here')\n",
-        encoding="utf-8",
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    import toy_warmer
-
-    common = {"data_dir": tiny["data"], "output_dir": tmp_path / "out"}
-    job = prepare_job(_with_warmer(tiny, tmp_path, "toy_warmer:warm"), **common)
-    thread = _warm_caches(job)
-    thread.join(timeout=30)
-    assert toy_warmer.SEEN == [job.parameters]
-    assert toy_warmer.SEEN[0]["as_of"] == "2021"  # as the kernel gets it: resolved
-    assert thread.error is None
-
-    job = prepare_job(_with_warmer(tiny, tmp_path, "toy_warmer:broken"), **common)
-    thread = _warm_caches(job)
-    thread.join(timeout=30)
-    assert thread.error == "toy_warmer:broken: ValueError: no panel here"
-    assert _warm_caches(prepare_job(tiny["template"], **common)) is None  # none named
-
-
-@pytest.mark.notebooks
-def test_a_failing_cache_warmer_costs_the_report_nothing_but_a_line(tiny, tmp_path):
-    template = _with_warmer(tiny, tmp_path, "lixia_econ.no_such_module:warm")
-    result = run_report(template, data_dir=tiny["data"], output_dir=tmp_path / "out", timeout=120)
-    assert result.status == "ok"
-    log_text = (result.path / "run.log").read_text(encoding="utf-8")
-    assert "cache warmer failed (the notebook computed instead): lixia_econ.no_such_module" in (
-        log_text
-    )
 
 
 def _alive(pid: int) -> bool:

@@ -763,50 +763,6 @@ def _export_html(job: Job, scratch: _Scratch) -> tuple[dict[str, Any], dict[str,
     return tables, values, printed
 
 
-#: The template metadata key naming a function that fills caches the notebook reads.
-WARM_KEY = "warm_caches"
-
-
-def _warmer(template: Path) -> str | None:
-    """Return the ``module:function`` a template's metadata names under ``lixia_econ``."""
-    try:
-        meta = json.loads(template.read_text(encoding="utf-8")).get("metadata", {})
-    except (OSError, ValueError):
-        return None
-    name = meta.get("lixia_econ", {}).get(WARM_KEY) if isinstance(meta, dict) else None
-    return name if isinstance(name, str) and ":" in name else None
-
-
-def _warm_caches(job: Job) -> threading.Thread | None:
-    """Start the template's cache warmer in a background thread, while the kernel starts.
-
-    A template may name, in its metadata (``"lixia_econ": {"warm_caches":
-    "module:function"}``), a function the runner calls with the report's parameters (as
-    resolved: ``as_of`` filled in). It computes into the on-disk cache what the notebook
-    will ask for (:mod:`lixia_econ._memo`), on the core the kernel's start leaves idle;
-    the notebook then reads it, or waits for the computation under way instead of
-    repeating it. It changes no output: a warmer that fails or is slow costs only time.
-    Its error, if any, is kept on the thread (``thread.error``) for the run log.
-    """
-    name = _warmer(job.template_path)
-    if name is None:
-        return None
-    module, _, function = name.partition(":")
-
-    def run() -> None:
-        try:
-            import importlib
-
-            getattr(importlib.import_module(module), function)(dict(job.parameters))
-        except Exception as exc:  # the notebook computes what is missing
-            thread.error = f"{name}: {type(exc).__name__}: {exc}"  # type: ignore[attr-defined]
-
-    thread = threading.Thread(target=run, daemon=True, name="lixia-warm-caches")
-    thread.error = None  # type: ignore[attr-defined]
-    thread.start()
-    return thread
-
-
 def _start_browser(job: Job, *, warm: bool) -> Browser | None:
     """Return the browser that will print the report, started now to overlap the kernel.
 
@@ -946,24 +902,17 @@ def execute_job(job: Job, *, force: bool = True, warm: bool = False) -> Outcome:
         timings = {"total": time.perf_counter() - t0}
         return Outcome("skipped", job.target, log=job.target / "run.log", timings=timings)
     scratch = _Scratch(job.target)
-    warming = _warm_caches(job)  # the template's caches filled while the kernel starts
     warm_vega_bundle()  # built while the kernel runs
     browser = _start_browser(job, warm=warm)  # started while the kernel runs
     try:
-        return _run_job(job, scratch, browser, warm=warm, total=total, warming=warming)
+        return _run_job(job, scratch, browser, warm=warm, total=total)
     finally:
         if browser is not None and not warm:
             browser.close()
 
 
 def _run_job(
-    job: Job,
-    scratch: _Scratch,
-    browser: Browser | None,
-    *,
-    warm: bool,
-    total: Callable[[], float],
-    warming: threading.Thread | None = None,
+    job: Job, scratch: _Scratch, browser: Browser | None, *, warm: bool, total: Callable[[], float]
 ) -> Outcome:
     """Execute, export and publish the job (see :func:`execute_job`)."""
     scratch.note(f"template {job.template_path}")
@@ -971,8 +920,6 @@ def _run_job(
     t_exec = time.perf_counter()
     error = _execute(job, scratch, warm=warm)
     timings = {"validate": job.validate_s, "execute": time.perf_counter() - t_exec}
-    if warming is not None and not warming.is_alive() and warming.error:  # type: ignore[attr-defined]
-        scratch.note(f"cache warmer failed (the notebook computed instead): {warming.error}")  # type: ignore[attr-defined]
     if error is None:
         try:
             return _export_and_publish(job, scratch, browser, timings, total)
