@@ -71,6 +71,12 @@ OFFLINE_FLAGS = (
     "--safebrowsing-disable-auto-update",
 )
 
+#: The browser's niceness. It starts while the report's kernel runs and is needed only
+#: when the kernel is done: on two cores its start-up (0.3-0.5 s of CPU in several
+#: processes) slowed the kernel by as much, where at niceness 10 it takes the CPU the
+#: kernel leaves.
+BROWSER_NICE = 10
+
 #: Resolves, in the page, once every chart is drawn and the fonts are loaded; to the number
 #: of charts. Pages without ``window.lixiaChartsDrawn`` are polled for up to 10 s.
 _READY_JS = """new Promise(function (done) {
@@ -183,6 +189,8 @@ class Browser:
         finally:
             os.close(to_child)
             os.close(from_child)
+        with contextlib.suppress(OSError):  # before it forks its renderers, which inherit it
+            os.setpriority(os.PRIO_PROCESS, self.pid, BROWSER_NICE)
         self._buffer = b""
         self._events: list[dict[str, Any]] = []
         self._next_id = 0
