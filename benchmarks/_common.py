@@ -53,8 +53,12 @@ def floor_source(template: str = "district_briefing") -> str:
     return params + "\n" + head + "\n" + LATE_IMPORTS
 
 
-def papermill_floor(tmp: Path, source: str | None = None) -> float:
-    """Seconds for papermill to run ``source`` (default :func:`floor_source`) in a fresh kernel."""
+def papermill_floor(tmp: Path, source: str | None = None, **papermill_kw: Any) -> float:
+    """Seconds for papermill to run ``source`` (default :func:`floor_source`) in a fresh kernel.
+
+    ``papermill_kw`` go to ``papermill.execute_notebook`` (``shutdown_kernel="immediate"``:
+    the kernel killed after the cell, as the report runner does, not asked to shut down).
+    """
     import nbformat
     import papermill
 
@@ -64,7 +68,9 @@ def papermill_floor(tmp: Path, source: str | None = None) -> float:
     path = tmp / "floor.ipynb"
     nbformat.write(nb, path)
     t = time.perf_counter()
-    papermill.execute_notebook(str(path), str(tmp / "floor.out.ipynb"), progress_bar=False)
+    papermill.execute_notebook(
+        str(path), str(tmp / "floor.out.ipynb"), progress_bar=False, **papermill_kw
+    )
     return time.perf_counter() - t
 
 
