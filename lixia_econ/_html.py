@@ -17,11 +17,13 @@ nbconvert's HTML loads require.js, MathJax and mermaid from CDNs and shows Altai
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import html
 import json
 import re
 import threading
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -29,7 +31,13 @@ from lixia_econ import config
 from lixia_econ._memo import store
 from lixia_econ.errors import ReportError
 
-__all__ = ["GLUE_MIMETYPE", "notebook_to_html", "notebook_to_pages", "warm_vega_bundle"]
+__all__ = [
+    "GLUE_MIMETYPE",
+    "notebook_to_html",
+    "notebook_to_pages",
+    "warm_export",
+    "warm_vega_bundle",
+]
 
 #: Mimetype of the values a template hands back to the runner (see ``report.glue``).
 GLUE_MIMETYPE = "application/vnd.lixia-econ.glue+json"
@@ -141,13 +149,15 @@ def _bundle() -> str:
     return js
 
 
-def warm_vega_bundle() -> None:
-    """Start building the inlined Vega bundle in a background thread and return at once.
+def warm_vega_bundle() -> threading.Thread:
+    """Start building the inlined Vega bundle in a background thread and return it.
 
     The bundle takes about a second to build; a report runner calls this while its kernel
     runs, so that :func:`notebook_to_html` finds it ready.
     """
-    threading.Thread(target=_bundle, daemon=True).start()
+    thread = threading.Thread(target=_bundle, daemon=True)
+    thread.start()
+    return thread
 
 
 def _script_json(obj: Any) -> str:
@@ -220,18 +230,27 @@ _EXTERNAL = re.compile(
 )
 
 
-_EXPORTERS = threading.local()
+#: HTML exporters not in use, by ``show_code``; one thread at a time uses each.
+_SPARE: dict[bool, list[Any]] = {False: [], True: []}
+_SPARE_LOCK = threading.Lock()
 
 
-def _exporter(show_code: bool) -> Any:
-    """Return this thread's HTML exporter (its Jinja templates are compiled once, not per page)."""
-    from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
+@contextlib.contextmanager
+def _exporter(show_code: bool) -> Iterator[Any]:
+    """Lend an HTML exporter to this thread: a spare one, whose Jinja templates are compiled.
 
-    made = _EXPORTERS.__dict__.setdefault("by_show_code", {})
-    if show_code not in made:
+    nbconvert's exporters keep state while they convert, so a thread has one to itself;
+    given back, it serves the next page (the templates are not compiled again per page,
+    and one warmed up while the kernel runs serves the report).
+    """
+    with _SPARE_LOCK:
+        exporter = _SPARE[show_code].pop() if _SPARE[show_code] else None
+    if exporter is None:
+        from jinja2 import DictLoader
+        from nbconvert import HTMLExporter
+
         body = _TEMPLATE.replace("FONTS", _FONTS).replace("SPECTYPE", _VEGA_SPEC_TYPE)
-        made[show_code] = HTMLExporter(
+        exporter = HTMLExporter(
             template_name="lab",
             extra_loaders=[DictLoader({"lixia_report.html.j2": body})],
             template_file="lixia_report.html.j2",
@@ -240,7 +259,44 @@ def _exporter(show_code: bool) -> Any:
             exclude_output_prompt=True,
             embed_images=True,
         )
-    return made[show_code]
+    try:
+        yield exporter
+    finally:
+        with _SPARE_LOCK:
+            _SPARE[show_code].append(exporter)
+
+
+def warm_export() -> threading.Thread:
+    """Start, in a background thread, what a process pays on its first HTML export.
+
+    nbconvert's imports, its first conversion (Markdown, highlighting, HTML cleaning) and
+    the exporter's templates: about 0.7 s, which a report runner started from the command
+    line paid after its kernel had finished. Called while the kernel runs, it leaves a
+    spare exporter for the report (the export itself waits for nothing: it makes its own
+    exporter if the spare is not ready).
+    """
+
+    def run() -> None:
+        with contextlib.suppress(Exception):  # an optimisation only
+            import nbformat
+
+            nb = nbformat.v4.new_notebook()
+            nb.cells = [
+                nbformat.v4.new_markdown_cell("# 预热 warm-up\n\n- *a* **b** `c`"),
+                nbformat.v4.new_code_cell(
+                    "x = 1",
+                    outputs=[
+                        nbformat.v4.new_output(
+                            "display_data", {"text/html": "<table><tr><td>1</td></tr></table>"}
+                        )
+                    ],
+                ),
+            ]
+            notebook_to_pages(nb)
+
+    thread = threading.Thread(target=run, name="lixia-warm-export", daemon=True)
+    thread.start()
+    return thread
 
 
 def notebook_to_html(nb: Any, *, show_code: bool = False, title: str | None = None) -> str:
@@ -287,7 +343,8 @@ def notebook_to_pages(
     prepared, charts = _prepare(nb)
     if title is not None:
         prepared.metadata["title"] = title
-    exported, _ = _exporter(show_code).from_notebook_node(prepared)
+    with _exporter(show_code) as exporter:
+        exported, _ = exporter.from_notebook_node(prepared)
     # inserted after Jinja has run: the bundle is JavaScript, not template text
     page = exported.replace("/*LIXIA-VEGA-BUNDLE*/", _bundle() if charts else "", 1)
     found = _EXTERNAL.search(page)

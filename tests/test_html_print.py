@@ -70,3 +70,25 @@ def test_no_print_copy_when_a_chart_has_no_svg_or_an_unsafe_one():
     assert notebook_to_pages(_notebook(bad))[1] is None
     # without charts there is nothing to replace: the page itself is printed
     assert notebook_to_pages(_notebook())[1] is None
+
+
+def test_pages_made_at_once_in_threads_are_the_pages_made_one_by_one():
+    # each thread borrows an exporter of its own (nbconvert's keep state while they work);
+    # the one warm_export leaves behind serves the next page like a new one
+    import threading
+
+    from lixia_econ._html import warm_export
+
+    notebooks = [_notebook(_svg(f"图{n}"), _svg("乙图")) for n in range(6)]
+    alone = [notebook_to_pages(nb) for nb in notebooks]
+    warm_export().join()
+    together: dict[int, tuple] = {}
+    threads = [
+        threading.Thread(target=lambda n=n, nb=nb: together.__setitem__(n, notebook_to_pages(nb)))
+        for n, nb in enumerate(notebooks)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [together[n] for n in range(len(notebooks))] == alone
