@@ -118,6 +118,12 @@ def fresh_kernel_manager(holder: list[Any], why: list[str], stderr_path: Path, c
 
         start_kernel = _async_start_kernel
 
+        async def _async_wait(self, pollinterval: float = 0.1) -> None:
+            # after the kill that ends a report (nbclient's shutdown_kernel="immediate"),
+            # jupyter_client checks every 0.1 s whether the kernel is gone; it is within
+            # milliseconds
+            await super()._async_wait(pollinterval=min(pollinterval, 0.005))
+
     return _FreshKernelManager
 
 
