@@ -150,7 +150,7 @@ def _subset_of_copy(path: str, chars: str) -> bytes | None:
     """Return :func:`_subset` cut from the TrueType copy of :mod:`lixia_econ._vlfont`.
 
     The copy's outlines are this module's conversion of the same collection, so only the
-    cut is left to do: 0.15 s a weight instead of 0.4 s. The names the copy was given are
+    cut is left to do: 0.05-0.1 s a weight instead of 0.4 s. The names the copy was given are
     set back to the collection's, so the PDF names Noto Sans CJK SC either way. None when
     the copy is not there or was not made for every character (the caller cuts the
     collection).

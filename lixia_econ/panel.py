@@ -111,9 +111,8 @@ def load_panel(
     pandas.DataFrame
         The tidy panel (columns of :data:`lixia_econ.schema.COLUMNS`). ``attrs`` holds
         ``source_order`` (a tuple: sources, older vintages first, as in the manifest). The
-        units of
-        ``processed_dir/regions.csv`` (written by the build from the raw folder's region
-        files) are registered, so a report kernel can name them.
+        units of ``processed_dir/regions.csv`` (written by the build from the raw folder's
+        region files) are registered, so a report kernel can name them.
 
     Raises
     ------
