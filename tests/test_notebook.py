@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 import pytest
@@ -121,3 +123,47 @@ def test_forget_drops_svgs_prefetched_and_never_displayed(worker):
     assert not worker._done
     spec = charts[0].to_dict()
     assert worker.svg(spec) == vl_convert.vegalite_to_svg(spec)  # still draws, asked afresh
+
+
+def test_show_table_labels_headers_and_names_and_never_prints_nan(monkeypatch):
+    # a hand-made scorecard-like table (test fixture values, not data)
+    import IPython.display
+
+    from lixia_econ.report import notebook
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    table = pd.DataFrame(
+        {
+            "rank": pd.array([1, None], dtype="Int64"),
+            "shape": ["V", "L"],
+            "periods_to_recover_level": [3.0, float("nan")],
+            "output_loss_pct": [-1.234, float("nan")],
+            "missing": ["", "recovered_share, output_loss_pct"],
+        },
+        index=pd.Index(["gdp", "retail_sales"], name="name"),
+    )
+    notebook.show_table(table)
+    (page,) = (h.data for h in shown)
+    cells = re.findall(r"<t[hd](?:\s[^>]*)?>(.*?)</t[hd]>", page)
+    assert cells[:6] == [
+        "Indicator",
+        "Rank",
+        "Shape",
+        "Periods from shock back to pre-shock level",
+        "Cumulative output loss vs. no-shock path",
+        "Missing metrics",
+    ]
+    assert cells[6:9] == [
+        "Gross domestic product",
+        "1",
+        "V-shaped: a short bottom and a quick return",
+    ]
+    assert cells[9:11] == ["3", "-1.23"]  # a count without decimals; numbers rounded
+    assert "NaN" not in page
+    assert "nan" not in page
+    assert cells[13] == "—"  # not ranked (pandas' <NA>)
+    assert cells[15:17] == ["—", "—"]  # the missing count and loss of the second row
+    assert "Share of the trough shortfall recovered; Cumulative output loss" in page
+    assert "retail_sales" not in page
+    assert "output_loss_pct" not in page

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 import time
 from pathlib import Path
@@ -20,6 +21,7 @@ from _report_fixtures import FIXTURE_LEVELS
 from lixia_econ import config
 from lixia_econ.cli import main
 from lixia_econ.errors import ParameterError, ReportError
+from lixia_econ.models.vocab import METRICS
 from lixia_econ.report import (
     Job,
     prepare_job,
@@ -409,6 +411,11 @@ def test_templates_run_on_the_shipped_data(path, tmp_path, capfd, request):
         # the sparse district data are named as such, not hidden
         assert "No recovery scorecard for 历下区 Lixia District" in page
         assert "统计月报" in page
+        # tables for readers: labelled headers, a dash for a missing value
+        visible = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", page, flags=re.S)
+        assert "NaN" not in visible
+        assert [c for c in METRICS if "_" in c and c in visible] == []
+        assert "Growth across the shock (% a year)" in visible
 
 
 def test_quarterly_estimates_are_labelled_and_add_up_to_published_years():

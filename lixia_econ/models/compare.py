@@ -19,6 +19,7 @@ from lixia_econ._checks import check_choice
 from lixia_econ.errors import ParameterError
 from lixia_econ.models._base import ModelResult
 from lixia_econ.models.recovery import RecoveryResult
+from lixia_econ.models.vocab import label
 
 __all__ = ["compare"]
 
@@ -195,13 +196,14 @@ def _rank(table: pd.DataFrame, sort_by: str, ascending: bool | None) -> pd.DataF
     table.insert(0, "rank", rank.astype("Int64"))
     table = table.sort_values(["rank"], na_position="last", kind="stable")
     table.index.name = "name"
+    what = label(sort_by, "en").lower()  # notes are read in reports: labels, not codes
     notes = [
-        f"ranked by {sort_by}, {'smallest' if ascending else 'largest'} first",
+        f"ranked by {what}, {'smallest' if ascending else 'largest'} first",
     ]
     n_missing = int(key.isna().sum())
     if n_missing:
-        notes.append(f"{n_missing} row(s) have no {sort_by} and are not ranked (listed last)")
+        notes.append(f"{n_missing} row(s) have no {what} and are not ranked (listed last)")
     if "as_of" in table.columns and table["as_of"].nunique() > 1:
-        notes.append("rows are scored to different as_of periods: cumulative losses differ in span")
+        notes.append("rows are scored to different last periods: cumulative losses differ in span")
     table.attrs["notes"] = notes
     return table

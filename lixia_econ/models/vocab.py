@@ -94,7 +94,7 @@ METRICS: dict[str, Label] = {
     ),
     "gap_as_of_pct": Label(
         "截至评估期与无冲击路径的差距（%）",
-        "Gap to no-shock path at as_of",
+        "Gap to no-shock path in the last period",
         "percent of counterfactual",
     ),
     "post_shock_growth_pct": Label(
@@ -140,6 +140,15 @@ METRICS: dict[str, Label] = {
     "post_trend_growth": Label(
         "冲击后趋势增长", "Trend growth after the shock", "percent per year or input units"
     ),
+    # growth across the shock from sparse (annual) levels (lixia_econ.analysis.sparse_growth)
+    "region": Label("地区代码", "Region code", "GB/T 2260 code"),
+    "name": Label("地区", "Region", "name"),
+    "pre_from": Label("冲击前起始年", "Pre-shock window from", "year"),
+    "pre_to": Label("冲击前末年", "Pre-shock window to", "year"),
+    "pre_cagr_pct": Label("冲击前年均增速（%）", "Growth before the shock (% a year)", "percent"),
+    "post_to": Label("冲击后末年", "Window across the shock to", "year"),
+    "post_cagr_pct": Label("跨冲击年均增速（%）", "Growth across the shock (% a year)", "percent"),
+    "unit": Label("单位", "Unit", "unit"),
 }
 
 

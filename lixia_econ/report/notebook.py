@@ -33,7 +33,16 @@ import pandas as pd
 from lixia_econ._html import GLUE_MIMETYPE
 from lixia_econ._proc import python_process
 
-__all__ = ["DISPLAY_ATTR", "escape_md", "fmt", "glue", "glue_table", "say", "setup"]
+__all__ = [
+    "DISPLAY_ATTR",
+    "escape_md",
+    "fmt",
+    "glue",
+    "glue_table",
+    "say",
+    "setup",
+    "show_table",
+]
 
 #: ``DataFrame.attrs`` key of a table's display headers, ``{column: "地区生产总值（亿元）"}``.
 DISPLAY_ATTR = "display"
@@ -172,6 +181,59 @@ def _display_glue(payload: dict[str, Any], rows: int | None) -> None:
     line = f"[glued table {name!r}: {rows} rows]" if rows is not None else f"[glued value {name!r}]"
     json.dumps(payload)  # fail here, in the cell that glued it, if it is not JSON
     display({GLUE_MIMETYPE: payload, "text/plain": line}, raw=True)
+
+
+#: Units of metrics shown without decimals (a float column only because of missing values).
+_WHOLE_UNITS = ("year", "periods", "rank (1 = first)")
+
+
+def show_table(frame: pd.DataFrame | pd.Series, *, lang: str = "en", decimals: int = 2) -> None:
+    """Display a results table for readers: labelled headers, names, no ``NaN``.
+
+    Metric columns (:data:`lixia_econ.models.vocab.METRICS`) get their labels, indicator
+    codes in the index their names, recovery shapes their descriptions; numbers are
+    rounded to ``decimals`` (years, ranks and counts of periods without) and a missing
+    value shows a dash. The table itself is not changed: glue it for the workbook and metrics.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or pandas.Series
+        The table (a scorecard, a growth table); its index becomes the first column.
+    lang : {"en", "zh"}
+        Language of headers and names.
+    decimals : int
+        Decimals of numbers that are not whole.
+    """
+    from IPython.display import HTML, display
+
+    from lixia_econ.briefing import table_html
+    from lixia_econ.models.vocab import METRICS, SHAPES, label
+    from lixia_econ.schema import indicator_label, lookup_indicator
+
+    table = frame.to_frame() if isinstance(frame, pd.Series) else frame
+    if isinstance(table.index, pd.RangeIndex):
+        shown = table.copy()
+    else:
+        shown = table.reset_index(names=table.index.name or "")
+    first = shown.columns[0]
+    if shown[first].map(lambda v: isinstance(v, str) and lookup_indicator(v) == v).all():
+        shown[first] = shown[first].map(lambda v: indicator_label(v, lang=lang))
+        shown = shown.rename(columns={first: "指标" if lang == "zh" else "Indicator"})
+    for column in shown.columns:
+        values = shown[column]
+        if column == "shape":
+            shown[column] = values.map(lambda v: SHAPES[v].label(lang) if v in SHAPES else v)
+        elif column == "missing":  # names of metrics, comma-separated
+            shown[column] = values.map(
+                lambda v: "; ".join(label(m.strip(), lang) for m in str(v).split(",") if m.strip())
+            )
+        elif pd.api.types.is_float_dtype(values):
+            counted = column in METRICS and METRICS[column].unit in _WHOLE_UNITS
+            shape = "{:.0f}" if counted else f"{{:,.{decimals}f}}"
+            shown[column] = values.map(lambda v, f=shape: None if pd.isna(v) else f.format(v))
+    shown = shown.astype(object).where(shown.notna(), None)  # pd.NA, NaT, NaN: a dash
+    shown.columns = [label(str(c), lang) for c in shown.columns]
+    display(HTML(table_html(shown)))
 
 
 def glue_table(
