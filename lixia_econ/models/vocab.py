@@ -140,15 +140,13 @@ METRICS: dict[str, Label] = {
     "post_trend_growth": Label(
         "冲击后趋势增长", "Trend growth after the shock", "percent per year or input units"
     ),
-    # growth across the shock from sparse (annual) levels (lixia_econ.analysis.sparse_growth)
-    "region": Label("地区代码", "Region code", "GB/T 2260 code"),
-    "name": Label("地区", "Region", "name"),
+    # growth across the shock from sparse (annual) levels (lixia_econ.analysis.sparse_growth;
+    # its plain columns region, name and unit are labelled where tables are shown)
     "pre_from": Label("冲击前起始年", "Pre-shock window from", "year"),
     "pre_to": Label("冲击前末年", "Pre-shock window to", "year"),
     "pre_cagr_pct": Label("冲击前年均增速（%）", "Growth before the shock (% a year)", "percent"),
     "post_to": Label("冲击后末年", "Window across the shock to", "year"),
     "post_cagr_pct": Label("跨冲击年均增速（%）", "Growth across the shock (% a year)", "percent"),
-    "unit": Label("单位", "Unit", "unit"),
 }
 
 

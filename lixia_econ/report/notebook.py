@@ -185,6 +185,12 @@ def _display_glue(payload: dict[str, Any], rows: int | None) -> None:
 
 #: Units of metrics shown without decimals (a float column only because of missing values).
 _WHOLE_UNITS = ("year", "periods", "rank (1 = first)")
+#: Headers of plain columns of result tables (not metrics): (Chinese, English).
+_PLAIN_HEADERS = {
+    "region": ("地区代码", "Region code"),
+    "name": ("地区", "Region"),
+    "unit": ("单位", "Unit"),
+}
 
 
 def show_table(frame: pd.DataFrame | pd.Series, *, lang: str = "en", decimals: int = 2) -> None:
@@ -232,7 +238,10 @@ def show_table(frame: pd.DataFrame | pd.Series, *, lang: str = "en", decimals: i
             shape = "{:.0f}" if counted else f"{{:,.{decimals}f}}"
             shown[column] = values.map(lambda v, f=shape: None if pd.isna(v) else f.format(v))
     shown = shown.astype(object).where(shown.notna(), None)  # pd.NA, NaT, NaN: a dash
-    shown.columns = [label(str(c), lang) for c in shown.columns]
+    shown.columns = [
+        _PLAIN_HEADERS[c][lang != "zh"] if c in _PLAIN_HEADERS else label(str(c), lang)
+        for c in shown.columns
+    ]
     display(HTML(table_html(shown)))
 
 
