@@ -35,8 +35,7 @@ __all__ = [
     "GLUE_MIMETYPE",
     "notebook_to_html",
     "notebook_to_pages",
-    "warm_export",
-    "warm_vega_bundle",
+    "prime_export",
 ]
 
 #: Mimetype of the values a template hands back to the runner (see ``report.glue``).
@@ -149,17 +148,6 @@ def _bundle() -> str:
     return js
 
 
-def warm_vega_bundle() -> threading.Thread:
-    """Start building the inlined Vega bundle in a background thread and return it.
-
-    The bundle takes about a second to build; a report runner calls this while its kernel
-    runs, so that :func:`notebook_to_html` finds it ready.
-    """
-    thread = threading.Thread(target=_bundle, daemon=True)
-    thread.start()
-    return thread
-
-
 def _script_json(obj: Any) -> str:
     """Return JSON that is safe inside a ``<script>`` element."""
     text = json.dumps(obj, ensure_ascii=False)
@@ -266,37 +254,29 @@ def _exporter(show_code: bool) -> Iterator[Any]:
             _SPARE[show_code].append(exporter)
 
 
-def warm_export() -> threading.Thread:
-    """Start, in a background thread, what a process pays on its first HTML export.
+def prime_export() -> None:
+    """Do what a process pays on its first HTML export, and keep a spare exporter.
 
+    The inlined Vega bundle (built once per vl-convert version, then read from the cache),
     nbconvert's imports, its first conversion (Markdown, highlighting, HTML cleaning) and
-    the exporter's templates: about 0.7 s, which a report runner started from the command
-    line paid after its kernel had finished. Called while the kernel runs, it leaves a
-    spare exporter for the report (the export itself waits for nothing: it makes its own
-    exporter if the spare is not ready).
+    an exporter's templates: about a second, which a report runner started from the
+    command line paid after its kernel had finished. The runner calls this in a background
+    thread while the kernel runs; the export waits for nothing (it makes its own exporter
+    if the spare is not ready). Errors are ignored: this is an optimisation only.
     """
+    import nbformat
 
-    def run() -> None:
-        with contextlib.suppress(Exception):  # an optimisation only
-            import nbformat
-
-            nb = nbformat.v4.new_notebook()
-            nb.cells = [
-                nbformat.v4.new_markdown_cell("# 预热 warm-up\n\n- *a* **b** `c`"),
-                nbformat.v4.new_code_cell(
-                    "x = 1",
-                    outputs=[
-                        nbformat.v4.new_output(
-                            "display_data", {"text/html": "<table><tr><td>1</td></tr></table>"}
-                        )
-                    ],
-                ),
-            ]
-            notebook_to_pages(nb)
-
-    thread = threading.Thread(target=run, name="lixia-warm-export", daemon=True)
-    thread.start()
-    return thread
+    with contextlib.suppress(Exception):
+        _bundle()
+        nb = nbformat.v4.new_notebook()
+        table = {"text/html": "<table><tr><td>1</td></tr></table>"}
+        nb.cells = [
+            nbformat.v4.new_markdown_cell("# 预热 warm-up\n\n- *a* **b** `c`"),
+            nbformat.v4.new_code_cell(
+                "x = 1", outputs=[nbformat.v4.new_output("display_data", table)]
+            ),
+        ]
+        notebook_to_pages(nb)
 
 
 def notebook_to_html(nb: Any, *, show_code: bool = False, title: str | None = None) -> str:

@@ -74,14 +74,14 @@ def test_no_print_copy_when_a_chart_has_no_svg_or_an_unsafe_one():
 
 def test_pages_made_at_once_in_threads_are_the_pages_made_one_by_one():
     # each thread borrows an exporter of its own (nbconvert's keep state while they work);
-    # the one warm_export leaves behind serves the next page like a new one
+    # the one prime_export leaves behind serves the next page like a new one
     import threading
 
-    from lixia_econ._html import warm_export
+    from lixia_econ._html import prime_export
 
     notebooks = [_notebook(_svg(f"图{n}"), _svg("乙图")) for n in range(6)]
     alone = [notebook_to_pages(nb) for nb in notebooks]
-    warm_export().join()
+    prime_export()
     together: dict[int, tuple] = {}
     threads = [
         threading.Thread(target=lambda n=n, nb=nb: together.__setitem__(n, notebook_to_pages(nb)))

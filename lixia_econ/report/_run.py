@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from lixia_econ import __version__, config
-from lixia_econ._html import GLUE_MIMETYPE, notebook_to_pages, warm_export, warm_vega_bundle
+from lixia_econ._html import GLUE_MIMETYPE, notebook_to_pages, prime_export
 from lixia_econ._pdf import Browser, print_to_pdf, thread_browser
 from lixia_econ.errors import LixiaEconError, ParameterError, ReportError
 from lixia_econ.panel import register_units
@@ -765,29 +765,25 @@ def _export_html(job: Job, scratch: _Scratch) -> tuple[dict[str, Any], dict[str,
 
 
 def _warm_export_path() -> None:
-    """Start, in background threads, what the steps after the kernel pay the first time.
+    """Start, in a background thread, what the steps after the kernel pay the first time.
 
-    The inlined Vega bundle (built once per vl-convert version), nbconvert's imports and
-    first conversion, openpyxl's import and fontTools' subsetter: about a second that a
-    report run from the command line paid after its kernel had finished, taken while it
-    runs. In a process that ran a report before, there is nothing left to do.
+    The Vega bundle and nbconvert's first conversion (:func:`lixia_econ._html.prime_export`),
+    openpyxl's import and fontTools' subsetter: about a second that a report run from the
+    command line paid after its kernel had finished, taken while it runs. In a process
+    that ran a report before, there is nothing left to do.
     """
     from lixia_econ import _cjkfont
 
-    def book_and_fonts() -> None:
+    def run() -> None:
+        # behind the kernel and its chart worker (unniced, it slowed the kernel by as much
+        # as it saved)
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        prime_export()
         with contextlib.suppress(Exception):  # an optimisation only
             import openpyxl  # noqa: F401
 
             _cjkfont.warm()
-
-    def run() -> None:
-        # behind the kernel and its chart worker (unniced, it slowed the kernel by as much
-        # as it saved); the threads it starts inherit its niceness
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-        warm_vega_bundle().join()
-        warm_export().join()
-        book_and_fonts()
 
     threading.Thread(target=run, name="lixia-warm-export", daemon=True).start()
 
