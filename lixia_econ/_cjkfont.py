@@ -106,17 +106,11 @@ def _to_glyf(font: Any) -> None:
 
 def _subset(path: str, text: str) -> bytes:
     """Return the SC face of a Noto CJK collection, cut to ``text``, as a TrueType font."""
-    from fontTools.subset import Options, Subsetter
+    from fontTools.subset import Subsetter
 
     font = _sc_face(path)
-    options = Options()
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
+    options = _options()
     options.desubroutinize = True
-    # Horizontal text needs only kerning and CJK punctuation spacing (GPOS). Keeping every
-    # feature ("*") pulled vertical forms and alternates into the subset (1,151 glyphs
-    # for 454 characters of the Lixia briefing instead of 456) and tripled the time.
-    options.layout_features = list(_FEATURES)
     options.drop_tables += list(_DROPPED)
     subsetter = Subsetter(options)
     subsetter.populate(text=text)
@@ -125,6 +119,20 @@ def _subset(path: str, text: str) -> bytes:
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
+
+
+def _options() -> Any:
+    """Return the subsetter's options every cut shares: all names, features of _FEATURES."""
+    from fontTools.subset import Options
+
+    options = Options()
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    # Horizontal text needs only kerning and CJK punctuation spacing (GPOS). Keeping every
+    # feature ("*") pulled vertical forms and alternates into the subset (1,151 glyphs
+    # for 454 characters of the Lixia briefing instead of 456) and tripled the time.
+    options.layout_features = list(_FEATURES)
+    return options
 
 
 def _sc_face(path: str) -> Any:
@@ -155,7 +163,7 @@ def _subset_of_copy(path: str, chars: str) -> bytes | None:
     the copy is not there or was not made for every character (the caller cuts the
     collection).
     """
-    from fontTools.subset import Options, Subsetter
+    from fontTools.subset import Subsetter
     from fontTools.ttLib import TTFont
 
     from lixia_econ import _vlfont
@@ -165,11 +173,7 @@ def _subset_of_copy(path: str, chars: str) -> bytes | None:
         return None
     copy = _vlfont.folder() / f"lixia-cjk-{weight}.ttf"  # type: ignore[operator]
     font = TTFont(copy, lazy=True, recalcBBoxes=False)  # the glyphs' boxes are the copy's
-    options = Options()
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    options.layout_features = list(_FEATURES)
-    subsetter = Subsetter(options)
+    subsetter = Subsetter(_options())
     subsetter.populate(text=chars)
     # The copy's names are the collection's, already cut as the subsetter cuts them; taken
     # out so that it does not walk every table for the name ids in use (0.1 s a weight).
