@@ -72,9 +72,10 @@ OFFLINE_FLAGS = (
 )
 
 #: The browser's niceness. It starts while the report's kernel runs and is needed only
-#: when the kernel is done: on two cores its start-up (0.3-0.5 s of CPU in several
-#: processes) slowed the kernel by as much, where at niceness 10 it takes the CPU the
-#: kernel leaves.
+#: when the kernel is done. Start-up, warm-up tab and one print take it 0.7-0.8 s of CPU
+#: in several processes; on two cores, a briefing's kernel ran 0.4-0.7 s longer with the
+#: browser starting beside it than without one, 0.1-0.5 s longer at niceness 10 (3 runs
+#: each, 2026-12-02).
 BROWSER_NICE = 10
 
 #: Resolves, in the page, once every chart is drawn and the fonts are loaded; to the number
