@@ -11,12 +11,11 @@ Exit codes (documented in the README for cron users):
 from __future__ import annotations
 
 import argparse
-import contextlib
 import signal
 import sys
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
+from lixia_econ._signals import RECEIVED, Terminated, stop_signals
 from lixia_econ.errors import LixiaEconError, ParameterError
 
 EXIT_OK = 0
@@ -24,45 +23,6 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 EXIT_TERMINATED = 143  # 128 + SIGTERM
-
-
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so that runs stop the same careful way."""
-
-
-#: Signals received while a command ran: the exit code follows them even when the
-#: exception they raised was swallowed ("Exception ignored in ..." from a callback or a
-#: finaliser, where Python drops exceptions).
-_RECEIVED: list[int] = []
-
-
-def _raise_terminated(signum: int, frame: object) -> None:
-    _RECEIVED.append(signum)
-    raise _Terminated
-
-
-def _raise_interrupt(signum: int, frame: object) -> None:
-    _RECEIVED.append(signum)
-    raise KeyboardInterrupt
-
-
-@contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """Make SIGTERM stop a running command the way Ctrl-C does, and remember both.
-
-    Without it ``timeout``, ``kill`` or a service stop would end the process on the spot
-    and leave temporary report folders behind.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old_term = signal.signal(signal.SIGTERM, _raise_terminated)
-    old_int = signal.signal(signal.SIGINT, _raise_interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, old_term)
-        signal.signal(signal.SIGINT, old_int)
 
 
 def _stopped(command: str, *, terminated: bool) -> int:
@@ -232,12 +192,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     parser = make_parser()
     args = parser.parse_args(argv)
-    _RECEIVED.clear()
     try:
-        with _sigterm_as_interrupt():
+        with stop_signals() as received:
             code = args.func(args)
-        if _RECEIVED:  # a signal whose exception was swallowed on the way
-            return _stopped(args.command, terminated=signal.SIGTERM in _RECEIVED)
+        if received:  # a signal whose exception was swallowed on the way
+            return _stopped(args.command, terminated=signal.SIGTERM in received)
         return code
     except ParameterError as exc:
         print(f"lixia-econ {args.command}: {exc}", file=sys.stderr)
@@ -246,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"lixia-econ {args.command}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt as exc:
-        terminated = isinstance(exc, _Terminated) or signal.SIGTERM in _RECEIVED
+        terminated = isinstance(exc, Terminated) or signal.SIGTERM in RECEIVED
         return _stopped(args.command, terminated=terminated)
 
 

@@ -19,17 +19,16 @@ import json
 import os
 import re
 import shutil
-import signal
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from lixia_econ import __version__, config
+from lixia_econ import __version__, _signals, config
 from lixia_econ._html import GLUE_MIMETYPE, notebook_to_pages, prime_export
 from lixia_econ._pdf import Browser, print_to_pdf, thread_browser
 from lixia_econ.errors import LixiaEconError, ParameterError, ReportError
@@ -585,7 +584,7 @@ class _Scratch:
     def keep_failed(self) -> Path:
         """Move the folder beside the target as ``<target>.failed``, with its log."""
         failed = self.target.with_name(f"{self.target.name}.failed")
-        with _signals_deferred():
+        with _signals.held():
             self._write_log()
             shutil.rmtree(failed, ignore_errors=True)
             os.replace(self.folder, failed)
@@ -595,7 +594,7 @@ class _Scratch:
         """Write the log and replace the target by the folder; the old report survives a failure."""
         self._write_log()
         old = None
-        with _signals_deferred():  # Ctrl-C or SIGTERM between the renames waits for both
+        with _signals.held():  # Ctrl-C or SIGTERM between the renames waits for both
             if self.target.exists():
                 old = self.target.with_name(f".{self.target.name}.old-{uuid.uuid4().hex[:8]}")
                 os.replace(self.target, old)
@@ -624,20 +623,6 @@ def _remove_stale_scratch(target: Path) -> None:
             with contextlib.suppress(OSError):
                 if folder.stat().st_mtime < _STARTED:
                     shutil.rmtree(folder, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back for a few renames; they are delivered right after."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signals are handled in the main thread only
-        return
-    held = {signal.SIGINT, signal.SIGTERM}
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _test_pause(phase: str, scratch: _Scratch) -> None:

@@ -1,0 +1,124 @@
+"""Ctrl-C and SIGTERM: one owner for how a run is stopped, and for when it may not be.
+
+- :func:`stop_signals` (the command line): SIGTERM stops a run the way Ctrl-C does,
+  both are remembered, and neither is raised inside Python's import machinery.
+- :func:`held`: a few renames during which neither signal is delivered; it is delivered
+  right after.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from types import FrameType
+
+#: The signals a run can be stopped with.
+STOP = (signal.SIGINT, signal.SIGTERM)
+
+#: How long a signal that arrived inside the import machinery waits before it is sent
+#: again (seconds).
+RETRY_S = 0.01
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that runs stop the same careful way."""
+
+
+#: Signals received (each once) while :func:`stop_signals` was in force. The exit code follows them
+#: even when the exception they raised was swallowed ("Exception ignored in ..." from a
+#: callback or a finaliser, where Python drops exceptions).
+RECEIVED: list[int] = []
+
+
+def _in_import_machinery(frame: FrameType | None) -> bool:
+    """Whether ``frame`` is code of ``importlib._bootstrap`` (its module locks)."""
+    return frame is not None and frame.f_code.co_filename.startswith("<frozen importlib")
+
+
+def _send_again(signum: int) -> None:
+    """Send ``signum`` to this process again in :data:`RETRY_S` seconds, if still handled.
+
+    Once :func:`stop_signals` has ended, the command has returned: the signal is in
+    :data:`RECEIVED`, and sending it to Python's own handler would only print a traceback.
+    """
+
+    def again() -> None:
+        if signal.getsignal(signum) is _stop:
+            os.kill(os.getpid(), signum)
+
+    timer = threading.Timer(RETRY_S, again)
+    timer.daemon = True
+    timer.start()
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    """Raise :class:`KeyboardInterrupt` (Ctrl-C) or :class:`Terminated` (SIGTERM).
+
+    Not while the main thread is in ``importlib._bootstrap``: raised between a module
+    lock's bookkeeping steps, the exception leaves the lock taken, and the next import of
+    that module by any thread waits for ever. A report run's HTML export once hung so,
+    its main thread importing Jinja2 while a background thread did (see
+    ``tests/test_signals.py``). The signal is then sent again a moment later, when the
+    import has moved on.
+    """
+    if signum not in RECEIVED:
+        RECEIVED.append(signum)
+    if _in_import_machinery(frame):
+        _send_again(signum)
+        return
+    raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def stop_signals() -> Iterator[list[int]]:
+    """Make SIGTERM stop a running command the way Ctrl-C does, and remember both.
+
+    Without it ``timeout``, ``kill`` or a service stop would end the process on the spot
+    and leave temporary report folders behind. Outside the main thread (where Python
+    cannot set handlers) nothing changes.
+
+    Yields
+    ------
+    list of int
+        The signals received so far (:data:`RECEIVED`, emptied on entry).
+    """
+    RECEIVED.clear()
+    if threading.current_thread() is not threading.main_thread():
+        yield RECEIVED
+        return
+    old = {signum: signal.signal(signum, _stop) for signum in STOP}
+    try:
+        yield RECEIVED
+    finally:
+        for signum, handler in old.items():
+            signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back for the block; the first one is delivered right after.
+
+    The handlers are swapped for ones that only record, rather than the signals blocked:
+    blocking in the main thread does not stop another thread from receiving a signal, and
+    Python runs a handler in the main thread whichever thread received it. Outside the
+    main thread, where no handler runs, nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+
+    def record(signum: int, frame: FrameType | None) -> None:
+        pending.append(signum)
+
+    old = {signum: signal.signal(signum, record) for signum in STOP}
+    try:
+        yield
+    finally:
+        for signum, handler in old.items():
+            signal.signal(signum, handler)
+        if pending:
+            signal.raise_signal(pending[0])  # its own handler runs now, as if it just came

@@ -1,0 +1,158 @@
+"""Ctrl-C and SIGTERM (lixia_econ._signals): raised at safe points, held over renames."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from lixia_econ import _signals
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _importlib_frame(tmp_path, monkeypatch):
+    """Return a live frame of ``importlib._bootstrap`` code: the caller of a module's body."""
+    (tmp_path / "frame_catcher.py").write_text(
+        "import sys\nFRAME = sys._getframe().f_back\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    sys.modules.pop("frame_catcher", None)
+    frame = importlib.import_module("frame_catcher").FRAME
+    sys.modules.pop("frame_catcher", None)
+    return frame
+
+
+def test_a_signal_inside_the_import_machinery_is_sent_again_not_raised(tmp_path, monkeypatch):
+    frame = _importlib_frame(tmp_path, monkeypatch)
+    assert frame.f_code.co_filename.startswith("<frozen importlib")  # the premise
+    again: list[int] = []
+    monkeypatch.setattr(_signals, "_send_again", again.append)
+    _signals.RECEIVED.clear()
+    _signals._stop(signal.SIGINT, frame)  # does not raise
+    _signals._stop(signal.SIGTERM, frame)
+    assert again == [signal.SIGINT, signal.SIGTERM]
+    assert _signals.RECEIVED == [signal.SIGINT, signal.SIGTERM]  # the exit code knows
+
+
+@pytest.mark.parametrize(
+    ("signum", "raised"),
+    [(signal.SIGINT, KeyboardInterrupt), (signal.SIGTERM, _signals.Terminated)],
+)
+def test_a_signal_elsewhere_is_raised_at_once(signum, raised, monkeypatch):
+    monkeypatch.setattr(_signals, "_send_again", lambda s: pytest.fail("sent again"))
+    with pytest.raises(raised) as info:
+        _signals._stop(signum, sys._getframe())
+    assert isinstance(info.value, _signals.Terminated) == (signum == signal.SIGTERM)
+
+
+# The hang this prevents (CI, 2026-12-02): Ctrl-C reached `lixia-econ report` while its
+# main thread waited in importlib for a module another thread was importing. Raised
+# there, KeyboardInterrupt can leave an import lock taken; the export then hung for ever.
+# Here the main thread waits for a module a thread takes 0.5 s to import, and Ctrl-C comes
+# 0.1 s into the wait. Python's own handler raises it inside importlib's `acquire`; ours
+# lets the import finish and raises it in the caller's code just after.
+_WAITING_IMPORT = """
+import os, signal, sys, threading, time
+sys.path.insert(0, sys.argv[1])
+from lixia_econ._signals import stop_signals
+with open(os.path.join(sys.argv[1], "slowmod.py"), "w") as fh:
+    fh.write("import time\\ntime.sleep(0.5)\\n")
+with stop_signals() as received:
+    threading.Thread(target=__import__, args=("slowmod",), daemon=True).start()
+    time.sleep(0.1)
+    threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGINT)).start()
+    try:
+        import slowmod
+        print("imported", flush=True)
+        time.sleep(5)
+        print("never interrupted", flush=True)
+    except KeyboardInterrupt:
+        print("interrupted", "slowmod" in sys.modules, received, flush=True)
+    t = threading.Thread(target=__import__, args=("json",), daemon=True)
+    t.start()
+    t.join(5)
+    print("another import", "hangs" if t.is_alive() else "works", flush=True)
+"""
+
+
+def test_ctrl_c_while_waiting_for_an_import_comes_after_it(tmp_path):
+    script = tmp_path / "waiting_import.py"
+    script.write_text(textwrap.dedent(_WAITING_IMPORT), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines == ["imported", f"interrupted True [{int(signal.SIGINT)}]", "another import works"]
+
+
+@pytest.fixture
+def stop_handlers():
+    """The command line's handlers, as `lixia-econ` runs with them."""
+    with _signals.stop_signals() as received:
+        yield received
+
+
+def test_a_signal_during_a_hold_comes_right_after_it_whichever_thread_gets_it(stop_handlers):
+    # A thread that exists before the hold does not block SIGINT: the kernel may give the
+    # signal to it, and Python then runs the handler in the main thread at once. Blocking
+    # the signal in the main thread (what this replaced) did not hold it back then.
+    go, sent = threading.Event(), threading.Event()
+
+    def sender() -> None:
+        go.wait(5)
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # to this thread
+        sent.set()
+
+    thread = threading.Thread(target=sender, daemon=True)
+    thread.start()
+    reached = []
+
+    def hold() -> None:
+        with _signals.held():
+            go.set()
+            assert sent.wait(5)
+            time.sleep(0.05)  # time for Python to run a handler in this thread
+            reached.append("end of the block")
+
+    with pytest.raises(KeyboardInterrupt):
+        hold()
+    assert reached == ["end of the block"]
+    assert stop_handlers == [signal.SIGINT]
+    assert signal.getsignal(signal.SIGINT) is _signals._stop  # handlers put back
+
+
+def test_a_hold_without_signals_changes_nothing(stop_handlers):
+    with _signals.held():
+        pass
+    assert stop_handlers == []
+    assert signal.getsignal(signal.SIGTERM) is _signals._stop
+
+
+def test_outside_the_main_thread_holds_and_handlers_change_nothing():
+    seen = []
+
+    def run() -> None:
+        before = signal.getsignal(signal.SIGINT)
+        with _signals.stop_signals(), _signals.held():
+            seen.append(signal.getsignal(signal.SIGINT) is before)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(5)
+    assert seen == [True]
