@@ -38,16 +38,25 @@ def _in_import_machinery(frame: FrameType | None) -> bool:
     return frame is not None and frame.f_code.co_filename.startswith("<frozen importlib")
 
 
+#: Whether :func:`stop_signals` is in force; changed and read under :data:`_LOCK`, so that
+#: a signal is not sent again once it has ended.
+_IN_FORCE = False
+_LOCK = threading.Lock()
+
+
 def _send_again(signum: int) -> None:
     """Send ``signum`` to this process again in :data:`RETRY_S` seconds, if still handled.
 
-    Once :func:`stop_signals` has ended, the command has returned: the signal is in
-    :data:`RECEIVED`, and sending it to Python's own handler would only print a traceback.
+    Once :func:`stop_signals` has ended the command has returned, the signal in
+    :data:`RECEIVED`: sent to Python's own handler then, it would end the process with a
+    traceback instead of the command's exit code. A signal sent before the end is handled
+    before it: its handler runs in the main thread at the next call, within the command.
     """
 
     def again() -> None:
-        if signal.getsignal(signum) is _stop:
-            os.kill(os.getpid(), signum)
+        with _LOCK:
+            if _IN_FORCE:
+                os.kill(os.getpid(), signum)
 
     timer = threading.Timer(RETRY_S, again)
     timer.daemon = True
@@ -89,12 +98,18 @@ def stop_signals() -> Iterator[list[int]]:
     if threading.current_thread() is not threading.main_thread():
         yield RECEIVED
         return
+    global _IN_FORCE
     old = {signum: signal.signal(signum, _stop) for signum in STOP}
+    _IN_FORCE = True
     try:
         yield RECEIVED
     finally:
-        for signum, handler in old.items():
-            signal.signal(signum, handler)
+        try:
+            with _LOCK:
+                _IN_FORCE = False
+        finally:
+            for signum, handler in old.items():
+                signal.signal(signum, handler)
 
 
 @contextlib.contextmanager

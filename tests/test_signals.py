@@ -156,3 +156,17 @@ def test_outside_the_main_thread_holds_and_handlers_change_nothing():
     thread.start()
     thread.join(5)
     assert seen == [True]
+
+
+def test_a_signal_is_sent_again_only_while_the_handlers_are_in_force(monkeypatch):
+    sent: list[int] = []
+    monkeypatch.setattr(_signals.os, "kill", lambda pid, signum: sent.append(signum))
+    with _signals.stop_signals():
+        _signals._send_again(signal.SIGINT)
+        time.sleep(_signals.RETRY_S * 20)
+    assert sent == [signal.SIGINT]
+    with _signals.stop_signals():
+        _signals._send_again(signal.SIGTERM)
+    # ended before the retry: the command has returned, with SIGTERM's exit code
+    time.sleep(_signals.RETRY_S * 20)
+    assert sent == [signal.SIGINT]
