@@ -14,6 +14,7 @@ All functions take and return :class:`pandas.Series` on a :class:`pandas.PeriodI
 from __future__ import annotations
 
 import calendar
+import itertools
 import warnings
 from typing import Any, Literal
 
@@ -159,21 +160,64 @@ def decumulate(
     >>> decumulate(ytd, status=True)["status"].tolist()
     ['jan_feb_combined', 'derived']
     """
-    s = _check_series(ytd, "ytd", freqs=("M", "Q")).dropna()
+    check_choice("jan_feb", jan_feb, JAN_FEB_STATUS)
+    s = _check_series(ytd, "ytd", freqs=("M", "Q")).dropna()  # sorted, one row a period
     freq = freq_code(s.index)
-    long = pd.DataFrame({"series": 0, "period": s.index.astype(str), "value": s.to_numpy()})
-    single = decumulate_frame(long, by=["series"], freq=freq, jan_feb=jan_feb)
-    index = pd.PeriodIndex(single["period"], freq=s.index.freq)
+    ordinal = s.index.asi8
+    sub = np.asarray(s.index.month if freq == "M" else s.index.quarter)
+    _, ords, values, codes = _single_periods(
+        np.zeros(len(s), dtype=np.intp), ordinal, sub, s.to_numpy(), freq, jan_feb
+    )
+    order = np.argsort(ords, kind="stable")
+    index = pd.PeriodIndex.from_ordinals(ords[order], freq=s.index.freq, name="period")
+    values, codes = values[order], codes[order]
     if status:
-        frame = pd.DataFrame(
-            {"value": single["value"].to_numpy(), "status": single["status"].to_numpy()},
-            index=index,
-        )
-        frame.index.name = "period"
-        return frame
-    out = pd.Series(single["value"].to_numpy(), index=index, name=ytd.name, dtype="float64")
-    out.attrs["status"] = pd.Series(single["status"].to_numpy(), index=index, dtype=object)
+        return pd.DataFrame({"value": values, "status": codes}, index=index)
+    out = pd.Series(values, index=index, name=ytd.name, dtype="float64")
+    out.attrs["status"] = pd.Series(codes, index=index, dtype=object)
     return out
+
+
+def _single_periods(
+    gid: np.ndarray,
+    ordinal: np.ndarray,
+    sub: np.ndarray,
+    vals: np.ndarray,
+    freq: str,
+    jan_feb: JanFeb,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """De-cumulate year-to-date values sorted by series (``gid``), then period (``ordinal``).
+
+    ``sub`` is each period's month (quarter). Returns, for each single-period value, the
+    position of the input row it comes from (a January split off a January–February total
+    comes from February's), its period ordinal, value and status: the input's rows first,
+    the split-off Januaries after them.
+    """
+    same_prev = np.zeros(len(vals), dtype=bool)
+    same_prev[1:] = (gid[1:] == gid[:-1]) & (ordinal[1:] == ordinal[:-1] + 1)
+    prev_val = np.empty_like(vals)
+    prev_val[:1] = np.nan
+    prev_val[1:] = vals[:-1]
+    out = np.where(sub == 1, vals, np.where(same_prev, vals - prev_val, np.nan))
+    status = np.where(np.isfinite(out), "derived", "").astype(object)
+    src, ords = np.arange(len(vals)), ordinal
+    if freq == "M":
+        combined = np.flatnonzero((sub == 2) & ~same_prev)
+        code = JAN_FEB_STATUS[jan_feb]
+        if jan_feb == "keep":
+            out[combined] = vals[combined]
+        elif len(combined):
+            years = 1970 + (ordinal[combined] // 12)  # monthly ordinals count from 1970-01
+            share = np.array([january_share(int(y), jan_feb) for y in years])
+            total = vals[combined]
+            out[combined] = total * (1 - share)
+            src = np.concatenate([src, combined])
+            ords = np.concatenate([ords, ordinal[combined] - 1])
+            out = np.concatenate([out, total * share])
+            status = np.concatenate([status, np.full(len(combined), code, dtype=object)])
+        status[combined] = code
+    keep = np.isfinite(out)
+    return src[keep], ords[keep], out[keep], status[keep]
 
 
 def decumulate_frame(
@@ -222,37 +266,13 @@ def decumulate_frame(
     ordinal = uniq.asi8.take(pcodes)
     gid = data.groupby(by, sort=False, dropna=False).ngroup().to_numpy()
     order = np.lexsort((ordinal, gid))
-    gid, ordinal, pcodes = gid[order], ordinal[order], pcodes[order]
     vals = data[value].to_numpy(dtype="float64")[order]
-    sub = np.asarray(uniq.month if freq == "M" else uniq.quarter).take(pcodes)
-    same_prev = np.zeros(len(vals), dtype=bool)
-    same_prev[1:] = (gid[1:] == gid[:-1]) & (ordinal[1:] == ordinal[:-1] + 1)
-    prev_val = np.empty_like(vals)
-    prev_val[:1] = np.nan
-    prev_val[1:] = vals[:-1]
-    first = sub == 1
-    out = np.where(first, vals, np.where(same_prev, vals - prev_val, np.nan))
-    status = np.where(np.isfinite(out), "derived", "").astype(object)
-    keys = data.iloc[order][by].reset_index(drop=True)
-    labels = np.asarray(uniq.astype(str), dtype=object)
-    result = keys.assign(period=labels.take(pcodes), value=out, status=status)
-    if freq == "M":
-        combined = (sub == 2) & ~same_prev
-        code = JAN_FEB_STATUS[jan_feb]
-        if jan_feb == "keep":
-            result.loc[combined, "value"] = vals[combined]
-        elif combined.any():
-            years = np.asarray(uniq.year).take(pcodes[combined])
-            share = np.array([january_share(int(y), jan_feb) for y in years])
-            total = vals[combined]
-            jan = result.loc[combined].copy()
-            jan["period"] = np.asarray((uniq - 1).astype(str), dtype=object).take(pcodes[combined])
-            jan["value"] = total * share
-            jan["status"] = code
-            result.loc[combined, "value"] = total * (1 - share)
-            result = pd.concat([result, jan], ignore_index=True)
-        result.loc[np.flatnonzero(combined), "status"] = code
-    result = result[np.isfinite(result["value"].to_numpy())]
+    sub = np.asarray(uniq.month if freq == "M" else uniq.quarter).take(pcodes[order])
+    src, ords, out, status = _single_periods(gid[order], ordinal[order], sub, vals, freq, jan_feb)
+    ocodes, ouniques = pd.factorize(ords)
+    labels = np.asarray(pd.PeriodIndex.from_ordinals(ouniques, freq=freq).astype(str), dtype=object)
+    keys = data.iloc[order[src]][by].reset_index(drop=True)
+    result = keys.assign(period=labels.take(ocodes), value=out, status=status)
     return result.sort_values([*by, "period"]).reset_index(drop=True)
 
 
@@ -279,18 +299,24 @@ def cumulate(single: pd.Series) -> pd.Series:
     >>> cumulate(pd.Series([52129.8, 26449.9], index=idx)).round(1).tolist()
     [52129.8, 78579.7]
     """
-    s = _check_series(single, "single", freqs=("M", "Q")).dropna()
+    s = _check_series(single, "single", freqs=("M", "Q")).dropna()  # sorted, one row a period
     monthly = s.index.freqstr[0] == "M"
-    out: dict[pd.Period, float] = {}
-    for period, value in s.items():
-        first = period.month == 1 if monthly else period.quarter == 1
-        combined = monthly and period.month == 2 and (period - 1) not in s.index
-        if first or combined:
-            out[period] = value
-        elif (period - 1) in out:
-            out[period] = out[period - 1] + value
-    index = pd.PeriodIndex(sorted(out), freq=s.index.freq)
-    return pd.Series([out[p] for p in index], index=index, name=single.name, dtype="float64")
+    ordinal, vals = s.index.asi8, s.to_numpy()
+    sub = np.asarray(s.index.month if monthly else s.index.quarter)
+    follows = np.zeros(len(s), dtype=bool)  # the previous period is there
+    follows[1:] = ordinal[1:] == ordinal[:-1] + 1
+    starts = (sub == 1) | (monthly & (sub == 2) & ~follows)
+    # runs of consecutive periods, a new one at each year's start: a run that does not
+    # begin at a start has lost its year's beginning and is left out
+    bounds = [*np.flatnonzero(starts | ~follows).tolist(), len(s)]
+    keep = np.zeros(len(s), dtype=bool)
+    out = np.empty(len(s))
+    for lo, hi in itertools.pairwise(bounds):
+        if starts[lo]:
+            keep[lo:hi] = True
+            out[lo:hi] = np.cumsum(vals[lo:hi])
+    index = s.index[keep]
+    return pd.Series(out[keep], index=index, name=single.name, dtype="float64")
 
 
 def chain_yoy(yoy_pct: pd.Series, *, base_year: int = 2019) -> pd.Series:

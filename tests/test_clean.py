@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import math
 import warnings
 from pathlib import Path
@@ -239,3 +240,53 @@ def test_growth_from_levels_serves_every_growth_from_levels():
     pd.testing.assert_series_equal(got, two, check_names=False)
     with pytest.raises(ParameterError, match="years=0 must be a positive integer"):
         growth_from_levels(x, years=0)
+
+
+def _decumulate_by_the_rules(ytd: pd.Series, jan_feb: str) -> dict[pd.Period, tuple[float, str]]:
+    """decumulate's documented rules, period by period (an independent loop)."""
+    s = ytd.dropna()
+    out = {}
+    for p, v in s.items():
+        first = p.month == 1 if p.freqstr[0] == "M" else p.quarter == 1
+        if first:
+            out[p] = (v, "derived")
+        elif p.freqstr[0] == "M" and p.month == 2 and (p - 1) not in s.index:
+            if jan_feb == "keep":
+                out[p] = (v, JAN_FEB_STATUS["keep"])
+            else:
+                jan = v * (
+                    31 / (31 + calendar.monthrange(p.year, 2)[1]) if jan_feb == "days" else 0.5
+                )
+                out[p - 1] = (jan, JAN_FEB_STATUS[jan_feb])
+                out[p] = (v - jan, JAN_FEB_STATUS[jan_feb])
+        elif (p - 1) in s.index:
+            out[p] = (v - s[p - 1], "derived")
+    return dict(sorted(out.items()))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_decumulate_and_cumulate_follow_their_rules_on_gappy_series(seed):
+    # Random year-to-date series with holes, combined January-February releases and
+    # unsorted rows: the arrays of clean._single_periods against the rules read as a loop.
+    rng = np.random.default_rng(seed)
+    freq = "M" if seed % 3 else "Q"
+    n = int(rng.integers(1, 50))
+    idx = pd.period_range(
+        pd.Period("2015-01" if freq == "M" else "2015Q1", freq=freq) + seed % 7, periods=n
+    )
+    keep = rng.random(n) > (0.0, 0.1, 0.3)[seed % 3]
+    if freq == "M" and seed % 2:
+        keep &= idx.month != 1
+    ytd = pd.Series(rng.random(n) * 100 + np.arange(n), index=idx)[keep].sample(
+        frac=1, random_state=seed
+    )
+    for jan_feb in ("keep", "days", "equal"):
+        got = decumulate(ytd, jan_feb=jan_feb, status=True)
+        expected = _decumulate_by_the_rules(ytd, jan_feb)
+        assert got.index.tolist() == list(expected)
+        np.testing.assert_allclose(got["value"], [v for v, _ in expected.values()], rtol=1e-12)
+        assert got["status"].tolist() == [c for _, c in expected.values()]
+    kept = decumulate(ytd, jan_feb="keep")
+    back = cumulate(kept)  # the inverse where a year's run is unbroken
+    np.testing.assert_allclose(back, ytd.sort_index()[back.index], rtol=1e-12)
+    assert set(back.index) <= set(ytd.index)
