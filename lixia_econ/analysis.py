@@ -27,8 +27,14 @@ from lixia_econ.errors import (
     LixiaEconWarning,
     ParameterError,
 )
-from lixia_econ.periods import parse_period
-from lixia_econ.schema import indicator_label, indicators, lookup_region, region_label
+from lixia_econ.periods import FREQ_NAMES, parse_period
+from lixia_econ.schema import (
+    MEASURE_NAMES,
+    indicator_label,
+    indicators,
+    lookup_region,
+    region_label,
+)
 
 __all__ = [
     "EstimateTables",
@@ -377,7 +383,10 @@ def _series_for(
             s = get_series(panel, region, indicator, measure="level", freq=freq)
             return _split_jan_feb(s, jan_feb), SeriesBasis.LEVELS
     have = sorted(Counter(zip(freqs, measures, strict=True)).items())
-    described = ", ".join(f"{n} {m} ({f})" for (f, m), n in have) or "nothing"
+    described = (
+        ", ".join(f"{FREQ_NAMES[f]} {MEASURE_NAMES.get(m, m)} ({n})" for (f, m), n in have)
+        or "nothing"
+    )
     why = f" ({'; '.join(reasons)})" if reasons else ""
     raise InsufficientDataError(
         f"no quarterly or monthly series of growth or levels{why}; the panel has {described}"

@@ -56,6 +56,7 @@ __all__ = [
     "FREQS",
     "KEY",
     "MEASURES",
+    "MEASURE_NAMES",
     "PRICE_BASES",
     "STATUSES",
     "Indicator",
@@ -104,6 +105,17 @@ MEASURES: dict[str, str] = {
     "index": "volume or price index; the base is stated in the note",
     "share_pct": "share of the parent region's value, percent",
     "target_yoy_pct": "planned growth for the year, percent (a plan, not an outcome)",
+}
+
+#: What each measure's values are called in a sentence ("the panel has annual growth rates (3)").
+MEASURE_NAMES: dict[str, str] = {
+    "level": "levels",
+    "ytd_level": "year-to-date levels",
+    "yoy_pct": "growth rates",
+    "ytd_yoy_pct": "year-to-date growth rates",
+    "index": "index values",
+    "share_pct": "shares",
+    "target_yoy_pct": "growth targets",
 }
 
 PRICE_BASES: tuple[str, ...] = ("current", "comparable", "na")

@@ -118,3 +118,15 @@ def test_scorecard_cache_follows_the_data_and_survives_a_broken_file(built, tmp_
     again = _scorecard(built.panel)
     assert len(calls) == 2  # computed again, silently
     pd.testing.assert_frame_equal(again.table, before.table, check_exact=True)
+
+
+def test_a_series_that_cannot_be_scored_says_what_the_panel_has_in_words(built):
+    # Lixia publishes annual figures only (jinan_districts_2020_2024.csv): nothing to score
+    # quarterly, and the sentence a report prints names what there is without codes.
+    _, panel = built
+    scored = analysis.national_scorecard(panel, "370102", ["gdp"], shock="2020", as_of="2023")
+    (sentence,) = scored.cannot
+    had = sentence.split("the panel has ")[1]
+    assert had.startswith("annual levels (")  # was "6 level (A), 5 yoy_pct (A), ..."
+    assert "_" not in had
+    assert not any(f"({f})" in had for f in ("A", "Q", "M"))
