@@ -93,7 +93,8 @@ body, .jp-RenderedHTMLCommon, .vega-embed, .vega-embed text { font-family: FONTS
     margin: 2pt 0 5pt 0 !important;
   }
   .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 2px 4px !important; }
-  .jp-RenderedHTMLCommon th { overflow-wrap: anywhere; }  /* headers may break, numbers never */
+  /* headers wrap between words (inside a word only if it cannot fit), numbers never */
+  .jp-RenderedHTMLCommon th { overflow-wrap: break-word; }
   .jp-RenderedHTMLCommon td { overflow-wrap: normal; word-break: normal; }
   /* wide tables: smaller, not clipped */
   .jp-RenderedHTMLCommon table:has(tr > :nth-child(9)) { font-size: 6.5pt !important; }

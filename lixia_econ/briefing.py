@@ -2056,7 +2056,7 @@ def table_html(frame: pd.DataFrame, *, widths: list[int] | None = None) -> str:
         layout = "table-layout:fixed;width:100%;"
         cols = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>"
     return (
-        '<div class="lixia-briefing-table" style="max-width:1240px;overflow-wrap:anywhere;">'
+        '<div class="lixia-briefing-table" style="max-width:1240px;overflow-wrap:break-word;">'
         f'<table class="dataframe" style="{layout}">'
         f"{cols}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
     )

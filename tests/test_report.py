@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 import openpyxl
 import pytest
+from _browser import table_layout
 from _report_fixtures import FIXTURE_LEVELS
 
 from lixia_econ import config
@@ -385,6 +386,7 @@ def test_unchanged_inputs_are_skipped_unless_forced(tiny, good_report, tmp_path)
 
 
 @pytest.mark.notebooks
+@pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("path", TEMPLATES, ids=[p.stem for p in TEMPLATES])
 def test_templates_run_on_the_shipped_data(path, tmp_path, capfd, request):
@@ -401,6 +403,14 @@ def test_templates_run_on_the_shipped_data(path, tmp_path, capfd, request):
     assert page.count('class="lixia-chart"') >= 1
     assert result.scorecard is not None
     assert len(result.scorecard) >= 1
+    # tables for readers: labelled headers, a dash for a missing value
+    visible = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", page, flags=re.S)
+    assert "NaN" not in visible
+    assert [c for c in METRICS if "_" in c and c in visible] == []
+    # ... that fit a 1,280 px window, their headers wrapping between words ("Uni t" was)
+    layout = table_layout(result.html_path)
+    assert (layout["scroll"], layout["wide"], layout["broken"]) == (1280, [], [])
+    assert layout["network"] == []
     if path.stem == "region_recovery":
         # published Lixia GDP 2012 837 亿元 and 2019 1685.4 亿元 (data/raw/SOURCES.md):
         # CAGR 2012-2019 computed here independently
@@ -411,10 +421,6 @@ def test_templates_run_on_the_shipped_data(path, tmp_path, capfd, request):
         # the sparse district data are named as such, not hidden
         assert "No recovery scorecard for 历下区 Lixia District" in page
         assert "统计月报" in page
-        # tables for readers: labelled headers, a dash for a missing value
-        visible = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", page, flags=re.S)
-        assert "NaN" not in visible
-        assert [c for c in METRICS if "_" in c and c in visible] == []
         assert "Growth across the shock (% a year)" in visible
 
 
