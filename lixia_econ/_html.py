@@ -167,13 +167,20 @@ def _static_chart_html(svg: str, number: int) -> str:
     return f'<div class="lixia-chart" id="lixia-chart-{number}">{svg}</div>'
 
 
+#: A cell with this tag is for whoever opens the template (how to run it), not for the
+#: report's readers: it is left out of the page (Jupyter Book's tag of the same meaning).
+REMOVE_TAG = "remove-cell"
+
+
 def _prepare(nb: Any) -> tuple[Any, list[tuple[str, str | None]]]:
     """Copy the notebook, drop glue outputs and turn Vega-Lite outputs into HTML.
 
-    Returns the copy and, for each chart, its HTML and its static form (the output's SVG
-    in the chart's ``<div>``; None without an SVG).
+    Cells tagged :data:`REMOVE_TAG` are left out. Returns the copy and, for each chart,
+    its HTML and its static form (the output's SVG in the chart's ``<div>``; None without
+    an SVG).
     """
     nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if REMOVE_TAG not in c.get("metadata", {}).get("tags", [])]
     charts: list[tuple[str, str | None]] = []
     for cell in nb.cells:
         if cell.get("cell_type") != "code":

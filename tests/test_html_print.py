@@ -92,3 +92,16 @@ def test_pages_made_at_once_in_threads_are_the_pages_made_one_by_one():
     for t in threads:
         t.join()
     assert [together[n] for n in range(len(notebooks))] == alone
+
+
+def test_a_cell_tagged_remove_cell_is_in_neither_page():
+    # the templates' "how to run me" note is for whoever opens the notebook, not readers
+    nb = _notebook(_svg("a"))
+    note = nbformat.v4.new_markdown_cell("Run it with `lixia-econ report`")
+    note.metadata["tags"] = ["remove-cell"]
+    nb.cells.insert(0, note)
+    page, printed = notebook_to_pages(nb)
+    assert "简报" in page
+    assert "lixia-econ report" not in page
+    assert "lixia-econ report" not in printed
+    assert note in nb.cells  # the executed notebook itself keeps it

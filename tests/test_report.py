@@ -407,6 +407,7 @@ def test_templates_run_on_the_shipped_data(path, tmp_path, capfd, request):
     visible = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", page, flags=re.S)
     assert "NaN" not in visible
     assert [c for c in METRICS if "_" in c and c in visible] == []
+    assert "Run it with" not in visible  # the template's note to its user (tag remove-cell)
     # ... that fit a 1,280 px window, their headers wrapping between words ("Uni t" was)
     layout = table_layout(result.html_path)
     assert (layout["scroll"], layout["wide"], layout["broken"]) == (1280, [], [])
