@@ -57,6 +57,50 @@ def test_charts_still_draw_when_the_worker_is_gone(worker):
     assert bundle["image/svg+xml"] == vl_convert.vegalite_to_svg(spec)
 
 
+#: Stand-in workers (test fixtures): one that never answers, one that answers in bursts.
+_SILENT_WORKER = "import sys, time\nfor line in sys.stdin:\n    time.sleep(3600)\n"
+_BURST_WORKER = """
+import json, sys
+asked = []
+for line in sys.stdin:
+    asked.append(json.loads(line)["n"])
+    if len(asked) == 3:  # three answers in one write: the kernel reads them as one chunk
+        sys.stdout.write("".join(json.dumps({"svg": f"<svg>{n}</svg>"}) + "\\n" for n in asked))
+        sys.stdout.flush()
+        asked = []
+"""
+
+
+def test_a_silent_worker_is_stopped_and_the_kernel_draws_the_chart(monkeypatch):
+    import time
+
+    monkeypatch.setattr(notebook, "_WORKER_CODE", _SILENT_WORKER)
+    monkeypatch.setattr(notebook, "REPLY_TIMEOUT_S", 0.5)
+    silent = notebook._SvgWorker(alt.SCHEMA_URL)
+    t0 = time.monotonic()
+    assert silent.svg(_spec()) is None  # no answer: the caller draws it
+    assert time.monotonic() - t0 < 10
+    assert silent._proc.wait(timeout=5) is not None  # stopped, not left hanging
+    monkeypatch.setattr(notebook, "_worker", silent)
+    bundle, _ = notebook._chart_renderer(_spec())
+    assert bundle["image/svg+xml"] == vl_convert.vegalite_to_svg(_spec())
+
+
+def test_answers_read_together_go_to_their_own_charts(monkeypatch):
+    monkeypatch.setattr(notebook, "_WORKER_CODE", _BURST_WORKER)
+    burst = notebook._SvgWorker(alt.SCHEMA_URL)
+    try:
+        for n in range(3):
+            burst.prefetch({"n": n})
+        assert [burst.svg({"n": n}) for n in (2, 0, 1)] == [
+            "<svg>2</svg>",
+            "<svg>0</svg>",
+            "<svg>1</svg>",
+        ]
+    finally:
+        burst.close()
+
+
 def test_setup_starts_one_worker_a_process(worker, monkeypatch):
     monkeypatch.setattr(notebook, "_frozen", True)  # not this test process's objects
     active = alt.renderers.active

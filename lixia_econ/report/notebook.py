@@ -22,7 +22,9 @@ import gc
 import html
 import json
 import math
+import os
 import re
+import select
 import subprocess
 import threading
 from typing import Any
@@ -371,13 +373,12 @@ class _SvgWorker:
         #: read for charts not yet displayed
         self._pending: collections.deque[str] = collections.deque()
         self._done: dict[str, str | None] = {}
+        self._read = b""  # read from the worker, not yet a whole line
         self._proc = python_process(
             _WORKER_CODE,
             json.dumps(warm),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
             # its own process group: ipykernel's shutdown waits seconds for the children in
             # its group to go (a killed child stays a zombie it never reaps); this one is
             # killed by close() at exit, and ends by itself when the kernel's end closes
@@ -386,13 +387,31 @@ class _SvgWorker:
         )
 
     def _send(self, key: str) -> None:
-        self._proc.stdin.write(key + "\n")
+        self._proc.stdin.write(key.encode("utf-8") + b"\n")
         self._proc.stdin.flush()
         self._pending.append(key)
 
+    def _reply(self) -> bytes:
+        """Return the worker's next line; empty if it ended or said nothing for too long.
+
+        A worker silent for :data:`REPLY_TIMEOUT_S` is stopped (a chart takes it well under
+        a second): the notebook then draws its charts itself instead of waiting for ever.
+        """
+        fd = self._proc.stdout.fileno()
+        while b"\n" not in self._read:
+            ready, _, _ = select.select([fd], [], [], REPLY_TIMEOUT_S)
+            chunk = os.read(fd, 1 << 16) if ready else b""
+            if not chunk:
+                if not ready:
+                    self.close()
+                return b""
+            self._read += chunk
+        line, _, self._read = self._read.partition(b"\n")
+        return line
+
     def _receive(self) -> None:
         """Read the answer to the oldest request (a worker gone answers every one with None)."""
-        reply = self._proc.stdout.readline()
+        reply = self._reply()
         if not reply:
             self._done.update(dict.fromkeys(self._pending))
             self._pending.clear()
@@ -452,6 +471,10 @@ class _SvgWorker:
         with contextlib.suppress(OSError, subprocess.TimeoutExpired):
             self._proc.wait(timeout=5)
 
+
+#: Seconds the kernel waits for the SVG worker's next answer before it stops the worker
+#: and draws the charts itself.
+REPLY_TIMEOUT_S = 60.0
 
 #: The SVG worker of this process (None until :func:`setup` starts it, or if it could not).
 _worker: _SvgWorker | None = None
