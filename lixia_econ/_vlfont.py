@@ -172,7 +172,13 @@ class Fonts:
             self._builder = start_build()
 
     def _register(self) -> bool:
-        """Register the copy with vl-convert once it is there; say whether it is."""
+        """Register the copy with vl-convert once it is there; say whether it is.
+
+        Also reaps the build process once it has ended (else it stays a zombie as long as
+        this process lives: a JupyterLab kernel's chart worker lives for hours).
+        """
+        if self._builder is not None and self._builder.poll() is not None:
+            self._builder = None
         if not self._registered and self._folder is not None and (self._folder / "done").exists():
             import vl_convert
 

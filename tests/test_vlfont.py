@@ -8,6 +8,8 @@ and the Noto CJK fonts, as the PDF tests do.
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import altair as alt
 import pandas as pd
@@ -99,6 +101,27 @@ def test_a_build_under_way_elsewhere_is_left_alone(fonts, tmp_path, monkeypatch)
     drawer = _vlfont.Fonts()  # a worker without the copy starts one, and draws as before
     assert started == [1]
     assert not drawer.fast
+
+
+def test_a_finished_build_process_is_reaped_not_left_a_zombie(fonts, tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from lixia_econ import config
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)  # no copy here: a build is started
+    quick = subprocess.Popen([sys.executable, "-c", "pass"])  # stands in for the build
+    monkeypatch.setattr(_vlfont, "start_build", lambda: quick)
+    drawer = _vlfont.Fonts()
+    assert drawer._builder is quick
+    deadline = time.monotonic() + 30
+    while drawer._builder is not None and time.monotonic() < deadline:
+        drawer.fast  # noqa: B018 (what every chart asks)
+        time.sleep(0.05)
+    assert drawer._builder is None
+    assert quick.returncode == 0  # waited for: no zombie left in the process table
+    with pytest.raises(ChildProcessError):
+        os.waitpid(quick.pid, os.WNOHANG)
 
 
 # --------------------------------------------------------------------------- PDF subsets
