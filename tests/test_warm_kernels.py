@@ -191,3 +191,23 @@ def test_the_report_process_does_not_import_rfc3987_syntax(tmp_path):
         next((tmp_path / "out").rglob("metrics.json")).read_text(encoding="utf-8")
     )
     assert kernel_saw["status"] == "ok"
+
+
+def test_a_warm_kernel_does_not_import_from_the_shared_temporary_folder(tmp_path, monkeypatch):
+    # A module left in the temporary folder (test fixture: a json.py that fails) must not
+    # stand in for the standard library's: a stray /tmp/grp.py killed every warm kernel
+    # ("Kernel died before replying to kernel_info") when kernels started in /tmp.
+    import tempfile
+
+    from lixia_econ.report._kernels import WarmKernel
+
+    (tmp_path / "json.py").write_text("raise ImportError('json.py of the shared folder')\n")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    kernel = WarmKernel(start_timeout=120)
+    try:
+        assert kernel.alive()
+        (tmp_path / "report").mkdir()  # the report's own folder, as the runner makes it
+        kernel.prepare(tmp_path / "report")
+    finally:
+        kernel.shutdown()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["json.py", "report"]  # its own: gone

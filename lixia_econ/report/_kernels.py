@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -190,12 +191,16 @@ class WarmKernel:
         os.close(fd)
         self.log_path = Path(name)
         self._log = open(self.log_path, "ab")  # the kernel's stderr, for its life
+        # Its own empty folder to start in: a kernel imports from its working folder first,
+        # and in the shared temporary folder anyone's grp.py or json.py would be imported
+        # in place of the standard library's (a stray /tmp/grp.py killed every warm kernel).
+        self._home = tempfile.mkdtemp(prefix="lixia-econ-kernel-")
         self.km = _warm_manager_class()(kernel_name="python3")
         self.reports = 0
-        run_sync(self.km.start_kernel)(stderr=self._log, cwd=tempfile.gettempdir())
+        run_sync(self.km.start_kernel)(stderr=self._log, cwd=self._home)
         self._run_sync = run_sync
         # the first reset records the state the kernel started in; later ones restore it
-        self._call(FRESH_CODE.format(cwd=tempfile.gettempdir()), timeout=start_timeout)
+        self._call(FRESH_CODE.format(cwd=self._home), timeout=start_timeout)
 
     def alive(self) -> bool:
         """Return True while the kernel process runs."""
@@ -253,6 +258,7 @@ class WarmKernel:
         self._log.close()
         with contextlib.suppress(OSError):
             self.log_path.unlink()
+        shutil.rmtree(self._home, ignore_errors=True)
 
 
 _WARM: PerThread[WarmKernel] = PerThread(WarmKernel, WarmKernel.alive, WarmKernel.shutdown)
