@@ -57,19 +57,20 @@ def test_a_signal_elsewhere_is_raised_at_once(signum, raised, monkeypatch):
 # The hang this prevents (CI, 2026-12-02): Ctrl-C reached `lixia-econ report` while its
 # main thread waited in importlib for a module another thread was importing. Raised
 # there, KeyboardInterrupt can leave an import lock taken; the export then hung for ever.
-# Here the main thread waits for a module a thread takes 0.5 s to import, and Ctrl-C comes
-# 0.1 s into the wait. Python's own handler raises it inside importlib's `acquire`; ours
+# Here the main thread waits for a module a thread takes 2 s to import, and Ctrl-C comes
+# 0.3 s into the wait. Python's own handler raises it inside importlib's `acquire`; ours
 # lets the import finish and raises it in the caller's code just after.
 _WAITING_IMPORT = """
 import os, signal, sys, threading, time
 sys.path.insert(0, sys.argv[1])
 from lixia_econ._signals import stop_signals
 with open(os.path.join(sys.argv[1], "slowmod.py"), "w") as fh:
-    fh.write("import time\\ntime.sleep(0.5)\\n")
+    fh.write("import __main__, time\\n__main__.started.set()\\ntime.sleep(2)\\n")
+started = threading.Event()  # set by slowmod as the thread's import of it begins
 with stop_signals() as received:
     threading.Thread(target=__import__, args=("slowmod",), daemon=True).start()
-    time.sleep(0.1)
-    threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGINT)).start()
+    started.wait(30)
+    threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
     try:
         import slowmod
         print("imported", flush=True)
