@@ -44,8 +44,10 @@ _IN_FORCE = False
 _LOCK = threading.Lock()
 
 
-def _send_again(signum: int) -> None:
+def _send_again(signum: int) -> threading.Timer:
     """Send ``signum`` to this process again in :data:`RETRY_S` seconds, if still handled.
+
+    Returns the timer that will send it (tests wait for it).
 
     Once :func:`stop_signals` has ended the command has returned, the signal in
     :data:`RECEIVED`: sent to Python's own handler then, it would end the process with a
@@ -61,6 +63,7 @@ def _send_again(signum: int) -> None:
     timer = threading.Timer(RETRY_S, again)
     timer.daemon = True
     timer.start()
+    return timer
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:

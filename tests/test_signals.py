@@ -163,13 +163,11 @@ def test_a_signal_is_sent_again_only_while_the_handlers_are_in_force(monkeypatch
     sent: list[int] = []
     monkeypatch.setattr(_signals.os, "kill", lambda pid, signum: sent.append(signum))
     with _signals.stop_signals():
-        _signals._send_again(signal.SIGINT)
-        deadline = time.monotonic() + 10  # the retry comes in RETRY_S, later on a busy machine
-        while not sent and time.monotonic() < deadline:
-            time.sleep(0.01)
+        _signals._send_again(signal.SIGINT).join(30)
     assert sent == [signal.SIGINT]
+    monkeypatch.setattr(_signals, "RETRY_S", 0.5)  # surely after the block has ended
     with _signals.stop_signals():
-        _signals._send_again(signal.SIGTERM)
+        late = _signals._send_again(signal.SIGTERM)
     # ended before the retry: the command has returned, with SIGTERM's exit code
-    time.sleep(_signals.RETRY_S * 20)
+    late.join(30)  # (waited for here: no timer of this test outlives it)
     assert sent == [signal.SIGINT]
