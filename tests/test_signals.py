@@ -57,20 +57,29 @@ def test_a_signal_elsewhere_is_raised_at_once(signum, raised, monkeypatch):
 # The hang this prevents (CI, 2026-12-02): Ctrl-C reached `lixia-econ report` while its
 # main thread waited in importlib for a module another thread was importing. Raised
 # there, KeyboardInterrupt can leave an import lock taken; the export then hung for ever.
-# Here the main thread waits for a module a thread takes 2 s to import, and Ctrl-C comes
-# 0.3 s into the wait. Python's own handler raises it inside importlib's `acquire`; ours
-# lets the import finish and raises it in the caller's code just after.
+# Here the main thread waits for a module another thread is importing, and that thread
+# sends Ctrl-C once importlib records the main thread as waiting for the module's lock.
+# Python's own handler raises it inside importlib's `acquire`; ours lets the import
+# finish and raises it in the caller's code just after.
+_SLOWMOD = """
+import os, signal, threading, time
+from importlib import _bootstrap
+main = threading.main_thread().ident
+deadline = time.monotonic() + 30
+while main not in _bootstrap._blocking_on and time.monotonic() < deadline:
+    time.sleep(0.005)
+time.sleep(0.05)
+os.kill(os.getpid(), signal.SIGINT)
+time.sleep(1)
+"""
 _WAITING_IMPORT = """
 import os, signal, sys, threading, time
 sys.path.insert(0, sys.argv[1])
 from lixia_econ._signals import stop_signals
-with open(os.path.join(sys.argv[1], "slowmod.py"), "w") as fh:
-    fh.write("import __main__, time\\n__main__.started.set()\\ntime.sleep(2)\\n")
-started = threading.Event()  # set by slowmod as the thread's import of it begins
 with stop_signals() as received:
     threading.Thread(target=__import__, args=("slowmod",), daemon=True).start()
-    started.wait(30)
-    threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+    while "slowmod" not in sys.modules:  # the thread is running it, and holds its lock
+        time.sleep(0.005)
     try:
         import slowmod
         print("imported", flush=True)
@@ -86,6 +95,7 @@ with stop_signals() as received:
 
 
 def test_ctrl_c_while_waiting_for_an_import_comes_after_it(tmp_path):
+    (tmp_path / "slowmod.py").write_text(textwrap.dedent(_SLOWMOD), encoding="utf-8")
     script = tmp_path / "waiting_import.py"
     script.write_text(textwrap.dedent(_WAITING_IMPORT), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
