@@ -749,15 +749,26 @@ def _export_html(job: Job, scratch: _Scratch) -> tuple[dict[str, Any], dict[str,
     return tables, values, printed
 
 
+#: Whether :func:`_warm_export_path` has started its thread in this process (under the lock).
+_export_warmed = False
+_EXPORT_WARMED_LOCK = threading.Lock()
+
+
 def _warm_export_path() -> None:
     """Start, in a background thread, what the steps after the kernel pay the first time.
 
     The Vega bundle and nbconvert's first conversion (:func:`lixia_econ._html.prime_export`),
     openpyxl's import and fontTools' subsetter: about a second that a report run from the
-    command line paid after its kernel had finished, taken while it runs. In a process
-    that ran a report before, there is nothing left to do.
+    command line paid after its kernel had finished, taken while it runs. Once a process:
+    its later reports (a batch's) find all of it done, and the exporter given back.
     """
     from lixia_econ import _cjkfont
+
+    global _export_warmed
+    with _EXPORT_WARMED_LOCK:
+        if _export_warmed:
+            return
+        _export_warmed = True
 
     def run() -> None:
         # behind the kernel and its chart worker (unniced, it slowed the kernel by as much
