@@ -24,6 +24,7 @@ import os
 import shutil
 import subprocess
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from lixia_econ._memo import store
@@ -143,15 +144,22 @@ def _sc_face(path: str) -> Any:
     return next(f for f in collection.fonts if f["name"].getDebugName(1) == FAMILY)
 
 
-def _copy_covers(chars: str) -> bool:
-    """Whether the TrueType copy of :mod:`lixia_econ._vlfont` is there and has ``chars``."""
+def _copy_folder(chars: str) -> Path | None:
+    """Return the folder of :mod:`lixia_econ._vlfont`'s TrueType copy if it has ``chars``."""
     from lixia_econ import _vlfont
 
     try:
         folder = _vlfont.folder()
     except Exception:
-        return False
-    return folder is not None and (folder / "done").exists() and set(chars) <= _vlfont.chars()
+        return None
+    if folder is None or not (folder / "done").exists() or not set(chars) <= _vlfont.chars():
+        return None
+    return folder
+
+
+def _copy_covers(chars: str) -> bool:
+    """Whether the TrueType copy of :mod:`lixia_econ._vlfont` is there and has ``chars``."""
+    return _copy_folder(chars) is not None
 
 
 def _subset_of_copy(path: str, chars: str) -> bytes | None:
@@ -169,9 +177,10 @@ def _subset_of_copy(path: str, chars: str) -> bytes | None:
     from lixia_econ import _vlfont
 
     weight = next((w for w, name in _FILES.items() if path.endswith(name)), None)
-    if weight is None or not _copy_covers(chars):
+    folder = None if weight is None else _copy_folder(chars)
+    if folder is None:
         return None
-    copy = _vlfont.folder() / f"lixia-cjk-{weight}.ttf"  # type: ignore[operator]
+    copy = folder / f"lixia-cjk-{weight}.ttf"
     font = TTFont(copy, lazy=True, recalcBBoxes=False)  # the glyphs' boxes are the copy's
     subsetter = Subsetter(_options())
     subsetter.populate(text=chars)
