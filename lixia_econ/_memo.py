@@ -168,7 +168,7 @@ def _holder_alive(busy: Path) -> bool:
     except ProcessLookupError:
         return False
     except (PermissionError, OverflowError):
-        return True
+        pass  # another user's process, or no process id: taken as alive, as a live one
     return True
 
 
