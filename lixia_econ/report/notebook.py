@@ -189,6 +189,7 @@ def _display_glue(payload: dict[str, Any], rows: int | None) -> None:
 _WHOLE_UNITS = ("year", "periods", "rank (1 = first)")
 #: Headers of plain columns of result tables (not metrics): (Chinese, English).
 _PLAIN_HEADERS = {
+    "indicator": ("指标", "Indicator"),
     "region": ("地区代码", "Region code"),
     "name": ("地区", "Region"),
     "unit": ("单位", "Unit"),
@@ -226,7 +227,7 @@ def show_table(frame: pd.DataFrame | pd.Series, *, lang: str = "en", decimals: i
     first = shown.columns[0]
     if shown[first].map(lambda v: isinstance(v, str) and lookup_indicator(v) == v).all():
         shown[first] = shown[first].map(lambda v: indicator_label(v, lang=lang))
-        shown = shown.rename(columns={first: "指标" if lang == "zh" else "Indicator"})
+        shown = shown.rename(columns={first: _PLAIN_HEADERS["indicator"][lang != "zh"]})
     for column in shown.columns:
         values = shown[column]
         if column == "shape":
