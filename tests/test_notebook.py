@@ -71,7 +71,7 @@ for line in sys.stdin:
 """
 
 
-def test_a_silent_worker_is_stopped_and_the_kernel_draws_the_chart(monkeypatch):
+def test_a_silent_worker_is_stopped_and_the_kernel_draws_the_chart(monkeypatch, capsys):
     import time
 
     monkeypatch.setattr(notebook, "_WORKER_CODE", _SILENT_WORKER)
@@ -81,6 +81,7 @@ def test_a_silent_worker_is_stopped_and_the_kernel_draws_the_chart(monkeypatch):
     assert silent.svg(_spec()) is None  # no answer: the caller draws it
     assert time.monotonic() - t0 < 10
     assert silent._proc.wait(timeout=5) is not None  # stopped, not left hanging
+    assert "chart worker" in capsys.readouterr().err  # and the kernel's stderr says so
     monkeypatch.setattr(notebook, "_worker", silent)
     bundle, _ = notebook._chart_renderer(_spec())
     assert bundle["image/svg+xml"] == vl_convert.vegalite_to_svg(_spec())

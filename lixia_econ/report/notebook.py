@@ -26,6 +26,7 @@ import os
 import re
 import select
 import subprocess
+import sys
 import threading
 from typing import Any
 
@@ -404,6 +405,12 @@ class _SvgWorker:
             chunk = os.read(fd, 1 << 16) if ready else b""
             if not chunk:
                 if not ready:
+                    print(
+                        f"lixia_econ: the chart worker (pid {self._proc.pid}) gave no answer "
+                        f"for {REPLY_TIMEOUT_S:g} s; it was stopped, and the charts are drawn "
+                        "in this kernel",
+                        file=sys.stderr,
+                    )
                     self.close()
                 return b""
             self._read += chunk
