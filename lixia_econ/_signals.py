@@ -23,6 +23,20 @@ STOP = (signal.SIGINT, signal.SIGTERM)
 RETRY_S = 0.01
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (SIGINT), raised by :func:`stop_signals`' handler.
+
+    A subclass, not :class:`KeyboardInterrupt` itself. CPython (``run_eval_code_obj`` in
+    ``Python/pythonrun.c``) records "this process ends by an unhandled Ctrl-C" whenever
+    an exception whose type is exactly ``KeyboardInterrupt`` leaves code that ``exec()`` or
+    ``eval()`` runs from a string, as dataclasses and namedtuples do while a module is
+    imported, even when the exception is caught afterwards. ``python -m lixia_econ.cli``
+    then printed "interrupted", returned 130, and killed itself with SIGINT after its
+    clean-up (-2 to ``subprocess``; CI, 2026-12-02). The type check is exact, so a
+    subclass is not recorded; ``tests/test_signals.py`` shows both on this Python.
+    """
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl-C so that runs stop the same careful way."""
 
@@ -67,7 +81,7 @@ def _send_again(signum: int) -> threading.Timer:
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
-    """Raise :class:`KeyboardInterrupt` (Ctrl-C) or :class:`Terminated` (SIGTERM).
+    """Raise :class:`Interrupted` (Ctrl-C) or :class:`Terminated` (SIGTERM).
 
     Not while the main thread is in ``importlib._bootstrap``: raised between a module
     lock's bookkeeping steps, the exception leaves the lock taken, and the next import of
@@ -81,7 +95,7 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     if _in_import_machinery(frame):
         _send_again(signum)
         return
-    raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+    raise Terminated if signum == signal.SIGTERM else Interrupted
 
 
 @contextlib.contextmanager
