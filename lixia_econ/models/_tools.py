@@ -20,13 +20,13 @@ import numpy as np
 import pandas as pd
 
 from lixia_econ.errors import ParameterError
-from lixia_econ.periods import coerce_period, periods_per_year
+from lixia_econ.periods import FREQ_NAMES, PERIODS_PER_YEAR, coerce_period, periods_per_year
 
 __all__ = [
     "DEFAULT_PRE_YEARS",
     "DEFAULT_PRE_YEARS_ANNUAL",
-    "FREQ_NAMES",
     "MIN_AR1_DOF",
+    "PPY_NAMES",
     "RHO_GRID",
     "AR1Fit",
     "ar1_correlation",
@@ -59,8 +59,8 @@ __all__ = [
     "use_seasons",
 ]
 
-#: Frequency in words by periods per year.
-FREQ_NAMES: dict[int, str] = {1: "annual", 4: "quarterly", 12: "monthly"}
+#: Frequency in words by periods per year (the words are :data:`lixia_econ.periods.FREQ_NAMES`).
+PPY_NAMES: dict[int, str] = {PERIODS_PER_YEAR[f]: name for f, name in FREQ_NAMES.items()}
 
 #: Default pre-shock window, years, for quarterly and monthly series.
 DEFAULT_PRE_YEARS = 5

@@ -33,8 +33,8 @@ from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, ParameterError
 from lixia_econ.models._base import HACRegressionResult
 from lixia_econ.models._tools import (
-    FREQ_NAMES,
     MIN_AR1_DOF,
+    PPY_NAMES,
     ar1_fit,
     ar1_steps,
     check_hac_lags,
@@ -141,7 +141,7 @@ class ITSResult(HACRegressionResult):
         self.title = (
             f"Interrupted time series at {shock} ({'log levels' if log else 'levels'}), "
             f"{how}: {self.periods[0]} to "
-            f"{self.periods[-1]}, {n_pre} {FREQ_NAMES[self.ppy]} observations before and "
+            f"{self.periods[-1]}, {n_pre} {PPY_NAMES[self.ppy]} observations before and "
             f"{n_post} from the shock" + (", seasonal dummies" if self.seasonal else "")
         )
 

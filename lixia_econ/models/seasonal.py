@@ -26,7 +26,7 @@ from lixia_econ.clean import JAN_FEB_SPLITS, january_share
 from lixia_econ.errors import EstimateWarning, InsufficientDataError, ParameterError
 from lixia_econ.models._base import ModelResult
 from lixia_econ.models._tools import (
-    FREQ_NAMES,
+    PPY_NAMES,
     check_positive,
     full_range,
     list_periods,
@@ -372,7 +372,7 @@ def seasonal_adjust(
     n = len(s)
     if n < 2 * period:
         raise InsufficientDataError(
-            f"seasonal_adjust needs at least two full cycles ({2 * period} {FREQ_NAMES[ppy]} "
+            f"seasonal_adjust needs at least two full cycles ({2 * period} {PPY_NAMES[ppy]} "
             f"periods); got {n}" + (f" ({s.index[0]} to {s.index[-1]})" if n else "")
         )
     values = s.to_numpy()

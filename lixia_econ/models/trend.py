@@ -17,7 +17,7 @@ from lixia_econ._checks import check_choice
 from lixia_econ.errors import InsufficientDataError, LixiaEconWarning, ParameterError
 from lixia_econ.models._base import HACRegressionResult, ModelResult
 from lixia_econ.models._tools import (
-    FREQ_NAMES,
+    PPY_NAMES,
     check_hac_lags,
     check_level,
     check_positive,
@@ -88,7 +88,7 @@ class TrendGrowthResult(HACRegressionResult):
         self.lower, self.upper = self._interval(self.level)
         self.title = (
             f"Trend growth, log-linear OLS with HAC (Newey–West, {self.hac_lags} lags) errors: "
-            f"{periods[0]} to {periods[-1]}, {self.n_obs} {FREQ_NAMES[ppy]} observations"
+            f"{periods[0]} to {periods[-1]}, {self.n_obs} {PPY_NAMES[ppy]} observations"
             + (", seasonal dummies" if self.seasonal else "")
         )
 
@@ -507,7 +507,7 @@ def _uc(s: pd.Series, ppy: int, log: bool) -> TrendCycleResult:
     needed = max(8, 3 * ppy)
     if n < needed:
         raise InsufficientDataError(
-            f"the unobserved-components model needs at least {needed} {FREQ_NAMES[ppy]} "
+            f"the unobserved-components model needs at least {needed} {PPY_NAMES[ppy]} "
             f"observations; got {n}"
         )
     y = np.log(s.to_numpy()) if log else s.to_numpy()
