@@ -44,6 +44,9 @@ _FORMAT_SIGNS = "\u2212\u2009\u00a0\u2013\u2014\u00b7\u2026\u00b0\u00d7\u2030\u0
 _PAGE_SIGNS = "\u2020\u2021\u00b6\u2022"
 #: A build older than this with its lock still there is taken as dead.
 _STALE_LOCK_S = 600
+#: Finished copies kept in ``<cache>/vl-fonts/`` (2.3 MB each): a new one is made when the
+#: Noto fonts, the characters or the options change; the older ones are removed then.
+_KEEP_COPIES = 2
 
 
 @cache
@@ -132,7 +135,33 @@ def build() -> Path | None:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         lock.unlink(missing_ok=True)
+    _prune(target)
     return target
+
+
+def _prune(made: Path) -> None:
+    """Remove copies older than the :data:`_KEEP_COPIES` newest, and dead builds' leftovers.
+
+    ``made`` (just finished) is kept. A copy is removed only when finished (``done``) and
+    a build's temporary folder or lock only when older than :data:`_STALE_LOCK_S`, so a
+    build under way elsewhere is left alone. Errors are ignored: the cache is an
+    optimisation.
+    """
+    now = time.time()
+    try:
+        entries = list(made.parent.iterdir())
+        copies = [p for p in entries if p != made and (p / "done").exists()]
+        copies.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in copies[_KEEP_COPIES - 1 :]:
+            shutil.rmtree(old, ignore_errors=True)
+        for left in entries:
+            if left.suffix in (".tmp", ".lock") and now - left.stat().st_mtime > _STALE_LOCK_S:
+                if left.is_dir():
+                    shutil.rmtree(left, ignore_errors=True)
+                else:
+                    left.unlink(missing_ok=True)
+    except OSError:
+        return
 
 
 def start_build() -> subprocess.Popen[bytes] | None:

@@ -103,6 +103,33 @@ def test_a_build_under_way_elsewhere_is_left_alone(fonts, tmp_path, monkeypatch)
     assert not drawer.fast
 
 
+def test_a_new_copy_removes_older_copies_and_dead_builds_leftovers(fonts, tmp_path, monkeypatch):
+    from lixia_econ import config
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
+    root = tmp_path / "vl-fonts"
+    old = time.time() - 2 * _vlfont._STALE_LOCK_S
+    made = {}
+    for name, age in [("newer", 10), ("older", 20), ("oldest", 30)]:  # finished copies
+        made[name] = root / name
+        made[name].mkdir(parents=True)
+        (made[name] / "done").touch()
+        os.utime(made[name], (old - age, old - age))
+    dead = root / "x.123.tmp"  # a build killed long ago
+    dead.mkdir()
+    os.utime(dead, (old, old))
+    under_way = root / "y.456.tmp"  # a build going on elsewhere now
+    under_way.mkdir()
+    stale_lock = root / "z.lock"
+    stale_lock.touch()
+    os.utime(stale_lock, (old, old))
+    target = _vlfont.build()
+    assert target is not None
+    assert (target / "done").exists()
+    left = sorted(p.name for p in root.iterdir())
+    assert left == sorted([target.name, "newer", "y.456.tmp"])
+
+
 def test_a_finished_build_process_is_reaped_not_left_a_zombie(fonts, tmp_path, monkeypatch):
     import subprocess
     import sys
