@@ -484,43 +484,56 @@ def _national_scorecard(
     jan_feb: str,
 ) -> RecoveryTables:
     """:func:`national_scorecard`, computed."""
+    from lixia_econ.models._tools import shared_designs
     from lixia_econ.models.compare import compare
-    from lixia_econ.models.recovery import analyze_recovery
     from lixia_econ.panel import panel_rows
 
     mine = panel_rows(panel, region, columns=["indicator", "status"])
     mine = mine[mine["status"] != "target"]
     codes = indicators_ or sorted(mine["indicator"].unique())
     out = RecoveryTables()
-    for code in codes:
-        name = indicator_label(code, lang="en")
-        try:
-            series, basis = _series_for(panel, region, code, jan_feb)
-            freq = series.index.freqstr[0]
-            shock_p = parse_period(shock)[0].asfreq(freq, how="start")
-            end = parse_period(as_of)[0].end_time
-            series = series[series.index.end_time <= end].dropna()
-            res = analyze_recovery(
-                series, shock=shock_p, method=method, adjust=basis.adjust, as_of=series.index[-1]
-            )
-            res.notes.insert(0, f"Read on {basis.description}.")
-            if (
-                basis is SeriesBasis.LEVELS
-                and jan_feb != "keep"
-                and _has_combined(panel, region, code)
-            ):
-                res.notes.insert(
-                    1,
-                    f"January and February were published together; the "
-                    f"two-month total is split {_JAN_FEB_WORDS[jan_feb]} (an "
-                    "estimate of the months, not a published figure).",
-                )
-            out.results[code] = res
-        except (LixiaEconError, ValueError) as exc:
-            out.cannot.append(f"{region_name(region)}, {name}: not scored — {exc}")
+    with shared_designs():  # series of one frequency share their trend design
+        for code in codes:
+            _score_one(panel, region, code, shock, as_of, method, jan_feb, out)
     if out.results:
         out.table = compare(out.results)
     return out
+
+
+def _score_one(
+    panel: pd.DataFrame,
+    region: str,
+    code: str,
+    shock: str,
+    as_of: str,
+    method: str,
+    jan_feb: str,
+    out: RecoveryTables,
+) -> None:
+    """Score one indicator into ``out`` (a result, or a sentence on why it cannot be)."""
+    from lixia_econ.models.recovery import analyze_recovery
+
+    name = indicator_label(code, lang="en")
+    try:
+        series, basis = _series_for(panel, region, code, jan_feb)
+        freq = series.index.freqstr[0]
+        shock_p = parse_period(shock)[0].asfreq(freq, how="start")
+        end = parse_period(as_of)[0].end_time
+        series = series[series.index.end_time <= end].dropna()
+        res = analyze_recovery(
+            series, shock=shock_p, method=method, adjust=basis.adjust, as_of=series.index[-1]
+        )
+        res.notes.insert(0, f"Read on {basis.description}.")
+        if basis is SeriesBasis.LEVELS and jan_feb != "keep" and _has_combined(panel, region, code):
+            res.notes.insert(
+                1,
+                f"January and February were published together; the "
+                f"two-month total is split {_JAN_FEB_WORDS[jan_feb]} (an "
+                "estimate of the months, not a published figure).",
+            )
+        out.results[code] = res
+    except (LixiaEconError, ValueError) as exc:
+        out.cannot.append(f"{region_name(region)}, {name}: not scored — {exc}")
 
 
 _JAN_FEB_WORDS = {"days": "by the months' days (31 : 28 or 29)", "equal": "in halves"}

@@ -120,6 +120,25 @@ def test_scorecard_cache_follows_the_data_and_survives_a_broken_file(built, tmp_
     pd.testing.assert_frame_equal(again.table, before.table, check_exact=True)
 
 
+def test_each_scorecard_series_reads_as_it_does_analysed_alone(built):
+    # The scorecard fits its series with shared designs (one trend design a frequency);
+    # each series' counterfactual must be the one analyze_recovery gives it on its own.
+    from lixia_econ.models.recovery import analyze_recovery
+    from lixia_econ.periods import parse_period
+
+    card = analysis.national_scorecard(built.panel, "000000", None, shock="2020", as_of="2026Q1")
+    assert len(card.results) >= 10  # quarterly and monthly series of several designs
+    for code, res in card.results.items():
+        series, basis = analysis._series_for(built.panel, "000000", code, "days")
+        shock = parse_period("2020")[0].asfreq(series.index.freqstr[0], how="start")
+        series = series[series.index.end_time <= parse_period("2026Q1")[0].end_time].dropna()
+        alone = analyze_recovery(series, shock=shock, adjust=basis.adjust, as_of=series.index[-1])
+        pd.testing.assert_frame_equal(
+            res.counterfactual.to_frame(), alone.counterfactual.to_frame(), check_exact=True
+        )
+        assert repr(res.metrics) == repr(alone.metrics), code
+
+
 def test_a_series_that_cannot_be_scored_says_what_the_panel_has_in_words(built):
     # Lixia publishes annual figures only (jinan_districts_2020_2024.csv): nothing to score
     # quarterly, and the sentence a report prints names what there is without codes.

@@ -417,3 +417,50 @@ def test_ar1_grid_stacked_in_blocks_matches_the_likelihood_by_definition(monkeyp
     np.testing.assert_array_equal(_tools.ar1_profile(X, Y, steps), dev)
     for name in ("rho", "beta", "cov", "mean", "pred_cov"):
         np.testing.assert_allclose(getattr(one_by_one, name), getattr(whole, name), rtol=1e-12)
+
+
+def _ar1_problems(rng):
+    """Random AR(1) regression problems: gaps, several columns, exact fits, no forecast."""
+    for i in range(60):
+        n = int(rng.integers(8, 64))
+        k = int(rng.integers(2, min(13, n - 4) + 1))
+        X = np.column_stack([np.ones(n), np.arange(n, dtype=float), rng.normal(size=(n, k - 2))])
+        m = 1 if i % 3 else 3  # several columns: each its own REML coefficient
+        Y = rng.normal(size=(n, m)).cumsum(axis=0) * 0.05 + np.arange(n)[:, None] * 0.02
+        if i % 10 == 0:
+            Y[:, 0] = X @ rng.normal(size=k)  # fitted exactly
+        gaps = rng.integers(1, 3, size=n - 1) if i % 4 == 0 else np.ones(n - 1, dtype=int)
+        steps = np.concatenate([[0], gaps]).astype("int64")
+        Xp, ahead = None, None
+        if i % 5:
+            p = int(rng.integers(1, 30))
+            Xp = np.column_stack(
+                [np.ones(p), np.arange(n, n + p, dtype=float), rng.normal(size=(p, k - 2))]
+            )
+            ahead = np.arange(1, p + 1)
+        yield X, Y, steps, Xp, ahead
+
+
+def test_ar1_fits_sharing_a_design_get_the_numbers_they_get_alone(monkeypatch):
+    """Inside `shared_designs`, a series fitted on a design already seen reuses its pieces;
+    its numbers are those of the fit alone, bit for bit (the national scorecard's series
+    must read the same as each one analysed on its own)."""
+    from lixia_econ.models import _tools
+
+    made = []
+    real_design = _tools._design
+    monkeypatch.setattr(_tools, "_design", lambda *a: made.append(1) or real_design(*a))
+    rng = np.random.default_rng(11)
+    for X, Y, steps, Xp, ahead in _ar1_problems(rng):
+        other = Y[::-1] * 1.3 + 0.1  # another series on the same design
+        alone = [_tools.ar1_fit(X, y, steps, Xp, ahead) for y in (Y, other)]
+        made.clear()
+        with _tools.shared_designs():
+            shared = [_tools.ar1_fit(X, y, steps, Xp, ahead) for y in (Y, other)]
+        assert len(made) == 1  # the second fit found the first one's design
+        for a, s in zip(alone, shared, strict=True):
+            for name in ("rho", "beta", "cov", "df", "mean", "pred_cov"):
+                np.testing.assert_array_equal(getattr(s, name), getattr(a, name), err_msg=name)
+    with _tools.shared_designs():
+        pass
+    assert _tools._SHARED.get() is None  # nothing kept once the block has ended

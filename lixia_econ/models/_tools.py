@@ -13,6 +13,7 @@ import functools
 import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,7 @@ __all__ = [
     "season",
     "seasonal_dummies",
     "select_window",
+    "shared_designs",
     "trend_design",
     "trend_error_notes",
     "trim_missing",
@@ -373,23 +375,51 @@ def ar1_profile(X: np.ndarray, Y: np.ndarray, steps: np.ndarray) -> np.ndarray:
     coefficients are computed together, as stacked matrices, in blocks.
     """
     Y = Y.reshape(len(Y), -1)
-    n, k = X.shape
     out = np.empty((len(RHO_GRID), Y.shape[1]))
+    exact = np.zeros(Y.shape[1], dtype=bool)
     g = 0
-    for rhos in _grid_blocks(RHO_GRID, n * (2 * k + 2 * Y.shape[1])):
+    for rhos in _grid_blocks(RHO_GRID, X.shape[0] * (2 * X.shape[1] + 2 * Y.shape[1])):
         Xw, logdet = ar1_whiten(X, rhos, steps)
         Yw, _ = ar1_whiten(Y, rhos, steps)
-        Q, Rq = np.linalg.qr(Xw)
-        rss = ((Yw - Q @ (Q.transpose(0, 2, 1) @ Yw)) ** 2).sum(axis=1)
-        diag = np.abs(np.diagonal(Rq, axis1=1, axis2=2))
-        obj = logdet + 2.0 * np.log(diag).sum(axis=1)
-        out[g : g + len(rhos)] = obj[:, None] + (n - k) * np.log(np.maximum(rss, 1e-300))
-        if (rhos == 0.0).any():
-            at0 = rss[np.flatnonzero(rhos == 0.0)[0]]
-            exact = at0 <= 1e-20 * np.maximum((Y**2).sum(axis=0), 1e-300)
+        Q, obj = _profile_design(Xw, logdet)
+        out[g : g + len(rhos)], block_exact = _deviance(Q, obj, Yw, Y, rhos, X.shape)
+        if block_exact is not None:
+            exact = block_exact
         g += len(rhos)
     out[:, exact] = np.where(RHO_GRID == 0.0, 0.0, np.inf)[:, None]
     return out
+
+
+def _profile_design(Xw: np.ndarray, logdet: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Return what the deviance takes from the whitened design, per coefficient.
+
+    Its Q, and :math:`\log|R| + \log|X'R^{-1}X|`.
+    """
+    Q, Rq = np.linalg.qr(Xw)
+    diag = np.abs(np.diagonal(Rq, axis1=1, axis2=2))
+    return Q, logdet + 2.0 * np.log(diag).sum(axis=1)
+
+
+def _deviance(
+    Q: np.ndarray,
+    obj: np.ndarray,
+    Yw: np.ndarray,
+    Y: np.ndarray,
+    rhos: np.ndarray,
+    shape: tuple[int, int],
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Return the deviance of the columns at ``rhos`` and which columns are fitted exactly.
+
+    ``Yw`` is ``Y`` whitened at ``rhos``. The second is None when ``rhos`` lacks 0, where
+    it is read.
+    """
+    n, k = shape
+    rss = ((Yw - Q @ (Q.transpose(0, 2, 1) @ Yw)) ** 2).sum(axis=1)
+    dev = obj[:, None] + (n - k) * np.log(np.maximum(rss, 1e-300))
+    if not (rhos == 0.0).any():
+        return dev, None
+    at0 = rss[np.flatnonzero(rhos == 0.0)[0]]
+    return dev, at0 <= 1e-20 * np.maximum((Y**2).sum(axis=0), 1e-300)
 
 
 def ar1_reml(X: np.ndarray, Y: np.ndarray, steps: np.ndarray) -> np.ndarray:
@@ -441,31 +471,126 @@ class AR1Fit:
     pred_cov: np.ndarray | None = None
 
 
-def _ar1_parts(
-    X: np.ndarray, Y: np.ndarray, steps: np.ndarray, rs: np.ndarray, Xp: Any, h: Any
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """Return the GLS pieces at each AR coefficient of ``rs``, stacked along a first axis.
+@dataclass(frozen=True)
+class _Design:
+    """What the GLS pieces at AR coefficients take from the design alone.
 
-    The coefficients, s^2 per column, (X'R^-1X)^-1, the forecast and the forecast
-    covariance divided by s^2 (shared by the columns).
+    Stacked along a first axis, one entry a coefficient: the whitened X and log|R|,
+    (X'R^-1X)^-1, (X'R^-1X)^-1 X'R^-1/2, and for a forecast the decay rho^h and the
+    forecast covariance divided by s^2 (the same for every series with this design).
     """
-    n, k = X.shape
-    Xw, _ = ar1_whiten(X, rs, steps)
-    Yw, _ = ar1_whiten(Y, rs, steps)
+
+    Xw: np.ndarray
+    logdet: np.ndarray
+    xtx_inv: np.ndarray
+    proj: np.ndarray
+    decay: np.ndarray | None
+    base: np.ndarray | None
+
+    def take(self, which: Any) -> _Design:
+        """Return the pieces at the coefficients ``which`` (positions)."""
+        fields = ("Xw", "logdet", "xtx_inv", "proj", "decay", "base")
+        return _Design(*(None if (a := getattr(self, f)) is None else a[which] for f in fields))
+
+
+def _design(X: np.ndarray, steps: np.ndarray, rs: np.ndarray, Xp: Any, h: Any) -> _Design:
+    """Return :class:`_Design` at each AR coefficient of ``rs``."""
+    Xw, logdet = ar1_whiten(X, rs, steps)
     XwT = Xw.transpose(0, 2, 1)
     xtx_inv = np.linalg.inv(XwT @ Xw)
-    beta = xtx_inv @ XwT @ Yw
-    s2 = ((Yw - Xw @ beta) ** 2).sum(axis=1) / (n - k)
+    proj = xtx_inv @ XwT
     if Xp is None:
-        return beta, s2, xtx_inv, None, None
+        return _Design(Xw, logdet, xtx_inv, proj, None, None)
     decay = rs[:, None] ** h[None, :]
     A = Xp[None] - decay[:, :, None] * X[-1][None, None, :]
-    mean = Xp @ beta + decay[:, :, None] * (Y[-1] - X[-1] @ beta)[:, None, :]
     # rho ** |h_i - h_j|: the powers of the distinct distances, then spread (pow is slow)
     dist, where = np.unique(np.abs(h[:, None] - h[None, :]), return_inverse=True)
     lag = (rs[:, None] ** dist[None, :])[:, where.reshape(-1)].reshape(len(rs), len(h), len(h))
     base = A @ xtx_inv @ A.transpose(0, 2, 1) + lag - decay[:, :, None] * decay[:, None, :]
-    return beta, s2, xtx_inv, mean, base
+    return _Design(Xw, logdet, xtx_inv, proj, decay, base)
+
+
+def _ar1_parts(
+    X: np.ndarray,
+    Y: np.ndarray,
+    steps: np.ndarray,
+    rs: np.ndarray,
+    Xp: Any,
+    h: Any,
+    d: _Design | None = None,
+    Yw: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Return the GLS pieces at each AR coefficient of ``rs``, stacked along a first axis.
+
+    The coefficients, s^2 per column, (X'R^-1X)^-1, the forecast and the forecast
+    covariance divided by s^2 (shared by the columns). ``d`` and ``Yw`` are the design's
+    pieces and the whitened ``Y`` at ``rs`` when already at hand (:func:`shared_designs`).
+    """
+    n, k = X.shape
+    if d is None:
+        d = _design(X, steps, rs, Xp, h)
+    if Yw is None:
+        Yw, _ = ar1_whiten(Y, rs, steps)
+    beta = d.proj @ Yw
+    s2 = ((Yw - d.Xw @ beta) ** 2).sum(axis=1) / (n - k)
+    if Xp is None:
+        return beta, s2, d.xtx_inv, None, None
+    mean = Xp @ beta + d.decay[:, :, None] * (Y[-1] - X[-1] @ beta)[:, None, :]
+    return beta, s2, d.xtx_inv, mean, d.base
+
+
+#: Designs kept by :func:`shared_designs` (None outside it): key -> (pieces, Q, deviance part).
+_SHARED: ContextVar[dict[Any, tuple[_Design, np.ndarray, np.ndarray]] | None] = ContextVar(
+    "lixia_econ_shared_designs", default=None
+)
+#: Designs one :func:`shared_designs` block keeps at most (a few MB each).
+_SHARED_MAX = 16
+
+
+@contextmanager
+def shared_designs() -> Iterator[None]:
+    """Within the block, :func:`ar1_fit` computes what a design alone determines once.
+
+    Series fitted on the same design (regressors, observation times, forecast periods)
+    then share the whitened design, its inverse cross-product and the forecast
+    covariance's design part at every AR coefficient: the national scorecard fits twelve
+    quarterly series on one design and five monthly ones on another. Each fit's numbers
+    are those it gets alone, bit for bit (``tests/test_counterfactual.py``); only designs
+    whose whole coefficient grid fits one block are kept, at most :data:`_SHARED_MAX`,
+    and all are dropped when the block ends.
+    """
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _shared_design(
+    X: np.ndarray, steps: np.ndarray, Xp: Any, h: Any, m: int
+) -> tuple[_Design, np.ndarray, np.ndarray] | None:
+    """Return the design's pieces on :data:`RHO_GRID` kept by :func:`shared_designs`.
+
+    Made if new; None outside :func:`shared_designs`, or when the grid takes more than one
+    block.
+    """
+    kept = _SHARED.get()
+    if kept is None or m > _AR1_CHUNK:
+        return None
+    n, k = X.shape
+    p = 0 if Xp is None else len(Xp)
+    if len(_grid_blocks(RHO_GRID, n * (2 * k + 2 * m) + p * (m + p))) > 1:
+        return None
+    key = (X.shape, X.dtype.str, X.tobytes(), steps.tobytes())
+    if Xp is not None:
+        key += (Xp.shape, Xp.dtype.str, Xp.tobytes(), h.tobytes())
+    found = kept.get(key)
+    if found is None:
+        d = _design(X, steps, RHO_GRID, Xp, h)
+        found = (d, *_profile_design(d.Xw, d.logdet))
+        if len(kept) < _SHARED_MAX:
+            kept[key] = found
+    return found
 
 
 #: Columns fitted together by :func:`ar1_fit` (bounds the memory of the per-coefficient
@@ -499,8 +624,15 @@ def ar1_fit(
     Y = Y.reshape(len(Y), -1)
     n, k = X.shape
     h = None if ahead is None else np.asarray(ahead, dtype=float)
+    shared = _shared_design(X, steps, Xp, h, Y.shape[1]) if estimate else None
+    if shared is not None:
+        design, Q, obj = shared
+        Yw, _ = ar1_whiten(Y, RHO_GRID, steps)
+        dev, exact = _deviance(Q, obj, Yw, Y, RHO_GRID, X.shape)
+        dev[:, exact] = np.where(RHO_GRID == 0.0, 0.0, np.inf)[:, None]
     if estimate:
-        dev = ar1_profile(X, Y, steps)
+        if shared is None:
+            dev = ar1_profile(X, Y, steps)
         w = np.exp(-(dev - dev.min(axis=0)) / 2.0)
         w /= w.sum(axis=0)
         rho = RHO_GRID[np.argmin(dev, axis=0)]
@@ -513,7 +645,11 @@ def ar1_fit(
         mean, pcov = np.empty((len(Xp), m)), np.empty((m, len(Xp), len(Xp)))
     for r in np.unique(rho):  # the point values, at the REML coefficient
         cols = np.flatnonzero(rho == r)
-        b, _, _, mu, _ = _ar1_parts(X, Y[:, cols], steps, np.array([r]), Xp, h)
+        pieces: tuple[Any, ...] = ()
+        if shared is not None:  # Y whitened in C order, as alone: matmul sums in another
+            at = np.flatnonzero(RHO_GRID == r)[:1]  # order on other layouts (1e-16 apart)
+            pieces = (design.take(at), np.ascontiguousarray(Yw[at][:, :, cols]))
+        b, _, _, mu, _ = _ar1_parts(X, Y[:, cols], steps, np.array([r]), Xp, h, *pieces)
         beta[:, cols] = b[0]
         if mean is not None:
             mean[:, cols] = mu[0]
@@ -523,7 +659,12 @@ def ar1_fit(
     used = np.flatnonzero(w.any(axis=1))
     for start in range(0, m, _AR1_CHUNK):
         c = slice(start, min(start + _AR1_CHUNK, m))
-        _ar1_average(X, Y[:, c], steps, grid[used], w[used, c], Xp, h, c, beta, mean, cov, pcov)
+        pieces = (
+            () if shared is None else (design.take(used), np.ascontiguousarray(Yw[used][:, :, c]))
+        )
+        _ar1_average(
+            X, Y[:, c], steps, grid[used], w[used, c], Xp, h, c, beta, mean, cov, pcov, *pieces
+        )
     return AR1Fit(rho, beta, cov, float(n - k), mean, pcov)
 
 
@@ -540,11 +681,15 @@ def _ar1_average(
     mean: np.ndarray | None,
     cov: np.ndarray,
     pcov: np.ndarray | None,
+    d: _Design | None = None,
+    Yw: np.ndarray | None = None,
 ) -> None:
     r"""Fill ``cov[c]`` and ``pcov[c]``: the covariances averaged over the AR coefficients.
 
     :math:`\sum_g w_g [s_g^2 V_g + d_g d_g']` per column, as matrix products over the
-    coefficients ``grid`` (weights ``w``, grid x columns; zero where negligible).
+    coefficients ``grid`` (weights ``w``, grid x columns; zero where negligible). ``d`` and
+    ``Yw``: the design's pieces and the whitened ``Y`` at ``grid``, when at hand (then in
+    one block).
     """
     G, mc = len(grid), Y.shape[1]
     k = X.shape[1]
@@ -552,9 +697,14 @@ def _ar1_average(
     p = 0 if Xp is None else len(Xp)
     MU, BASE = np.empty((G, p, mc)), np.empty((G, p, p))
     i = 0
-    for rs in _grid_blocks(grid, X.shape[0] * (2 * k + 2 * mc) + p * (mc + p)):
+    blocks = (
+        [grid]
+        if d is not None
+        else _grid_blocks(grid, X.shape[0] * (2 * k + 2 * mc) + p * (mc + p))
+    )
+    for rs in blocks:
         j = i + len(rs)
-        B[i:j], S2[i:j], XI[i:j], mu, base = _ar1_parts(X, Y, steps, rs, Xp, h)
+        B[i:j], S2[i:j], XI[i:j], mu, base = _ar1_parts(X, Y, steps, rs, Xp, h, d, Yw)
         if p:
             MU[i:j], BASE[i:j] = mu, base
         i = j
