@@ -622,8 +622,11 @@ def tidy_period_index(periods: Iterable[str], freq: str) -> pd.PeriodIndex:
     >>> tidy_period_index(["2020Q1", "2020Q2", "2020Q1"], "Q")
     PeriodIndex(['2020Q1', '2020Q2', '2020Q1'], dtype='period[Q-DEC]')
     """
-    codes, uniques = pd.factorize(pd.Series(list(periods), dtype=object).astype(str))
-    ordinals = [str_to_period(u, freq).ordinal for u in uniques]
+    if not isinstance(periods, (np.ndarray, pd.Series, pd.Index)):
+        periods = list(periods)
+    # missing values stay among the texts (parsed as "None" or "nan": an error, not a gap)
+    codes, uniques = pd.factorize(np.asarray(periods, dtype=object), use_na_sentinel=False)
+    ordinals = [str_to_period(str(u), freq).ordinal for u in uniques]
     parsed = pd.PeriodIndex.from_ordinals(ordinals, freq=PANDAS_FREQ[freq])
     return parsed.take(codes) if len(codes) else parsed[:0]
 

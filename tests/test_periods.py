@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -416,3 +417,19 @@ def test_check_not_after_rejects_a_later_shock():
 )
 def test_bulletin_quarterly_labels(label, year, text, freq, ytd):
     assert parse_period(label, year=year) == (pd.Period(text, freq=freq), ytd)
+
+
+def test_tidy_period_index_parses_each_text_and_refuses_a_missing_one():
+    from lixia_econ.periods import tidy_period_index
+
+    got = tidy_period_index(np.array(["2020-03", "2019-12", "2020-03"], dtype=object), "M")
+    assert list(got) == [pd.Period(t, "M") for t in ("2020-03", "2019-12", "2020-03")]
+    assert list(tidy_period_index((t for t in ["2021", "2020"]), "A")) == [
+        pd.Period("2021", "Y"),
+        pd.Period("2020", "Y"),
+    ]
+    assert len(tidy_period_index([], "Q")) == 0
+    # a missing text was once dropped by factorize and then read as the last period
+    for missing in (None, np.nan):
+        with pytest.raises(PeriodError, match="not a Q period"):
+            tidy_period_index(["2020Q1", missing, "2020Q2"], "Q")
