@@ -681,15 +681,15 @@ def _ar1_average(
     mean: np.ndarray | None,
     cov: np.ndarray,
     pcov: np.ndarray | None,
-    d: _Design | None = None,
+    design: _Design | None = None,
     Yw: np.ndarray | None = None,
 ) -> None:
     r"""Fill ``cov[c]`` and ``pcov[c]``: the covariances averaged over the AR coefficients.
 
     :math:`\sum_g w_g [s_g^2 V_g + d_g d_g']` per column, as matrix products over the
-    coefficients ``grid`` (weights ``w``, grid x columns; zero where negligible). ``d`` and
-    ``Yw``: the design's pieces and the whitened ``Y`` at ``grid``, when at hand (then in
-    one block).
+    coefficients ``grid`` (weights ``w``, grid x columns; zero where negligible).
+    ``design`` and ``Yw``: the design's pieces and the whitened ``Y`` at ``grid``, when at
+    hand (then in one block).
     """
     G, mc = len(grid), Y.shape[1]
     k = X.shape[1]
@@ -697,14 +697,10 @@ def _ar1_average(
     p = 0 if Xp is None else len(Xp)
     MU, BASE = np.empty((G, p, mc)), np.empty((G, p, p))
     i = 0
-    blocks = (
-        [grid]
-        if d is not None
-        else _grid_blocks(grid, X.shape[0] * (2 * k + 2 * mc) + p * (mc + p))
-    )
-    for rs in blocks:
+    per_rho = X.shape[0] * (2 * k + 2 * mc) + p * (mc + p)
+    for rs in [grid] if design is not None else _grid_blocks(grid, per_rho):
         j = i + len(rs)
-        B[i:j], S2[i:j], XI[i:j], mu, base = _ar1_parts(X, Y, steps, rs, Xp, h, d, Yw)
+        B[i:j], S2[i:j], XI[i:j], mu, base = _ar1_parts(X, Y, steps, rs, Xp, h, design, Yw)
         if p:
             MU[i:j], BASE[i:j] = mu, base
         i = j
