@@ -2,6 +2,8 @@
 
 - :func:`stop_signals` (the command line): SIGTERM stops a run the way Ctrl-C does,
   both are remembered, and neither is raised inside Python's import machinery.
+- :func:`safe_interrupts` (a report run from Python, JupyterLab's kernel included): Ctrl-C
+  does what it did, but not inside the import machinery either.
 - :func:`held`: a few renames during which neither signal is delivered; it is delivered
   right after.
 """
@@ -12,8 +14,9 @@ import contextlib
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType
+from typing import Any
 
 #: The signals a run can be stopped with.
 STOP = (signal.SIGINT, signal.SIGTERM)
@@ -58,10 +61,12 @@ _IN_FORCE = False
 _LOCK = threading.Lock()
 
 
-def _send_again(signum: int) -> threading.Timer:
+def _send_again(signum: int, in_force: Callable[[], bool] = lambda: _IN_FORCE) -> threading.Timer:
     """Send ``signum`` to this process again in :data:`RETRY_S` seconds, if still handled.
 
-    Returns the timer that will send it (tests wait for it).
+    ``in_force`` says whether the handler that deferred it still is (read under
+    :data:`_LOCK`; default: :func:`stop_signals`'). Returns the timer that will send it
+    (tests wait for it).
 
     Once :func:`stop_signals` has ended the command has returned, the signal in
     :data:`RECEIVED`: sent to Python's own handler then, it would end the process with a
@@ -71,7 +76,7 @@ def _send_again(signum: int) -> threading.Timer:
 
     def again() -> None:
         with _LOCK:
-            if _IN_FORCE:
+            if in_force():
                 os.kill(os.getpid(), signum)
 
     timer = threading.Timer(RETRY_S, again)
@@ -127,6 +132,45 @@ def stop_signals() -> Iterator[list[int]]:
         finally:
             for signum, handler in old.items():
                 signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def safe_interrupts() -> Iterator[None]:
+    """Keep Ctrl-C out of Python's import machinery during the block; else as it was.
+
+    For reports run from Python: a script, or JupyterLab's kernel, whose Interrupt button
+    sends SIGINT. The handler in force is kept and called for every Ctrl-C, except one
+    that arrives while the main thread is in ``importlib._bootstrap``: that one is sent
+    again a moment later, as :func:`stop_signals` does (raised there, it can leave an
+    import lock taken, and the report's export then waits for ever on a module its
+    background warm-up was importing). Nothing changes outside the main thread, under
+    :func:`stop_signals` (the command line), or when SIGINT is ignored or left to the
+    system (then nothing is raised).
+    """
+    before = signal.getsignal(signal.SIGINT)
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or _IN_FORCE
+        or not callable(before)
+    ):
+        yield
+        return
+    active = [True]
+
+    def deferring(signum: int, frame: FrameType | None) -> Any:
+        if _in_import_machinery(frame):
+            _send_again(signum, lambda: active[0])
+            return None
+        return before(signum, frame)
+
+    signal.signal(signal.SIGINT, deferring)
+    try:
+        yield
+    finally:
+        with _LOCK:
+            active[0] = False
+        if signal.getsignal(signal.SIGINT) is deferring:  # not replaced meanwhile
+            signal.signal(signal.SIGINT, before)
 
 
 @contextlib.contextmanager

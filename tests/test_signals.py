@@ -227,3 +227,107 @@ def test_a_signal_is_sent_again_only_while_the_handlers_are_in_force(monkeypatch
     # ended before the retry: the command has returned, with SIGTERM's exit code
     late.join(30)  # (waited for here: no timer of this test outlives it)
     assert sent == [signal.SIGINT]
+
+
+# --------------------------------------------------------------------------- the library
+
+_WAITING_IMPORT_LIBRARY = """
+import contextlib, signal, sys, threading, time
+sys.path.insert(0, sys.argv[1])
+from lixia_econ._signals import safe_interrupts
+guard = safe_interrupts() if sys.argv[2] == "safe" else contextlib.nullcontext()
+with guard:  # as run_report() is, from a script or JupyterLab's kernel
+    threading.Thread(target=__import__, args=("slowmod",), daemon=True).start()
+    while "slowmod" not in sys.modules:  # the thread is running it, and holds its lock
+        time.sleep(0.005)
+    try:
+        import slowmod
+        print("imported", flush=True)
+        time.sleep(5)
+        print("never interrupted", flush=True)
+    except KeyboardInterrupt as exc:
+        print("interrupted", type(exc).__name__, flush=True)
+print("handler back", signal.getsignal(signal.SIGINT) is signal.default_int_handler, flush=True)
+"""
+
+
+@pytest.mark.parametrize("guard", ["safe", "plain"])
+def test_ctrl_c_in_a_library_run_waits_for_the_import_and_stays_python_s(guard, tmp_path):
+    # Python's own handler (the premise, "plain") raises inside importlib's wait for the
+    # module lock; under safe_interrupts the import finishes first, and the Ctrl-C is
+    # then Python's own KeyboardInterrupt, raised by its own handler, restored after.
+    (tmp_path / "slowmod.py").write_text(textwrap.dedent(_SLOWMOD), encoding="utf-8")
+    script = tmp_path / "waiting_import_library.py"
+    script.write_text(textwrap.dedent(_WAITING_IMPORT_LIBRARY), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path), guard],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    if guard == "plain":
+        assert lines == ["interrupted KeyboardInterrupt", "handler back True"]
+    else:
+        assert lines == ["imported", "interrupted KeyboardInterrupt", "handler back True"]
+
+
+def test_safe_interrupts_calls_the_handler_it_found_except_inside_an_import(tmp_path, monkeypatch):
+    frame = _importlib_frame(tmp_path, monkeypatch)
+    called: list[int] = []
+    again: list[tuple[int, bool]] = []
+    in_force: list = []
+
+    def recording(signum, frame):
+        called.append(signum)
+
+    def send_again(signum, still):
+        again.append((signum, still()))
+        in_force.append(still)
+
+    monkeypatch.setattr(_signals, "_send_again", send_again)
+    before = signal.signal(signal.SIGINT, recording)
+    try:
+        with _signals.safe_interrupts():
+            handler = signal.getsignal(signal.SIGINT)
+            assert handler is not recording
+            handler(signal.SIGINT, sys._getframe())  # elsewhere: the handler found
+            handler(signal.SIGINT, frame)  # inside importlib: sent again, not called
+        assert called == [signal.SIGINT]
+        assert again == [(signal.SIGINT, True)]
+        assert in_force[0]() is False  # the block has ended: a late retry is dropped
+        assert signal.getsignal(signal.SIGINT) is recording  # put back
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+@pytest.mark.parametrize("found", [signal.SIG_IGN, signal.SIG_DFL])
+def test_safe_interrupts_leaves_an_ignored_or_system_sigint_alone(found):
+    before = signal.signal(signal.SIGINT, found)
+    try:
+        with _signals.safe_interrupts():
+            assert signal.getsignal(signal.SIGINT) == found
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+def test_safe_interrupts_changes_nothing_under_the_command_line_s_handlers(stop_handlers):
+    with _signals.safe_interrupts():
+        assert signal.getsignal(signal.SIGINT) is _signals._stop
+    assert signal.getsignal(signal.SIGINT) is _signals._stop
+
+
+def test_a_handler_set_during_safe_interrupts_is_not_undone():
+    def mine(signum, frame):
+        pass
+
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        with _signals.safe_interrupts():
+            signal.signal(signal.SIGINT, mine)
+        assert signal.getsignal(signal.SIGINT) is mine
+    finally:
+        signal.signal(signal.SIGINT, before)

@@ -42,7 +42,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from lixia_econ import config
+from lixia_econ import _signals, config
 from lixia_econ._pdf import close_browsers
 from lixia_econ.errors import LixiaEconError, ParameterError
 from lixia_econ.periods import latest_tidy_period
@@ -511,7 +511,7 @@ def run_batch(
         data_dir=data_dir,
         output_dir=output_dir,
     )
-    with logging_to(log_file) as logger:
+    with logging_to(log_file) as logger, _signals.safe_interrupts():
         logger.info("batch %s: start", opts.name)
         token = uuid.uuid4().hex  # names this batch's reports running in this process
         entries, jobs = _prepare_entries(cfg, opts, token, logger)

@@ -1045,7 +1045,7 @@ def run_report(
     >>> result.html_path  # doctest: +SKIP
     PosixPath('.../reports/region_recovery/370102/2026Q1/report.html')
     """
-    with logging_to(log_file):
+    with logging_to(log_file), _signals.safe_interrupts():
         job = prepare_job(
             template,
             parameters,
