@@ -73,11 +73,10 @@ time.sleep(0.05)
 os.kill(os.getpid(), signal.SIGINT)
 time.sleep(1)
 """
-_WAITING_IMPORT = """
-import os, signal, sys, threading, time
-sys.path.insert(0, sys.argv[1])
-from lixia_econ._signals import stop_signals
-with stop_signals() as received:
+#: The scenario both guards are tried on: the main thread waits for a module another
+#: thread is importing (``slowmod``, which then sends Ctrl-C), then sleeps; ``{said}``
+#: says what the interrupt was. Indented for the guard's ``with`` block.
+_WAIT_FOR_SLOWMOD = """
     threading.Thread(target=__import__, args=("slowmod",), daemon=True).start()
     while "slowmod" not in sys.modules:  # the thread is running it, and holds its lock
         time.sleep(0.005)
@@ -86,30 +85,44 @@ with stop_signals() as received:
         print("imported", flush=True)
         time.sleep(5)
         print("never interrupted", flush=True)
-    except KeyboardInterrupt:
-        print("interrupted", "slowmod" in sys.modules, received, flush=True)
+    except KeyboardInterrupt as exc:
+        print("interrupted", {said}, flush=True)
+"""
+_WAITING_IMPORT = (
+    """
+import contextlib, signal, sys, threading, time
+sys.path.insert(0, sys.argv[1])
+from lixia_econ._signals import stop_signals
+with stop_signals() as received:"""
+    + _WAIT_FOR_SLOWMOD.format(said='"slowmod" in sys.modules, received')
+    + """
     t = threading.Thread(target=__import__, args=("json",), daemon=True)
     t.start()
     t.join(5)
     print("another import", "hangs" if t.is_alive() else "works", flush=True)
 """
+)
 
 
-def test_ctrl_c_while_waiting_for_an_import_comes_after_it(tmp_path):
+def _run_waiting_import(tmp_path, script: str, *args: str) -> list[str]:
+    """Run ``script`` beside ``slowmod``; return its lines (it must exit 0)."""
     (tmp_path / "slowmod.py").write_text(textwrap.dedent(_SLOWMOD), encoding="utf-8")
-    script = tmp_path / "waiting_import.py"
-    script.write_text(textwrap.dedent(_WAITING_IMPORT), encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    path = tmp_path / "waiting_import.py"
+    path.write_text(textwrap.dedent(script), encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, str(script), str(tmp_path)],
+        [sys.executable, str(path), str(tmp_path), *args],
         capture_output=True,
         text=True,
         timeout=60,
-        env=env,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+    return done.stdout.splitlines()
+
+
+def test_ctrl_c_while_waiting_for_an_import_comes_after_it(tmp_path):
+    lines = _run_waiting_import(tmp_path, _WAITING_IMPORT)
     assert lines == ["imported", f"interrupted True [{int(signal.SIGINT)}]", "another import works"]
 
 
@@ -231,24 +244,18 @@ def test_a_signal_is_sent_again_only_while_the_handlers_are_in_force(monkeypatch
 
 # --------------------------------------------------------------------------- the library
 
-_WAITING_IMPORT_LIBRARY = """
+_WAITING_IMPORT_LIBRARY = (
+    """
 import contextlib, signal, sys, threading, time
 sys.path.insert(0, sys.argv[1])
 from lixia_econ._signals import safe_interrupts
 guard = safe_interrupts() if sys.argv[2] == "safe" else contextlib.nullcontext()
-with guard:  # as run_report() is, from a script or JupyterLab's kernel
-    threading.Thread(target=__import__, args=("slowmod",), daemon=True).start()
-    while "slowmod" not in sys.modules:  # the thread is running it, and holds its lock
-        time.sleep(0.005)
-    try:
-        import slowmod
-        print("imported", flush=True)
-        time.sleep(5)
-        print("never interrupted", flush=True)
-    except KeyboardInterrupt as exc:
-        print("interrupted", type(exc).__name__, flush=True)
+with guard:  # as run_report() is, from a script or JupyterLab's kernel"""
+    + _WAIT_FOR_SLOWMOD.format(said="type(exc).__name__")
+    + """
 print("handler back", signal.getsignal(signal.SIGINT) is signal.default_int_handler, flush=True)
 """
+)
 
 
 @pytest.mark.parametrize("guard", ["safe", "plain"])
@@ -256,19 +263,7 @@ def test_ctrl_c_in_a_library_run_waits_for_the_import_and_stays_python_s(guard, 
     # Python's own handler (the premise, "plain") raises inside importlib's wait for the
     # module lock; under safe_interrupts the import finishes first, and the Ctrl-C is
     # then Python's own KeyboardInterrupt, raised by its own handler, restored after.
-    (tmp_path / "slowmod.py").write_text(textwrap.dedent(_SLOWMOD), encoding="utf-8")
-    script = tmp_path / "waiting_import_library.py"
-    script.write_text(textwrap.dedent(_WAITING_IMPORT_LIBRARY), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, str(script), str(tmp_path), guard],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+    lines = _run_waiting_import(tmp_path, _WAITING_IMPORT_LIBRARY, guard)
     if guard == "plain":
         assert lines == ["interrupted KeyboardInterrupt", "handler back True"]
     else:
