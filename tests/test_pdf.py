@@ -19,7 +19,15 @@ from pathlib import Path
 import pytest
 
 from lixia_econ import _cjkfont
-from lixia_econ._pdf import OFFLINE_FLAGS, Browser, close_browsers, print_to_pdf, thread_browser
+from lixia_econ._pdf import (
+    BROWSER_NICE,
+    OFFLINE_FLAGS,
+    SESSION_NICE,
+    Browser,
+    close_browsers,
+    print_to_pdf,
+    thread_browser,
+)
 from lixia_econ.errors import BrowserNotFound, ReportError
 
 pytestmark = pytest.mark.browser
@@ -168,6 +176,32 @@ def test_one_browser_prints_page_after_page_then_leaves_nothing(page, tmp_path):
     assert not browser.alive()
     assert not browser.profile.exists()
     assert not _group_alive(browser.pid)  # no renderer left behind (zombies aside)
+
+
+def _autogroup_nice(pid: int) -> int | None:
+    """The niceness of ``pid``'s autogroup ("/autogroup-12 nice 19"), None without one."""
+    try:
+        return int(Path(f"/proc/{pid}/autogroup").read_text().split()[-1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def test_the_browser_yields_to_the_kernel_until_it_prints(page, tmp_path):
+    """The browser starts while the report's kernel runs: in a session of its own, whose
+    autogroup (where Linux has them) is at niceness 19 until the first page is printed."""
+    browser = Browser()
+    try:
+        assert os.getsid(browser.pid) == browser.pid  # not the session of this process
+        assert os.getpgid(browser.pid) == browser.pid  # close() kills this group
+        assert os.getpriority(os.PRIO_PROCESS, browser.pid) >= BROWSER_NICE
+        if _autogroup_nice(os.getpid()) is None:
+            pytest.skip("no autogroups on this machine (sched(7)): niceness alone applies")
+        assert _autogroup_nice(browser.pid) == SESSION_NICE
+        assert _autogroup_nice(os.getpid()) != SESSION_NICE  # ours is not the one niced
+        print_to_pdf(page, tmp_path / "page.pdf", timeout=60, browser=browser)
+        assert _autogroup_nice(browser.pid) == 0
+    finally:
+        browser.close()
 
 
 def test_a_page_that_never_gets_ready_times_out_and_its_browser_is_replaced(tmp_path):
