@@ -433,3 +433,34 @@ def test_tidy_period_index_parses_each_text_and_refuses_a_missing_one():
     for missing in (None, np.nan):
         with pytest.raises(PeriodError, match="not a Q period"):
             tidy_period_index(["2020Q1", missing, "2020Q2"], "Q")
+
+
+def test_latest_tidy_period_of_mixed_frequencies_names_the_finest_of_a_tie():
+    from lixia_econ.periods import latest_tidy_period
+
+    rng = np.random.default_rng(7)
+    texts = {
+        "A": [str(y) for y in range(2010, 2024)],
+        "Q": [f"{y}Q{q}" for y in range(2010, 2024) for q in range(1, 5)],
+        "M": [f"{y}-{m:02d}" for y in range(2010, 2024) for m in range(1, 13)],
+    }
+    for _ in range(50):
+        freqs = rng.choice(["A", "Q", "M"], size=40)
+        periods = [str(rng.choice(texts[f])) for f in freqs]
+        got = latest_tidy_period(pd.Series(periods), pd.Series(freqs))
+        # independently: every row's end, the latest end, then the finest frequency there
+        ends = [str_to_period(p, f).end_time for p, f in zip(periods, freqs, strict=True)]
+        last = max(ends)
+        tied = {(p, f) for p, f, e in zip(periods, freqs, ends, strict=True) if e == last}
+        assert got == max(tied, key=lambda pf: "AQM".index(pf[1]))[0]
+    # the same end: the month names it, whatever the order the rows come in
+    for order in ([0, 1, 2], [2, 1, 0], [1, 2, 0]):
+        rows = [("2022", "A"), ("2022Q4", "Q"), ("2022-12", "M")]
+        assert latest_tidy_period(*zip(*[rows[i] for i in order], strict=True)) == "2022-12"
+    assert latest_tidy_period(["2022", "2022Q4"], ["Y", "Q"]) == "2022Q4"
+    with pytest.raises(PeriodError, match="no periods"):
+        latest_tidy_period([], [])
+    with pytest.raises(PeriodError, match="2020Q5"):
+        latest_tidy_period(["2020Q4", "2020Q5"], ["Q", "Q"])
+    with pytest.raises(PeriodError, match="not a A period"):
+        latest_tidy_period(["2020", None], ["A", "A"])
