@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import subprocess
 import time
+import urllib.parse
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -52,7 +56,8 @@ def fonts(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setattr(config, "CACHE_DIR", tmp_path_factory.mktemp("cache"))
     specs = _charts()
-    text = json.dumps(specs, ensure_ascii=False) + "0123456789.,%-" + _vlfont._FORMAT_SIGNS
+    ascii_ = "".join(map(chr, range(0x20, 0x7F)))  # as the full copy: all of ASCII
+    text = json.dumps(specs, ensure_ascii=False) + ascii_ + _vlfont._FORMAT_SIGNS
     mp.setattr(_vlfont, "chars", lambda: frozenset(text) | {" "})
     assert _vlfont.build() is not None, "fontTools or Noto Sans CJK is missing"
     yield _vlfont.Fonts(build=False), specs, mp
@@ -202,13 +207,72 @@ def test_a_page_with_a_character_the_copy_lacks_is_cut_from_the_collection(fonts
     assert not _cjkfont._copy_covers("历下区蛟龙")
 
 
-def test_pdf_fonts_come_from_the_copy_when_it_has_the_page(fonts, monkeypatch):
+#: A page whose characters the module's copy has (see the ``fonts`` fixture).
+_PAGE_TEXT = "历下区 济南市 全国 地区生产总值增速（%） 实际GDP指数 -4.3, 11.4, 2.3"
+
+
+def _named_files(css: str) -> list[Path]:
+    urls = re.findall(r'src: url\("(file://[^"]+)"\) format\("truetype"\)', css)
+    return [Path(urllib.parse.unquote(urllib.parse.urlparse(u).path)) for u in urls]
+
+
+def test_pdf_fonts_are_the_copy_under_notos_names_when_it_has_the_page(fonts, monkeypatch):
     from lixia_econ import _cjkfont
 
     def no(*args):
-        raise AssertionError("the collection was cut, or a helper started")
+        raise AssertionError("a subset was cut, or a helper started")
 
     monkeypatch.setattr(_cjkfont, "_subset", no)
+    monkeypatch.setattr(_cjkfont, "_subset_of_copy", no)
     monkeypatch.setattr(_cjkfont, "_start_helper", no)
-    css = _cjkfont.font_face_css("历下区地区生产总值增速")
+    css = _cjkfont.font_face_css(_PAGE_TEXT)
     assert css.count("@font-face") == 2
+    files = _named_files(css)
+    assert [f.name for f in files] == ["noto-cjk-sc-400.ttf", "noto-cjk-sc-700.ttf"]
+    for weight, named in zip((400, 700), files, strict=True):
+        got = _font_parts(named.read_bytes())
+        copy = _font_parts((named.parent / f"lixia-cjk-{weight}.ttf").read_bytes())
+        # the copy's outlines, advances, line metrics and positioning ...
+        assert {k: v for k, v in got.items() if k != "names"} == {
+            k: v for k, v in copy.items() if k != "names"
+        }
+        # ... under the names of the collection's SC face, not the copy's
+        noto = _cjkfont._sc_face(_cjkfont._font_file(weight))["name"]
+        for (name_id, *where), text in got["names"].items():
+            if name_id in _vlfont.RENAMED:
+                was = noto.getName(name_id, *where)
+                assert was is None or text == was.toUnicode()
+        assert not any("Lixia" in text for text in got["names"].values())
+    before = [f.stat().st_mtime_ns for f in files]
+    assert _cjkfont.font_face_css(_PAGE_TEXT + "全国") == css  # made once, then found
+    assert [f.stat().st_mtime_ns for f in files] == before
+
+
+@pytest.mark.browser
+def test_a_pdf_printed_with_the_named_copy_embeds_notos_truetype_subsets(fonts, tmp_path):
+    from lixia_econ import _cjkfont
+    from lixia_econ._pdf import print_to_pdf
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>'
+        '@page { size: A4 } body { font-family: "Noto Sans CJK SC" }</style></head>'
+        f"<body><h1>{_PAGE_TEXT}</h1><p>{_PAGE_TEXT}</p></body></html>",
+        encoding="utf-8",
+    )
+    assert _named_files(_cjkfont.font_face_css(page.read_text(encoding="utf-8")))  # the copy
+    pdf = print_to_pdf(page, tmp_path / "page.pdf", timeout=60)
+    fonts_listed = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    cjk = [line for line in fonts_listed.splitlines() if "NotoSansCJKsc-" in line]
+    assert {line.split()[0].split("+")[1] for line in cjk} == {
+        "NotoSansCJKsc-Regular",
+        "NotoSansCJKsc-Bold",
+    }, fonts_listed
+    assert all("CID TrueType" in line for line in cjk)
+    assert "Type 3" not in fonts_listed  # every character drawn from the copy
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "地区生产总值增速" in text
