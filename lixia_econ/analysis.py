@@ -421,7 +421,7 @@ def national_scorecard(
     shock : str
         First affected period; a year is read as its first quarter or month.
     as_of : str
-        Last period scored (later periods are ignored).
+        Last period scored (later periods are ignored); empty: every period.
     method : str
         Counterfactual method, one of :data:`lixia_econ.models.vocab.METHODS`.
     jan_feb : {"days", "equal", "keep"}
@@ -518,8 +518,9 @@ def _score_one(
         series, basis = _series_for(panel, region, code, jan_feb)
         freq = series.index.freqstr[0]
         shock_p = parse_period(shock)[0].asfreq(freq, how="start")
-        end = parse_period(as_of)[0].end_time
-        series = series[series.index.end_time <= end].dropna()
+        if as_of:  # empty: every period (a briefing run as a notebook, as_of left empty)
+            series = series[series.index.end_time <= parse_period(as_of)[0].end_time]
+        series = series.dropna()
         res = analyze_recovery(
             series, shock=shock_p, method=method, adjust=basis.adjust, as_of=series.index[-1]
         )

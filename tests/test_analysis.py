@@ -149,3 +149,17 @@ def test_a_series_that_cannot_be_scored_says_what_the_panel_has_in_words(built):
     assert had.startswith("annual levels (")  # was "6 level (A), 5 yoy_pct (A), ..."
     assert "_" not in had
     assert not any(f"({f})" in had for f in ("A", "Q", "M"))
+
+
+def test_a_scorecard_with_no_as_of_scores_every_period(built):
+    # A briefing run as a notebook keeps its template's as_of = "" (the report runner fills
+    # in the latest period): its appendix once scored no series at all ("" is no period).
+    # The latest period of the data, 2026Q1, ends after every national series.
+    every = analysis.national_scorecard(built.panel, "000000", None, shock="2020", as_of="")
+    latest = analysis.national_scorecard(built.panel, "000000", None, shock="2020", as_of="2026Q1")
+    assert len(every.results) >= 10
+    pd.testing.assert_frame_equal(every.table, latest.table, check_exact=True)
+    assert every.cannot == latest.cannot
+    cut = analysis.national_scorecard(built.panel, "000000", ["gdp"], shock="2020", as_of="2021Q4")
+    assert cut.results["gdp"].actual.index[-1] == pd.Period("2021Q4", "Q")
+    assert every.results["gdp"].actual.index[-1] > pd.Period("2021Q4", "Q")

@@ -221,6 +221,20 @@ def test_sources_are_listed_by_page_with_every_figure_they_back():
     assert all(REPOST_MARK in t for t in pages["可信度"])  # every fixture row is a repost
 
 
+def test_a_briefing_with_no_as_of_scores_the_national_appendix(built):
+    """The template run as a notebook (JupyterLab, or papermill without the runner) keeps
+    as_of = "": its appendix once listed no series ("共0个序列", every one "无法评分")."""
+    from lixia_econ.briefing import build_briefing
+
+    kw = dict(region="370102", benchmarks=["370100", "370000", "000000"], peers_of="370100")
+    empty = build_briefing(built.panel, shock="2020", as_of="", **kw)
+    latest = build_briefing(built.panel, shock="2020", as_of="2026Q1", **kw)  # the runner's
+    tables = [dict(s.tables) for s in (empty.sections[-1], latest.sections[-1])]
+    assert len(tables[0]["scorecard"]) >= 10
+    pd.testing.assert_frame_equal(tables[0]["scorecard"], tables[1]["scorecard"])
+    assert empty.sections[-1].lines == latest.sections[-1].lines
+
+
 @pytest.mark.parametrize(
     ("periods", "lang", "expected"),
     [
