@@ -17,13 +17,6 @@ from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
-#: Modules the briefing's cells import while they run (lazily, inside lixia_econ).
-LATE_IMPORTS = (
-    "import altair\nimport vl_convert\nimport statsmodels.regression.linear_model\n"
-    "import lixia_econ.analysis\nimport lixia_econ.models.growth\n"
-    "import lixia_econ.models.recovery\n"
-)
-
 
 def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
     """Median CPU and wall seconds of ``fn()`` over ``repeat`` runs, and its last result."""
@@ -36,11 +29,56 @@ def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
     return statistics.median(cpu), statistics.median(wall), out
 
 
-def floor_source(template: str = "district_briefing") -> str:
-    """The template's parameters and imports up to its panel load, plus its late imports.
+#: The last cell :func:`kernel_modules` adds: every module the kernel holds, in import order.
+_LIST_MODULES = "import json, sys\njson.dump(list(sys.modules), open({path!r}, 'w'))\n"
+_MODULES: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+
+
+def kernel_modules(
+    tmp: Path, template: str = "district_briefing", *, empty: tuple[str, ...] = ()
+) -> list[str]:
+    """The modules a kernel holds after running ``template``, in the order they came in.
+
+    The template runs with papermill, with the parameters the report runner gives it
+    (``as_of`` resolved: ``prepare_job``), the cache folders ``empty`` (under
+    ``lixia_econ.config.CACHE_DIR``) removed first: what a briefing imports depends on
+    them. Measured once per process and arguments.
+    """
+    import shutil
+
+    import nbformat
+    import papermill
+
+    from lixia_econ import config
+    from lixia_econ.report import prepare_job
+
+    key = (template, empty)
+    if key not in _MODULES:
+        for folder in empty:
+            shutil.rmtree(config.CACHE_DIR / folder, ignore_errors=True)
+        nb = nbformat.read(config.TEMPLATES_DIR / f"{template}.ipynb", as_version=4)
+        listed = tmp / "modules.json"
+        nb.cells.append(nbformat.v4.new_code_cell(_LIST_MODULES.format(path=str(listed))))
+        path = tmp / "modules.ipynb"
+        nbformat.write(nb, path)
+        papermill.execute_notebook(
+            str(path),
+            str(tmp / "modules.out.ipynb"),
+            parameters=prepare_job(template, output_dir=tmp / "modules").parameters,
+            progress_bar=False,
+            cwd=str(tmp),
+        )
+        _MODULES[key] = json.loads(listed.read_text(encoding="utf-8"))
+    return _MODULES[key]
+
+
+def floor_source(modules: list[str], template: str = "district_briefing") -> str:
+    """The template's parameters and imports up to its panel load, then ``modules``.
 
     "An empty notebook with the same imports": what every report of the template pays
-    before its own work (``build_briefing`` and after).
+    before its own work (``build_briefing`` and after), with every module a report kernel
+    ends up holding (:func:`kernel_modules`: those its cells import as they run too)
+    imported, in the same order, and nothing else.
     """
     import nbformat
 
@@ -50,11 +88,23 @@ def floor_source(template: str = "district_briefing") -> str:
     params, imports = [c.source for c in nb.cells if c.cell_type == "code"][:2]
     head = imports.split("brief = briefing.build_briefing(")[0]
     assert "load_panel(" in head, "the template's imports cell no longer loads the panel"
-    return params + "\n" + head + "\n" + LATE_IMPORTS
+    late = (
+        "import importlib as _il, sys as _sys\n"
+        f"for _name in {modules!r}:\n"
+        "    if _name not in _sys.modules:\n"
+        "        try:\n"
+        "            _il.import_module(_name)\n"
+        "        except Exception:  # a name that is no module of its own (an alias)\n"
+        "            pass\n"
+    )
+    return params + "\n" + head + "\n" + late
 
 
 def papermill_floor(tmp: Path, source: str | None = None, **papermill_kw: Any) -> float:
-    """Seconds for papermill to run ``source`` (default :func:`floor_source`) in a fresh kernel.
+    """Seconds for papermill to run ``source`` in a fresh kernel.
+
+    Default: :func:`floor_source` with the modules of a briefing run with the caches as
+    they are (:func:`kernel_modules`).
 
     ``papermill_kw`` go to ``papermill.execute_notebook`` (``shutdown_kernel="immediate"``:
     the kernel killed after the cell, as the report runner does, not asked to shut down).
@@ -63,7 +113,9 @@ def papermill_floor(tmp: Path, source: str | None = None, **papermill_kw: Any) -
     import papermill
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(source if source is not None else floor_source())]
+    if source is None:
+        source = floor_source(kernel_modules(tmp))
+    nb.cells = [nbformat.v4.new_code_cell(source)]
     nb.metadata["kernelspec"] = {"name": "python3", "language": "python"}
     path = tmp / "floor.ipynb"
     nbformat.write(nb, path)

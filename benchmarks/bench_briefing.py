@@ -3,27 +3,34 @@
 Run: .venv/bin/python benchmarks/bench_briefing.py  (writes benchmarks/results/bench_briefing.json)
 
 - floor: papermill executing a notebook that has only the briefing template's parameters,
-  imports and panel load, plus the modules the briefing imports as it runs (altair, the
-  analysis and model modules, which bring statsmodels and scipy, and vl-convert): "an
-  empty notebook with the same imports" (statsmodels' ``linear_model``, which the
-  appendix's recovery fits import; not ``statsmodels.api``, which no briefing imports --
-  check a briefing kernel's ``sys.modules`` when this changes);
+  imports and panel load, then imports every other module a briefing's kernel ends up
+  holding, in the same order (``_common.kernel_modules``, read off a briefing run with an
+  extra last cell): "an empty notebook with the same imports". What a briefing imports
+  depends on the national scorecard's cache: one that fits the scorecard imports SciPy
+  (``scipy.stats``: 0.64 s) and the model modules, one that finds it in the cache does
+  not. So there are two floors (:data:`FLOOR_OF`): "fitted" for the kinds that fit it,
+  "cached" for the one that does not. (Until 2026-12-02 one floor also imported
+  ``statsmodels.regression.linear_model`` -- with SciPy -- which no briefing imports any
+  more: it flattered every ratio, the cached one by about 0.7 s of floor.)
 - briefing: ``run_report()`` (the default template, Lixia, ``lang="zh"``) on the shipped
   data: validation, kernel, HTML, workbook, the PDF printed by headless Chromium with the
-  CJK font subset, atomic write; force=True. Its own timings (execute, export, pdf) are
-  kept too, and the PDF step is split into the font subset, the browser's start (it
+  CJK font, atomic write; force=True. Its own timings (execute, export, pdf) are
+  kept too, and the PDF step is split into the font, the browser's start (it
   overlaps the kernel) and the printing. Each repeat runs
   it three times (:data:`KINDS`): "cold" with the caches emptied first -- the font
   subsets (a first print of that text) and the national scorecard of the appendix (the
   first report on new data) --, "fonts" with only the scorecard fitted again (the same
   words printed on new data), and "warm" (both found in the cache, as for every report
-  of a batch after its first, or a report run again).
+  of a batch after its first, or a report run again). A page whose characters the
+  chart font's TrueType copy has (:mod:`lixia_econ._vlfont`; the Lixia briefing's do) is
+  printed with that copy and cuts no subset (:mod:`lixia_econ._cjkfont`), so "cold" and
+  "fonts" differ by the cache alone only for pages beyond it.
 
 Each kind runs ``BENCH_REPEATS`` times (default 5). Floor and briefing runs alternate
-(floor, cold, fonts, warm, floor, ...) so that a change in the machine's load hits both;
+(floors, cold, fonts, warm, floors, ...) so that a change in the machine's load hits both;
 the ratio is of the medians of the same run. The report runner kills its kernel after the
 last cell; the floor, papermill's default, asks it to shut down (0.2-0.3 s more), so the
-ratios against a floor killed the same way are recorded too. Issue 12's target:
+ratios against floors killed the same way are recorded too. Issue 12's target:
 briefing <= 1.4 x floor.
 """
 
@@ -37,7 +44,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import papermill_floor
+from _common import floor_source, kernel_modules, papermill_floor
 
 from lixia_econ import config
 from lixia_econ.report import run_report
@@ -46,19 +53,13 @@ REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
 TEMPLATE = "district_briefing"
 
 
-def floor(tmp: Path) -> float:
-    return papermill_floor(tmp)
-
-
-def floor_killed(tmp: Path) -> float:
-    """The floor with its kernel killed after the cell, as the report runner kills its own."""
-    return papermill_floor(tmp, shutdown_kernel="immediate")
-
-
 #: The runs of each repeat and the caches each empties first: "cold" a first print on new
 #: data, "fonts" the same text printed again on new data (the scorecard fitted, as by the
 #: first briefing of a batch), "warm" a briefing after the first of a batch or a re-run.
 KINDS = {"cold": ("cjk-subsets", "memo"), "fonts": ("memo",), "warm": ()}
+#: The floor of each kind: the imports of a briefing that fits the national scorecard, or
+#: of one that finds it in the cache.
+FLOOR_OF = {"cold": "fitted", "fonts": "fitted", "warm": "cached"}
 
 
 def briefing(tmp: Path, *, emptied: tuple[str, ...]) -> tuple[float, dict[str, float]]:
@@ -72,16 +73,15 @@ def briefing(tmp: Path, *, emptied: tuple[str, ...]) -> tuple[float, dict[str, f
 
 
 def pdf_parts(html: Path) -> dict[str, float]:
-    """Time the PDF step's parts on a finished report: font subset, browser start, printing.
+    """Time the PDF step's parts on a finished report: font, browser start, printing.
 
     A report starts its browser when its kernel starts, so only the printing (opening the
     page, waiting for its charts, ``Page.printToPDF``) is on its critical path.
     """
-    from lixia_econ import _cjkfont
-    from lixia_econ._pdf import Browser, print_to_pdf
+    from lixia_econ._pdf import Browser, print_to_pdf, with_cjk_font
 
     t = time.perf_counter()
-    _cjkfont.font_face_css(html.read_text(encoding="utf-8"))
+    page = with_cjk_font(html.read_text(encoding="utf-8"))
     font = time.perf_counter() - t
     with tempfile.TemporaryDirectory() as d:
         t = time.perf_counter()
@@ -90,11 +90,11 @@ def pdf_parts(html: Path) -> dict[str, float]:
         start = time.perf_counter() - t
         try:
             t = time.perf_counter()
-            print_to_pdf(html, Path(d) / "x.pdf", embed_cjk=False, browser=browser)
+            print_to_pdf(html, Path(d) / "x.pdf", embed_cjk=False, browser=browser, text=page)
             printing = time.perf_counter() - t
         finally:
             browser.close()
-    return {"font_subset_s": font, "browser_start_s": start, "print_s": printing}
+    return {"font_s": font, "browser_start_s": start, "print_s": printing}
 
 
 def main() -> None:
@@ -102,35 +102,45 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         run_report(TEMPLATE, output_dir=tmp / "warm", force=True)  # warm caches and the panel
-        floors, killed = [], []
+        modules = {
+            "cached": kernel_modules(tmp),
+            "fitted": kernel_modules(tmp, empty=("memo",)),
+        }
+        sources = {k: floor_source(v) for k, v in modules.items()}
+        floors: dict[str, list] = {k: [] for k in sources}
+        killed: dict[str, list] = {k: [] for k in sources}
         runs: dict[str, list] = {k: [] for k in KINDS}
         timings: dict[str, list] = {k: [] for k in KINDS}
         for _ in range(REPEATS):
-            floors.append(floor(tmp))
-            killed.append(floor_killed(tmp))
+            for k, source in sources.items():
+                floors[k].append(papermill_floor(tmp, source))
+                # killed after its cell, as the report runner kills its kernel
+                killed[k].append(papermill_floor(tmp, source, shutdown_kernel="immediate"))
             for kind, emptied in KINDS.items():
                 took, parts = briefing(tmp, emptied=emptied)
                 runs[kind].append(took)
                 timings[kind].append(parts)
         html = next((tmp / "briefing").rglob("report.html"))
         parts = pdf_parts(html)
+    med = statistics.median
+    fitted_only = sorted(set(modules["fitted"]) - set(modules["cached"]))
     out = {
         "cpu_count": os.cpu_count(),
         "loadavg_at_start": load,
         "loadavg_at_end": os.getloadavg(),
+        "floor_modules": {
+            **{k: len(v) for k, v in modules.items()},
+            "fitted_only_top_level": sorted({m.split(".")[0] for m in fitted_only}),
+        },
         "floor_s": floors,
         "briefing_s": runs,
         "briefing_timings_s": timings,
-        # cold: the PDF's font subsets and the national scorecard made (a first print on
-        # new data); fonts: the subsets cached, the scorecard fitted; warm: both cached
-        "briefing_over_floor": {
-            k: statistics.median(v) / statistics.median(floors) for k, v in runs.items()
-        },
-        # the same against a floor whose kernel is killed after its cell (papermill's
-        # shutdown_kernel="immediate", what the runner does): the stricter comparison
+        # cold: the PDF's font subsets (if the page needs one) and the national scorecard
+        # made (a first print on new data); fonts: the scorecard fitted; warm: both cached
+        "briefing_over_floor": {k: med(v) / med(floors[FLOOR_OF[k]]) for k, v in runs.items()},
         "floor_killed_s": killed,
         "briefing_over_floor_killed": {
-            k: statistics.median(v) / statistics.median(killed) for k, v in runs.items()
+            k: med(v) / med(killed[FLOOR_OF[k]]) for k, v in runs.items()
         },
         "pdf_parts_once": parts,
         "targets": {"briefing_over_floor_max": 1.4},

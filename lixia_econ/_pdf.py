@@ -45,6 +45,7 @@ __all__ = [
     "close_browsers",
     "print_to_pdf",
     "thread_browser",
+    "with_cjk_font",
 ]
 
 #: Environment variable naming the Chromium (or Chrome) executable to print with.
@@ -511,7 +512,7 @@ def close_browsers(batch: str | None = None) -> int:
     return _BROWSERS.close(batch)
 
 
-def _with_cjk_font(text: str) -> str:
+def with_cjk_font(text: str) -> str:
     """Return the page's HTML carrying a TrueType CJK font subset, or the HTML unchanged.
 
     The font is made by :mod:`lixia_econ._cjkfont` when it can be (``fontTools`` and Noto
@@ -579,7 +580,7 @@ def print_to_pdf(
     try:
         with tempfile.TemporaryDirectory(prefix="lixia-print-") as folder:
             page = text if text is not None else html.read_text(encoding="utf-8")
-            printed = _with_cjk_font(page) if embed_cjk else page
+            printed = with_cjk_font(page) if embed_cjk else page
             copy = html
             if text is not None or printed is not page:  # a page of its own: one file
                 copy = Path(folder) / html.name
