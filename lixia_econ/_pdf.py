@@ -513,10 +513,11 @@ def close_browsers(batch: str | None = None) -> int:
 
 
 def with_cjk_font(text: str) -> str:
-    """Return the page's HTML carrying a TrueType CJK font subset, or the HTML unchanged.
+    """Return the page's HTML carrying a TrueType Noto Sans CJK SC, or the HTML unchanged.
 
-    The font is made by :mod:`lixia_econ._cjkfont` when it can be (``fontTools`` and Noto
-    Sans CJK installed).
+    The font is :mod:`lixia_econ._cjkfont`'s (``fontTools`` and Noto Sans CJK installed):
+    the chart font's TrueType copy by file URL where it has every character of the page,
+    else a subset cut for the page. Chromium embeds the glyphs printed, as a named subset.
     """
     from lixia_econ._cjkfont import FAMILY, font_face_css
 
