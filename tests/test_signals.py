@@ -85,8 +85,9 @@ _WAIT_FOR_SLOWMOD = """
         print("imported", flush=True)
         time.sleep(5)
         print("never interrupted", flush=True)
-    except KeyboardInterrupt as exc:
-        print("interrupted", {said}, flush=True)
+    except KeyboardInterrupt as exc:  # "bound": raised after the import statement ended
+        bound = "bound" if "slowmod" in globals() else "unbound"
+        print("\\ninterrupted", bound, {said}, flush=True)
 """
 _WAITING_IMPORT = (
     """
@@ -118,12 +119,16 @@ def _run_waiting_import(tmp_path, script: str, *args: str) -> list[str]:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    return done.stdout.splitlines()
+    # the Ctrl-C may land inside print("imported"), between its text and its newline: the
+    # line of "interrupted" starts with one of its own, and blank lines are dropped
+    return [line for line in done.stdout.splitlines() if line]
 
 
 def test_ctrl_c_while_waiting_for_an_import_comes_after_it(tmp_path):
     lines = _run_waiting_import(tmp_path, _WAITING_IMPORT)
-    assert lines == ["imported", f"interrupted True [{int(signal.SIGINT)}]", "another import works"]
+    # "imported" is printed unless the Ctrl-C, held until then, lands first
+    assert lines[-2:] == [f"interrupted bound True [{int(signal.SIGINT)}]", "another import works"]
+    assert lines[:-2] in ([], ["imported"])
 
 
 # The other failure seen in CI (2026-12-02): `python -m lixia_econ.cli report` printed
@@ -264,10 +269,11 @@ def test_ctrl_c_in_a_library_run_waits_for_the_import_and_stays_python_s(guard, 
     # module lock; under safe_interrupts the import finishes first, and the Ctrl-C is
     # then Python's own KeyboardInterrupt, raised by its own handler, restored after.
     lines = _run_waiting_import(tmp_path, _WAITING_IMPORT_LIBRARY, guard)
-    if guard == "plain":
-        assert lines == ["interrupted KeyboardInterrupt", "handler back True"]
-    else:
-        assert lines == ["imported", "interrupted KeyboardInterrupt", "handler back True"]
+    if guard == "plain":  # raised inside the import statement
+        assert lines == ["interrupted unbound KeyboardInterrupt", "handler back True"]
+    else:  # after it ("imported" printed unless the Ctrl-C, held until then, lands first)
+        assert lines[-2:] == ["interrupted bound KeyboardInterrupt", "handler back True"]
+        assert lines[:-2] in ([], ["imported"])
 
 
 def test_safe_interrupts_calls_the_handler_it_found_except_inside_an_import(tmp_path, monkeypatch):
