@@ -165,6 +165,28 @@ def _copy_covers(chars: str) -> bool:
     return _copy_folder(chars) is not None
 
 
+def _copy_of(path: str, chars: str) -> tuple[int, Path] | None:
+    """Return the weight of ``path`` and :mod:`lixia_econ._vlfont`'s copy of it, or None.
+
+    None when the copy is not there or lacks a character of ``chars``.
+    """
+    weight = next((w for w, name in _FILES.items() if path.endswith(name)), None)
+    folder = None if weight is None else _copy_folder(chars)
+    return None if folder is None else (weight, folder / f"lixia-cjk-{weight}.ttf")
+
+
+def _noto_names(font: Any, path: str) -> None:
+    """Give ``font`` (the copy, or a cut of it) the names of the SC face of ``path`` back."""
+    from lixia_econ import _vlfont
+
+    names = _sc_face(path)["name"]
+    for record in font["name"].names:
+        if record.nameID in _vlfont.RENAMED:
+            was = names.getName(record.nameID, record.platformID, record.platEncID, record.langID)
+            if was is not None:
+                record.string = was.toUnicode()
+
+
 def _subset_of_copy(path: str, chars: str) -> bytes | None:
     """Return :func:`_subset` cut from the TrueType copy of :mod:`lixia_econ._vlfont`.
 
@@ -177,14 +199,10 @@ def _subset_of_copy(path: str, chars: str) -> bytes | None:
     from fontTools.subset import Subsetter
     from fontTools.ttLib import TTFont
 
-    from lixia_econ import _vlfont
-
-    weight = next((w for w, name in _FILES.items() if path.endswith(name)), None)
-    folder = None if weight is None else _copy_folder(chars)
-    if folder is None:
+    found = _copy_of(path, chars)
+    if found is None:
         return None
-    copy = folder / f"lixia-cjk-{weight}.ttf"
-    font = TTFont(copy, lazy=True, recalcBBoxes=False)  # the glyphs' boxes are the copy's
+    font = TTFont(found[1], lazy=True, recalcBBoxes=False)  # the glyphs' boxes are the copy's
     subsetter = Subsetter(_options())
     subsetter.populate(text=chars)
     # The copy's names are the collection's, already cut as the subsetter cuts them; taken
@@ -193,12 +211,7 @@ def _subset_of_copy(path: str, chars: str) -> bytes | None:
     del font["name"]
     subsetter.subset(font)  # a character the collection lacks, the copy lacks too
     font["name"] = kept
-    names = _sc_face(path)["name"]
-    for record in font["name"].names:
-        if record.nameID in _vlfont.RENAMED:
-            was = names.getName(record.nameID, record.platformID, record.platEncID, record.langID)
-            if was is not None:
-                record.string = was.toUnicode()
+    _noto_names(font, path)
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
@@ -219,26 +232,17 @@ def _named_copy(path: str, chars: str) -> Path | None:
     """
     from fontTools.ttLib import TTFont
 
-    from lixia_econ import _vlfont
-
-    weight = next((w for w, name in _FILES.items() if path.endswith(name)), None)
-    folder = None if weight is None else _copy_folder(chars)
-    if folder is None:
+    found = _copy_of(path, chars)
+    if found is None:
         return None
-    named = folder / f"noto-cjk-sc-{weight}.ttf"
+    weight, copy = found
+    named = copy.with_name(f"noto-cjk-sc-{weight}.ttf")
     if named.exists():
         return named
     tmp = named.with_name(f"{named.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        font = TTFont(folder / f"lixia-cjk-{weight}.ttf", lazy=True, recalcBBoxes=False)
-        names = _sc_face(path)["name"]
-        for record in font["name"].names:
-            if record.nameID in _vlfont.RENAMED:
-                was = names.getName(
-                    record.nameID, record.platformID, record.platEncID, record.langID
-                )
-                if was is not None:
-                    record.string = was.toUnicode()
+        font = TTFont(copy, lazy=True, recalcBBoxes=False)
+        _noto_names(font, path)
         font.save(tmp)
         os.replace(tmp, named)
     except Exception:  # unwritable, or a copy fontTools cannot read: a subset is cut instead
