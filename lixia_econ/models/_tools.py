@@ -357,6 +357,15 @@ def ar1_whiten(a: np.ndarray, rhos: np.ndarray, steps: np.ndarray) -> tuple[np.n
 _GRID_BLOCK_FLOATS = 8_000_000
 
 
+def _per_rho(n: int, k: int, m: int, p: int = 0) -> int:
+    """Return the floats one AR coefficient's stacked arrays take (what blocks are cut by).
+
+    The whitened (n, k) design and (n, m) columns and their products; with ``p`` forecast
+    periods, their means and covariance too.
+    """
+    return n * (2 * k + 2 * m) + p * (m + p)
+
+
 def _grid_blocks(grid: np.ndarray, per_rho: int) -> list[np.ndarray]:
     """Split ``grid`` into blocks of coefficients whose stacked arrays fit the budget."""
     size = max(1, _GRID_BLOCK_FLOATS // max(per_rho, 1))
@@ -378,7 +387,7 @@ def ar1_profile(X: np.ndarray, Y: np.ndarray, steps: np.ndarray) -> np.ndarray:
     out = np.empty((len(RHO_GRID), Y.shape[1]))
     exact = np.zeros(Y.shape[1], dtype=bool)
     g = 0
-    for rhos in _grid_blocks(RHO_GRID, X.shape[0] * (2 * X.shape[1] + 2 * Y.shape[1])):
+    for rhos in _grid_blocks(RHO_GRID, _per_rho(*X.shape, Y.shape[1])):
         Xw, logdet = ar1_whiten(X, rhos, steps)
         Yw, _ = ar1_whiten(Y, rhos, steps)
         Q, obj = _profile_design(Xw, logdet)
@@ -579,7 +588,7 @@ def _shared_design(
         return None
     n, k = X.shape
     p = 0 if Xp is None else len(Xp)
-    if len(_grid_blocks(RHO_GRID, n * (2 * k + 2 * m) + p * (m + p))) > 1:
+    if len(_grid_blocks(RHO_GRID, _per_rho(n, k, m, p))) > 1:
         return None
     key = (X.shape, X.dtype.str, X.tobytes(), steps.tobytes())
     if Xp is not None:
@@ -625,14 +634,14 @@ def ar1_fit(
     n, k = X.shape
     h = None if ahead is None else np.asarray(ahead, dtype=float)
     shared = _shared_design(X, steps, Xp, h, Y.shape[1]) if estimate else None
-    if shared is not None:
-        design, Q, obj = shared
-        Yw, _ = ar1_whiten(Y, RHO_GRID, steps)
-        dev, exact = _deviance(Q, obj, Yw, Y, RHO_GRID, X.shape)
-        dev[:, exact] = np.where(RHO_GRID == 0.0, 0.0, np.inf)[:, None]
     if estimate:
         if shared is None:
             dev = ar1_profile(X, Y, steps)
+        else:  # ar1_profile, with the design's part computed once for every series
+            design, Q, obj = shared
+            Yw, _ = ar1_whiten(Y, RHO_GRID, steps)
+            dev, exact = _deviance(Q, obj, Yw, Y, RHO_GRID, X.shape)
+            dev[:, exact] = np.where(RHO_GRID == 0.0, 0.0, np.inf)[:, None]
         w = np.exp(-(dev - dev.min(axis=0)) / 2.0)
         w /= w.sum(axis=0)
         rho = RHO_GRID[np.argmin(dev, axis=0)]
@@ -697,8 +706,8 @@ def _ar1_average(
     p = 0 if Xp is None else len(Xp)
     MU, BASE = np.empty((G, p, mc)), np.empty((G, p, p))
     i = 0
-    per_rho = X.shape[0] * (2 * k + 2 * mc) + p * (mc + p)
-    for rs in [grid] if design is not None else _grid_blocks(grid, per_rho):
+    blocks = [grid] if design is not None else _grid_blocks(grid, _per_rho(X.shape[0], k, mc, p))
+    for rs in blocks:
         j = i + len(rs)
         B[i:j], S2[i:j], XI[i:j], mu, base = _ar1_parts(X, Y, steps, rs, Xp, h, design, Yw)
         if p:
